@@ -1,0 +1,142 @@
+"""The SIM: PIN and PUK (TS 27.007 §8.3 +CPIN), IMSI (+CIMI), the ICCID each vendor's way.
+
+The ICCID is the one identity readable before the PIN (EF_ICCID needs no PIN, TS 31.102 §4.1.1):
+plain 3GPP gives it through +CRSM READ BINARY of file 2FE2 (12258), nibble-swapped as stored;
+SIMCom has AT+CCID (bare digits), Huawei AT^ICCID? (swapped, like the file), Quectel AT+QCCID.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .commandline import Command
+from .identity import swap_nibbles
+from .results import ERROR, Failure, cme
+
+if TYPE_CHECKING:
+    from .dce import FakeModem, Handler, Outcome
+
+EF_ICCID = 12258  # 0x2FE2
+READ_BINARY = 176
+
+
+def sim_gate_cme(m: FakeModem, t: float) -> Failure | None:
+    """The +CME ERROR a command that needs an unlocked SIM gets, or None when it may run."""
+    state = m.sim_state(t)
+    codes = {"absent": 10, "busy": 14, "pin": 11, "puk": 12, "failure": 13}
+    return cme(codes[state]) if state in codes else None
+
+
+def sim_gate_cms(m: FakeModem, t: float) -> Failure | None:
+    """The same for SMS commands, in +CMS ERROR codes (TS 27.005 §3.2.5)."""
+    from .results import cms
+
+    state = m.sim_state(t)
+    codes = {"absent": 310, "busy": 314, "pin": 311, "puk": 316, "failure": 313}
+    return cms(codes[state]) if state in codes else None
+
+
+def _card_gate(m: FakeModem, t: float) -> Failure | None:
+    """Reading the card itself (ICCID) needs a card, not a PIN."""
+    state = m.sim_state(t)
+    return {"absent": cme(10), "busy": cme(14), "failure": cme(13)}.get(state)
+
+
+def pin(m: FakeModem, c: Command, t: float) -> Outcome:
+    state = m.sim_state(t)
+    if c.kind == "test":
+        return []
+    if state in ("absent", "busy", "failure"):
+        return _card_gate(m, t) or ERROR
+    if c.kind == "read":
+        return [{"ready": "+CPIN: READY", "pin": "+CPIN: SIM PIN", "puk": "+CPIN: SIM PUK"}[state]]
+    if c.kind != "set":
+        return ERROR
+    given = c.arg(0).text or ""
+    card = m.sim
+    if state == "ready":
+        return cme(3)
+    if state == "pin":
+        if given == card.pin:
+            card.pin_attempts = 3
+            m.unlock_sim(t)
+            return []
+        card.pin_attempts -= 1
+        if card.pin_attempts <= 0:
+            card.blocked = True
+        return cme(16)
+    # PUK state: AT+CPIN="<puk>","<new pin>"
+    new_pin = c.arg(1).text
+    if new_pin is None:
+        return cme(12)
+    if given == card.puk:
+        card.pin, card.pin_attempts, card.puk_attempts = new_pin, 3, 10
+        m.unlock_sim(t)
+        return []
+    card.puk_attempts -= 1
+    if card.puk_attempts <= 0:
+        card.dead = True
+    return cme(16)
+
+
+def imsi(m: FakeModem, c: Command, t: float) -> Outcome:
+    if c.kind == "test":
+        return []
+    if c.kind != "action":
+        return ERROR
+    return sim_gate_cme(m, t) or [m.imsi]
+
+
+def simcom_ccid(m: FakeModem, c: Command, t: float) -> Outcome:
+    if m.profile.iccid_style != "ccid":
+        return ERROR
+    if c.kind == "test":
+        return []
+    return _card_gate(m, t) or [m.iccid]
+
+
+def huawei_iccid(m: FakeModem, c: Command, t: float) -> Outcome:
+    if m.profile.iccid_style != "huawei":
+        return ERROR
+    if c.kind == "test":
+        return []
+    if c.kind != "read":
+        return ERROR
+    return _card_gate(m, t) or [f"^ICCID: {swap_nibbles(m.iccid)}"]
+
+
+def quectel_qccid(m: FakeModem, c: Command, t: float) -> Outcome:
+    if m.profile.iccid_style != "qccid":
+        return ERROR
+    if c.kind == "test":
+        return []
+    if c.kind != "action":
+        return ERROR
+    return _card_gate(m, t) or [f"+QCCID: {m.iccid}"]
+
+
+def restricted_sim_access(m: FakeModem, c: Command, t: float) -> Outcome:
+    """AT+CRSM (TS 27.007 §8.18): only READ BINARY of EF_ICCID is on this card."""
+    if c.kind == "test":
+        return []
+    if c.kind != "set":
+        return ERROR
+    gate = _card_gate(m, t)
+    if gate:
+        return gate
+    command, file_id = c.arg(0).as_int(), c.arg(1).as_int()
+    if command != READ_BINARY:
+        return ["+CRSM: 109,0"]  # SW 6D00: instruction not supported
+    if file_id != EF_ICCID:
+        return ["+CRSM: 106,130"]  # SW 6A82: file not found
+    return [f'+CRSM: 144,0,"{swap_nibbles(m.iccid)}"']
+
+
+HANDLERS: dict[str, Handler] = {
+    "+CPIN": pin,
+    "+CIMI": imsi,
+    "+CCID": simcom_ccid,
+    "^ICCID": huawei_iccid,
+    "+QCCID": quectel_qccid,
+    "+CRSM": restricted_sim_access,
+}

@@ -1,0 +1,52 @@
+"""SIMCom SIM800 (GSM/GPRS module on a UART), as its firmware answers.
+
+Sources:
+- "SIM800 Series AT Command Manual" V1.09 (§4.2.8 AT+CNMI, +CPMS, +CCID, boot URCs).
+- Captures in public repositories: ATI "SIM800 R14.18", AT+CGMI "SIMCOM_Ltd", AT+CGMM
+  "SIMCOM_SIM800L", AT+CGMR "Revision:1418B05SIM800L24", AT+CSQ "+CSQ: 14,0" (the SIM800
+  reports BER 0), a boot log "RDY / +CFUN: 1 / +CPIN: READY / Call Ready / SMS Ready", AT+CNMI=?
+  "+CNMI: (0-3),(0-3),(0,2),(0,1),(0,1)", AT+CPMS=? ("SM","ME","SM_P","ME_P","MT") x 3, AT+CSCS=?
+  ("IRA","GSM","UCS2","HEX","PCCP","PCDN","8859-1"), and "+CPIN: NOT INSERTED" at boot without a
+  SIM. An IMEI of a SIM800L gives the TAC 86436903.
+SIMCom numbers SMS slots from 1 and answers AT+CMGR on an empty slot with a bare OK. Its <ds> has
+no 2: status reports come as +CDS or not at all. A UART module: AT+CFUN=1,1 reboots it in place.
+Not measured here, so chosen: capacities (the SIM's own SM size varies by card), timings.
+"""
+
+from __future__ import annotations
+
+from modem.sim.profile import Profile, Storage, TimedUrc
+
+PROFILE = Profile(
+    name="simcom-sim800",
+    manufacturer="SIMCOM_Ltd",
+    model="SIMCOM_SIM800L",
+    revision="Revision:1418B05SIM800L24",
+    ati=("SIM800 R14.18",),
+    gcap="+CGSM",
+    tac="86436903",
+    iccid_style="ccid",
+    cnmi_test="(0-3),(0-3),(0,2),(0,1),(0,1)",
+    cnmi_default=(2, 1, 0, 0, 0),
+    storages=(Storage("SM", 30), Storage("ME", 50)),
+    storage_names=("SM", "ME", "SM_P", "ME_P", "MT"),
+    storage_aliases={"SM_P": "SM", "ME_P": "ME", "MT": "ME"},
+    cpms_default=("SM", "SM", "SM"),
+    first_index=1,
+    cmgr_empty="ok",
+    boot_urcs=(TimedUrc(2.0, "RDY"), TimedUrc(2.1, "+CFUN: 1")),
+    announces_cpin=True,
+    cpin_absent_urc="+CPIN: NOT INSERTED",
+    ready_urcs=(TimedUrc(3.0, "Call Ready"), TimedUrc(5.0, "SMS Ready")),
+    sim_init_time=2.5,
+    responsive_after=2.0,
+    registration_time=5.0,
+    cfun_reset_reenumerates=False,
+    reenumeration_time=0.0,
+    send_delay=5.0,
+    ussd_style="text",
+    ussd_delay=4.0,
+    charsets=("IRA", "GSM", "UCS2", "HEX", "PCCP", "PCDN", "8859-1"),
+    signal_default=14,
+    ber=0,
+)
