@@ -1,0 +1,243 @@
+"""The schema: what the appliance remembers across restarts.
+
+Modems are keyed by IMEI and SIMs by ICCID (never by /dev/ttyUSBn), so a replug on another port is
+the same modem with its counters. Column names avoid SQL reserved words (``to``, ``references``)
+so the same queries run on SQLite and PostgreSQL. Every timestamp is UTC, timezone-aware in Python
+and stored as ``TIMESTAMP WITH TIME ZONE`` where the database has one.
+
+Changing a table means a new alembic revision in ``appliance/migrations/versions``: an upgrade
+must never lose data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class Status(StrEnum):
+    """Message states (DESIGN.md): queued → sending → sent → delivered, or an end state."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"  # may or may not have left: re-sent only on request
+
+
+FINAL_STATUSES = frozenset(
+    {Status.SENT, Status.DELIVERED, Status.FAILED, Status.EXPIRED, Status.CANCELLED}
+)
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+PRIORITY_RANK = {Priority.HIGH: 0, Priority.NORMAL: 1, Priority.LOW: 2}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out, on every database (SQLite keeps no time zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps aware UTC times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _when(nullable: bool = True, index: bool = False):
+    return Field(
+        default=None,
+        sa_column=Column(UtcDateTime(), nullable=nullable, index=index),
+    )
+
+
+class Message(SQLModel, table=True):
+    """One outbound SMS (all its parts): the unit of sending, with one outcome."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        Index("ix_message_dispatch", "status", "rank", "due_at", "id"),
+        Index("ix_message_recipient", "recipient", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=32)
+    text: str
+    status: str = Field(default=Status.QUEUED, max_length=16)
+    priority: str = Field(default=Priority.NORMAL, max_length=8)
+    rank: int = 1  # PRIORITY_RANK of priority: the dispatcher orders by it
+    parts: int = 1
+    encoding: str = Field(default="gsm7", max_length=8)
+    report: bool = True  # ask for a delivery report
+    source: str = Field(default="cli", max_length=16)  # cli, api, panel, campaign
+    campaign_id: int | None = Field(default=None, index=True)
+    want_modem: str | None = Field(default=None, max_length=20)  # IMEI asked for
+    want_group: str | None = Field(default=None, max_length=64)  # SIM group asked for
+    modem_imei: str | None = Field(default=None, max_length=20, index=True)
+    sim_iccid: str | None = Field(default=None, max_length=22)
+    node: str | None = Field(default=None, max_length=64)  # the node that claimed it
+    attempts: int = 0
+    concat_ref: int | None = None  # kept across retries so resumed parts join up
+    parts_sent: int = 0
+    part_refs: str = ""  # message references (TP-MR) of the sent parts, comma-separated
+    reason: str | None = None
+    created_at: datetime | None = _when(nullable=False, index=True)
+    due_at: datetime | None = _when(nullable=False)  # not before (scheduled send, retry backoff)
+    expires_at: datetime | None = _when()
+    sending_at: datetime | None = _when()
+    sent_at: datetime | None = _when()
+    delivered_at: datetime | None = _when()
+    finished_at: datetime | None = _when()
+
+
+class Modem(SQLModel, table=True):
+    """A modem as last seen; the panel and ``smsrelay status`` read it (never the port)."""
+
+    __tablename__ = "modem"
+
+    imei: str = Field(primary_key=True, max_length=20)
+    node: str = Field(default="", max_length=64)
+    port: str | None = Field(default=None, max_length=255)
+    manufacturer: str | None = Field(default=None, max_length=64)
+    model: str | None = Field(default=None, max_length=64)
+    revision: str | None = Field(default=None, max_length=128)
+    state: str = Field(default="absent", max_length=16)
+    reason: str | None = None
+    iccid: str | None = Field(default=None, max_length=22)
+    sim: str | None = Field(default=None, max_length=24)  # READY, SIM PIN, SIM PUK, ...
+    signal_dbm: int | None = None
+    bars: int = 0
+    registration: str | None = Field(default=None, max_length=24)
+    operator: str | None = Field(default=None, max_length=64)
+    daily_limit: int | None = None  # from the config, for the panel's "sent today / cap"
+    last_error: str | None = None
+    last_error_at: datetime | None = _when()
+    rejected_pin: str | None = Field(default=None, max_length=64)  # fingerprint of a refused PIN
+    last_success_at: datetime | None = _when()
+    seen_at: datetime | None = _when()
+    updated_at: datetime | None = _when()
+
+
+class Sim(SQLModel, table=True):
+    """A SIM card and its send counters (parts), which survive restarts and replugs."""
+
+    __tablename__ = "sim"
+
+    iccid: str = Field(primary_key=True, max_length=22)
+    imsi: str | None = Field(default=None, max_length=16)
+    modem_imei: str | None = Field(default=None, max_length=20)
+    sim_group: str | None = Field(default=None, max_length=64)
+    day: str = Field(default="", max_length=10)  # local date the day counter belongs to
+    sent_day: int = 0
+    month: str = Field(default="", max_length=7)  # local month the month counter belongs to
+    sent_month: int = 0
+    sent_total: int = 0
+    last_sent_at: datetime | None = _when()
+
+
+class Inbound(SQLModel, table=True):
+    """A received SMS, whole (parts reassembled)."""
+
+    __tablename__ = "inbound"
+    __table_args__ = (UniqueConstraint("dedupe_key", name="uq_inbound_dedupe"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sender: str = Field(max_length=32, index=True)
+    text: str
+    parts: int = 1
+    modem_imei: str | None = Field(default=None, max_length=20)
+    sim_iccid: str | None = Field(default=None, max_length=22)
+    sent_at: datetime | None = _when()  # the SMSC's timestamp
+    received_at: datetime | None = _when(nullable=False, index=True)
+    dedupe_key: str = Field(max_length=64)
+    status: str = Field(default="received", max_length=16)
+    campaign_id: int | None = Field(default=None, index=True)
+
+
+class InboundPart(SQLModel, table=True):
+    """One part of a multi-part inbound SMS, waiting for its siblings."""
+
+    __tablename__ = "inbound_part"
+    __table_args__ = (
+        UniqueConstraint(
+            "modem_imei", "sender", "concat_ref", "total", "seq", name="uq_inbound_part"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    modem_imei: str = Field(max_length=20)
+    sender: str = Field(max_length=32)
+    concat_ref: int
+    total: int
+    seq: int
+    text: str
+    sent_at: datetime | None = _when()
+    received_at: datetime | None = _when(nullable=False)
+
+
+class DeliveryReport(SQLModel, table=True):
+    """A status report from the network about one part of a sent message."""
+
+    __tablename__ = "delivery_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int | None = Field(default=None, index=True)
+    modem_imei: str | None = Field(default=None, max_length=20)
+    part_ref: int
+    recipient: str | None = Field(default=None, max_length=32)
+    status: int
+    delivered: bool
+    reason: str | None = None
+    discharged_at: datetime | None = _when()
+    received_at: datetime | None = _when(nullable=False)
+
+
+class SignalSample(SQLModel, table=True):
+    """Signal over time, for the panel's 24-hour chart."""
+
+    __tablename__ = "signal_sample"
+    __table_args__ = (Index("ix_signal_sample_modem_at", "modem_imei", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    modem_imei: str = Field(max_length=20)
+    at: datetime | None = _when(nullable=False)
+    dbm: int | None = None
+    bars: int = 0
+
+
+class Event(SQLModel, table=True):
+    """The event log: what happened, in plain words, for the panel and for debugging."""
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime | None = _when(nullable=False, index=True)
+    kind: str = Field(max_length=32)
+    modem_imei: str | None = Field(default=None, max_length=20)
+    message_id: int | None = None
+    detail: str = ""

@@ -1,0 +1,220 @@
+"""The store on real SQLite files: migrations, connection set-up, sharing between processes."""
+
+from __future__ import annotations
+
+import configparser
+import fnmatch
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from setuptools import find_packages
+from sqlalchemy import event, inspect, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, select
+
+from appliance.database import MIGRATIONS, create_engine_for, migrate
+from appliance.models import Message
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path}/data/nested/smsrelay.db"  # the folders do not exist yet
+
+
+@pytest.fixture
+def engine(url):
+    engine = create_engine_for(url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def revision(engine) -> str:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def queued(recipient: str = "+33612345678") -> Message:
+    now = datetime(2025, 6, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    return Message(recipient=recipient, text="Collecte demain 8h-12h", created_at=now, due_at=now)
+
+
+def test_migrate_creates_the_folder_the_file_and_every_table(tmp_path, engine):
+    assert (tmp_path / "data" / "nested" / "smsrelay.db").is_file()
+    tables = set(inspect(engine).get_table_names())
+    assert tables == set(SQLModel.metadata.tables) | {"alembic_version"}
+    assert revision(engine) == "0001"
+
+
+def test_the_migrated_schema_is_exactly_the_models(engine):
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_migrating_again_is_a_no_op(url, engine):
+    with Session(engine) as session:
+        session.add(queued())
+        session.commit()
+    schema = _schema(engine)
+    other = create_engine_for(url)  # as a second process starting would
+    migrate(other)
+    migrate(other)
+    assert revision(other) == "0001"
+    assert _schema(other) == schema
+    with Session(other) as session:
+        assert len(session.exec(select(Message)).all()) == 1
+    other.dispose()
+
+
+def _schema(engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master ORDER BY name")
+        return [tuple(row) for row in rows]
+
+
+def test_sqlite_connections_are_set_up_for_several_processes(engine):
+    with engine.connect() as connection:
+
+        def pragma(name: str):
+            return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+        assert pragma("journal_mode") == "wal"
+        assert pragma("busy_timeout") == 5000
+        assert pragma("foreign_keys") == 1
+        assert pragma("synchronous") == 1  # NORMAL
+
+
+def impatient_engine(url: str):
+    """A second engine whose connections give up after 50 ms instead of 5 s."""
+    engine = create_engine_for(url)
+    event.listen(engine, "connect", lambda dbapi, record: dbapi.execute("PRAGMA busy_timeout=50"))
+    return engine
+
+
+def test_transactions_take_the_write_lock_up_front(engine, url):
+    """BEGIN IMMEDIATE: a second transaction waits at BEGIN, before it has read anything."""
+    other = impatient_engine(url)
+    with engine.begin() as holder:
+        holder.exec_driver_sql("SELECT 1")  # only a read, yet the write lock is held
+        with pytest.raises(OperationalError, match="database is locked"), other.connect() as c:
+            c.exec_driver_sql("SELECT 1")
+    with other.connect() as free:
+        assert free.exec_driver_sql("SELECT count(*) FROM message").scalar() == 0
+    other.dispose()
+
+
+def test_a_read_only_connection_can_opt_out_of_the_write_lock(engine, url):
+    other = impatient_engine(url)
+    with engine.begin() as writer:
+        writer.exec_driver_sql("SELECT 1")
+        with other.connect().execution_options(sqlite_begin="DEFERRED") as reader:
+            assert reader.exec_driver_sql("SELECT count(*) FROM message").scalar() == 0
+    with (
+        pytest.raises(ValueError, match="sqlite_begin"),
+        other.connect().execution_options(sqlite_begin="SOMETIMES") as wrong,
+    ):
+        wrong.exec_driver_sql("SELECT 1")
+    other.dispose()
+
+
+def test_a_row_written_by_one_engine_is_read_by_another(url, engine):
+    other = create_engine_for(url)
+    with Session(engine) as session:
+        session.add(queued())
+        session.commit()
+    with Session(other) as session:
+        message = session.exec(select(Message)).one()
+    assert message.recipient == "+33612345678"
+    assert message.created_at == datetime(2025, 6, 1, 7, 0, tzinfo=UTC)  # aware UTC back
+    assert message.status == "queued"
+    other.dispose()
+
+
+WRITER = """
+import sys
+from sqlalchemy import text
+from appliance.database import create_engine_for
+
+engine = create_engine_for(sys.argv[1])
+for _ in range(int(sys.argv[2])):
+    with engine.begin() as connection:  # read, then write from what was read: a claim
+        n = connection.execute(text("SELECT attempts FROM message WHERE id = 1")).scalar()
+        connection.execute(text("UPDATE message SET attempts = :n WHERE id = 1"), {"n": n + 1})
+with engine.begin() as connection:
+    connection.execute(
+        text("INSERT INTO event (at, kind, detail) VALUES (CURRENT_TIMESTAMP, 'cli', :who)"),
+        {"who": sys.argv[3]},
+    )
+"""
+
+
+def test_processes_see_each_other_s_rows_and_lose_no_update(url, engine):
+    """Three processes claim-and-update one row at once: no lost update, no "locked" error."""
+    with Session(engine) as session:
+        session.add(queued())
+        session.commit()
+    rounds = 150
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, url, str(rounds), f"writer {n}"],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(3)
+    ]
+    for writer in writers:
+        _, errors = writer.communicate(timeout=60)
+        assert writer.returncode == 0, errors
+    with engine.connect() as connection:
+        attempts = connection.execute(text("SELECT attempts FROM message WHERE id = 1")).scalar()
+        who = connection.execute(text("SELECT detail FROM event ORDER BY detail")).scalars().all()
+    assert attempts == 3 * rounds
+    assert who == ["writer 0", "writer 1", "writer 2"]
+
+
+def test_in_memory_sqlite_is_one_database_for_every_checkout():
+    engine = create_engine_for("sqlite://")
+    migrate(engine)
+    with Session(engine) as session:
+        session.add(queued())
+        session.commit()
+    with Session(engine) as session:
+        assert session.exec(select(Message)).one().recipient == "+33612345678"
+
+
+def test_unsupported_databases_are_refused():
+    with pytest.raises(ValueError, match="unsupported database 'mysql'"):
+        create_engine_for("mysql://u@h/db")
+
+
+def test_postgresql_urls_get_psycopg_and_pre_ping():
+    pytest.importorskip("psycopg")
+    engine = create_engine_for("postgresql://relay@db.local/smsrelay")
+    assert engine.url.drivername == "postgresql+psycopg"
+    assert engine.pool._pre_ping
+
+
+def test_the_migration_scripts_ship_in_the_package():
+    """env.py and the revisions ship as packages, the template through package_data."""
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg")
+    include = parser["options.packages.find"]["include"].split()
+    packages = set(find_packages(str(ROOT), include=include))
+    assert {"appliance.migrations", "appliance.migrations.versions"} <= packages
+    data = [p.strip() for p in parser["options.package_data"]["*"].split(",")]
+    for path in MIGRATIONS.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            package = ".".join(path.parent.relative_to(ROOT).parts)
+            assert package in packages, path
+            if path.suffix != ".py":
+                assert any(fnmatch.fnmatch(path.name, pattern) for pattern in data), path
