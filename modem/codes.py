@@ -209,8 +209,10 @@ def cms_error(text: str) -> CmsError:
 def cme_error(text: str) -> ModemError:
     """The typed error for ``+CME ERROR: <text>``; SIM states get their own types."""
     code = _code_of(text, _CME_VERBOSE)
-    reason = CME_CODES.get(code, text.strip() or "unspecified error") if code is not None else (
-        text.strip() or "unspecified error"
+    reason = (
+        CME_CODES.get(code, text.strip() or "unspecified error")
+        if code is not None
+        else (text.strip() or "unspecified error")
     )
     if code == 10:
         return SimNotInserted(reason)

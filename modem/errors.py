@@ -10,7 +10,16 @@ from __future__ import annotations
 
 
 class ModemError(Exception):
-    """Base of every error raised by the ``modem`` package."""
+    """Base of every error raised by the ``modem`` package.
+
+    When a send fails, two attributes tell the caller what may already have left (the at-most-once
+    rule depends on it): ``sent_references`` holds the message references of the parts the network
+    accepted before the failure, and ``maybe_sent`` is true when the failing part's PDU had been
+    written to the modem (after the prompt) but no answer came: it may or may not be on air.
+    """
+
+    sent_references: tuple[int, ...] = ()
+    maybe_sent: bool = False
 
 
 # --- the caller's input -------------------------------------------------------------------------
