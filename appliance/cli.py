@@ -1,0 +1,503 @@
+"""The ``smsrelay`` command line: thin over the library (parse arguments, call, print, exit).
+
+Every command's help ends with an example; ``tests/unit/test_cli_help.py`` fails when one has none.
+Exit codes follow DESIGN.md: 0 ok, 1 failed, 2 bad input, 3 timeout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import signal
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import click
+
+from modem.device import Modem, Timeouts
+from modem.errors import CommandTimeout, ModemError, PortBusy, PortGone
+
+from . import views
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Config file (default: $SMSRELAY_CONFIG, else /etc/smsrelay/smsrelay.toml, else "
+    "built-in defaults).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def _config(path: Path | None):
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _store(config):
+    from .database import create_engine_for, migrate
+    from .store import Store
+
+    engine = create_engine_for(config.database)
+    migrate(engine)
+    return Store(engine)
+
+
+def _clock():
+    from .clock import SystemClock
+
+    return SystemClock()
+
+
+def _emit(data, as_json: bool, lines) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for line in lines:
+            click.echo(line)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="smsrelay")
+def main() -> None:
+    """smsrelay: a local SMS appliance driving USB GSM modems.
+
+    \b
+    Example:
+      smsrelay simulate --modems 2
+    """
+
+
+@main.command()
+@click.option(
+    "--modems",
+    "count",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="How many simulated modems.",
+)
+@click.option(
+    "--profile",
+    default="generic",
+    show_default=True,
+    help="Which device to imitate: generic, huawei-e173, simcom-sim800, quectel-ec25.",
+)
+@click.option(
+    "--send-delay",
+    type=click.FloatRange(0, 600),
+    default=None,
+    help="Seconds the network takes to accept each part (default: the profile's).",
+)
+@click.option(
+    "--fail-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of parts answered with +CMS ERROR.",
+)
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0.0001),
+    default=1.0,
+    show_default=True,
+    help="Real seconds per simulated second (0.01 makes a 5 s send take 50 ms).",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to put the ports' symlinks (default: a new temp dir).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed for identities and faults, so runs repeat.",
+)
+def simulate(
+    count: int,
+    profile: str,
+    send_delay: float | None,
+    fail_rate: float,
+    time_scale: float,
+    directory: Path | None,
+    seed: int,
+) -> None:
+    """Start simulated modems on pseudo-terminals and print their ports.
+
+    Each one answers AT commands like the chosen device, on a real pty: any serial program
+    (smsrelay, minicom, picocom) can talk to it. Stop with Ctrl-C.
+
+    \b
+    Example:
+      smsrelay simulate --modems 2 --profile huawei-e173 --send-delay 0.5
+      smsrelay at /tmp/smsrelay-sim-XXXX/ttySIM0 AT+CSQ
+    """
+    from modem.sim import PROFILES, start_fleet
+
+    if profile not in PROFILES:
+        raise click.BadParameter(
+            f"unknown profile {profile!r}; choose one of {', '.join(sorted(PROFILES))}",
+            param_hint="--profile",
+        )
+    directory = directory or Path(tempfile.mkdtemp(prefix="smsrelay-sim-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    faults: dict[str, float] = {"fail_rate": fail_rate}
+    if send_delay is not None:
+        faults["send_delay"] = send_delay
+    servers = start_fleet(
+        count, profile=profile, directory=directory, time_scale=time_scale, seed=seed, **faults
+    )
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        for server in servers:
+            imei = server.call(lambda m, now: m.imei)
+            click.echo(f"{server.link}\t{server.port}\t{profile}\tIMEI {imei}")
+        sys.stdout.flush()
+        stop.wait()
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@main.command("at")
+@click.argument("port")
+@click.argument("command")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 300),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the final result.",
+)
+def at_command(port: str, command: str, timeout: float) -> None:
+    """Send one AT command to PORT and print the answer (for debugging).
+
+    Refuses a port that another program (the smsrelay daemon, ModemManager) holds open.
+
+    \b
+    Example:
+      smsrelay at /dev/ttyUSB2 AT+CSQ
+      smsrelay at /dev/gsm/huawei-0123-at 'AT+COPS?'
+    """
+    try:
+        with Modem(port, timeouts=Timeouts(command=timeout)) as modem:
+            response = modem.at(command, timeout=timeout)
+    except PortBusy as exc:
+        raise click.ClickException(f"{exc}") from exc
+    except PortGone as exc:
+        raise click.ClickException(f"cannot open {port}: {exc}") from exc
+    except CommandTimeout as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_TIMEOUT)
+    except ModemError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    for line in response.lines:
+        click.echo(line)
+    final = response.final
+    click.echo(final.text or final.kind)
+    sys.exit(EXIT_OK if final.kind == "OK" else EXIT_FAILED)
+
+
+@main.command()
+@config_option
+@click.option(
+    "--simulate",
+    type=click.IntRange(0, 32),
+    default=0,
+    show_default=True,
+    help="Drive N simulated modems instead of real ones (no hardware needed).",
+)
+@click.option(
+    "--profile",
+    default="generic",
+    show_default=True,
+    help="With --simulate: which device the simulated modems imitate.",
+)
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0.0001),
+    default=1.0,
+    help="With --simulate: real seconds per simulated second.",
+)
+@click.option("--bind", default=None, help="HOST:PORT for the panel (default from the config).")
+def serve(
+    config_path: Path | None, simulate: int, profile: str, time_scale: float, bind: str | None
+) -> None:
+    """Run the daemon: drive the modems, move the queue, serve the panel.
+
+    \b
+    Example:
+      smsrelay serve --simulate 2
+      smsrelay serve --config /etc/smsrelay/smsrelay.toml --bind 0.0.0.0:8080
+    """
+    import logging
+
+    from .daemon import Daemon, Simulation
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    config = _config(config_path)
+    if bind:
+        config = dataclasses.replace(config, bind=bind)
+    daemon = Daemon(
+        config, simulation=Simulation(modems=simulate, profile=profile, time_scale=time_scale)
+    )
+    daemon.start()
+    click.echo(f"smsrelay serving: node {config.node}, database {config.database}", err=True)
+    for server in daemon.simulators:
+        click.echo(f"simulated modem on {server.link}", err=True)
+    daemon.run_forever()
+
+
+@main.command()
+@config_option
+@click.argument("number")
+@click.argument("text", required=False)
+@click.option(
+    "--at",
+    "send_at",
+    default=None,
+    help="Send later: ISO 8601 local time (2026-12-01T08:00) or +10m, +2h, +1d.",
+)
+@click.option(
+    "--priority", type=click.Choice(["high", "normal", "low"]), default="normal", show_default=True
+)
+@click.option("--modem", default=None, help="Send through this modem only (its IMEI).")
+@click.option("--wait", is_flag=True, help="Wait until the modem sent it (or it failed).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=120.0,
+    show_default=True,
+    help="With --wait: give up waiting after this many seconds (exit 3).",
+)
+@json_option
+def send(
+    config_path: Path | None,
+    number: str,
+    text: str | None,
+    send_at: str | None,
+    priority: str,
+    modem: str | None,
+    wait: bool,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    """Queue an SMS to NUMBER and print its id. TEXT '-' (or no TEXT) reads standard input.
+
+    Exit status: 0 queued (with --wait: sent), 1 failed, 2 bad input, 3 timed out waiting.
+
+    \b
+    Example:
+      smsrelay send +33612345678 "Collecte demain 8h-12h" --wait
+      echo "Rappel: collecte demain" | smsrelay send 0612345678 - --at 2026-12-01T18:00
+    """
+    from .outbox import BadRequest, prepare, submit
+
+    if text is None or text == "-":
+        text = sys.stdin.read().rstrip("\n")
+    config = _config(config_path)
+    clock = _clock()
+    try:
+        new = prepare(
+            config,
+            to=number,
+            text=text,
+            now=clock.now(),
+            send_at=send_at,
+            priority=priority,
+            modem=modem,
+            source="cli",
+        )
+    except BadRequest as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    store = _store(config)
+    message = submit(store, config, new, clock.now())
+    if not wait:
+        _emit(views.message(message), as_json, [str(message.id)])
+        return
+    deadline = time.monotonic() + timeout
+    pause = 0.01
+    while time.monotonic() < deadline:
+        current = store.get(message.id)
+        if current is not None and current.status in views.SETTLED:
+            ok = current.status in ("sent", "delivered")
+            _emit(
+                views.message(current),
+                as_json,
+                [str(current.id)] if ok else [f"{current.id} {current.status}: {current.reason}"],
+            )
+            sys.exit(EXIT_OK if ok else EXIT_FAILED)
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.2)
+    current = store.get(message.id)
+    _emit(
+        views.message(current),
+        as_json,
+        [f"{message.id} still {current.status} after {timeout:g} s"],
+    )
+    sys.exit(EXIT_TIMEOUT)
+
+
+@main.command()
+@config_option
+@json_option
+def status(config_path: Path | None, as_json: bool) -> None:
+    """Show the modems (as the daemon last saw them) and the queue.
+
+    \b
+    Example:
+      smsrelay status
+      smsrelay status --json | jq '.modems[] | {imei, state, reason}'
+    """
+    config = _config(config_path)
+    store = _store(config)
+    data = views.status(config, store, _clock().now())
+    lines = []
+    for m in data["modems"]:
+        signal_text = f"{m['signal_dbm']} dBm" if m["signal_dbm"] is not None else "no signal"
+        lines.append(
+            f"{m['imei']}  {m['state']:<10} {signal_text:>10}  {m['operator'] or '-':<12}"
+            f" {m['sent_today']}/{m['daily_limit'] or '-'} today  {m['port'] or ''}"
+        )
+        if m["state"] != "ready" and m["reason"]:
+            lines.append(f"    why: {m['reason']}")
+    if not data["modems"]:
+        lines.append("no modem seen yet (is `smsrelay serve` running?)")
+    queue = data["queue"]
+    lines.append(
+        "queue: " + ", ".join(f"{k} {v}" for k, v in queue.items() if v)
+        if any(queue.values())
+        else "queue: empty"
+    )
+    _emit(data, as_json, lines)
+
+
+@main.command()
+@config_option
+@click.option(
+    "--status",
+    "status_filter",
+    default=None,
+    type=click.Choice(
+        ["queued", "sending", "sent", "delivered", "failed", "expired", "cancelled", "unknown"]
+    ),
+)
+@click.option("--to", "recipient", default=None, help="Only messages to this number.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@json_option
+def messages(
+    config_path: Path | None,
+    status_filter: str | None,
+    recipient: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List sent and queued messages, newest first.
+
+    \b
+    Example:
+      smsrelay messages --status failed --limit 50
+      smsrelay messages --to +33612345678 --json
+    """
+    from .numbers import InvalidRecipient, normalise
+
+    config = _config(config_path)
+    if recipient:
+        try:
+            recipient = normalise(recipient, config.region)
+        except InvalidRecipient as exc:
+            click.echo(f"error: to: {exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+    rows = _store(config).messages(status=status_filter, recipient=recipient, limit=limit)
+    data = [views.message(m) for m in rows]
+    _emit(
+        data,
+        as_json,
+        [
+            f"{d['id']:>6} {d['status']:<9} {d['to']:<16} {d['parts']}p "
+            f"{(d['reason'] or d['text'])[:60]!s}"
+            for d in data
+        ],
+    )
+
+
+@main.command()
+@config_option
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@json_option
+def inbox(config_path: Path | None, limit: int, as_json: bool) -> None:
+    """List received messages, newest first.
+
+    \b
+    Example:
+      smsrelay inbox --limit 5
+    """
+    config = _config(config_path)
+    data = [views.inbound(m) for m in _store(config).inbox(limit=limit)]
+    _emit(
+        data,
+        as_json,
+        [f"{d['id']:>6} {d['created_at'][:19]} {d['from']:<16} {d['text']}" for d in data],
+    )
+
+
+def _each(config, ids: tuple[int, ...], action) -> None:
+    """Apply ``action`` to each id; exit 1 if any could not be done, after trying them all."""
+    store = _store(config)
+    failed = False
+    for message_id in ids:
+        ok, why = action(store, message_id, _clock().now())
+        click.echo(f"{message_id}: {why}")
+        failed |= not ok
+    from .outbox import wakeup_path
+    from .wakeup import notify
+
+    notify(wakeup_path(config))
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command()
+@config_option
+@click.argument("ids", nargs=-1, type=int, required=True)
+def cancel(config_path: Path | None, ids: tuple[int, ...]) -> None:
+    """Cancel queued messages (not those already sending or sent).
+
+    \b
+    Example:
+      smsrelay cancel 41 42
+    """
+    _each(_config(config_path), ids, lambda store, i, now: store.cancel(i, now))
+
+
+@main.command()
+@config_option
+@click.argument("ids", nargs=-1, type=int, required=True)
+def retry(config_path: Path | None, ids: tuple[int, ...]) -> None:
+    """Queue failed, expired or unknown messages again (unknown ones may then arrive twice).
+
+    \b
+    Example:
+      smsrelay retry 57
+    """
+    _each(_config(config_path), ids, lambda store, i, now: store.retry(i, now))

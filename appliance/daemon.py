@@ -1,0 +1,217 @@
+"""``smsrelay serve``: wires the store, the pool, the dispatcher, the scheduler and discovery.
+
+Start-up order matters for the at-most-once rule: the schema is migrated and what this node left
+``sending`` is settled (``unknown``) *before* any worker opens a port.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field, replace
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from modem.device import Timeouts
+
+from .clock import Clock, SystemClock
+from .config import Config, ModemConfig
+from .database import create_engine_for, migrate
+from .discovery import Discovery
+from .dispatch import Dispatcher
+from .outbox import wakeup_path
+from .pool import Pool
+from .store import Store
+from .wakeup import Wakeup
+from .worker import WorkerSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Knobs that tests and benchmarks turn; the defaults are for real modems."""
+
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    health_interval: float = 30.0
+    expire_interval: float = 60.0
+    rescan_interval: float = 60.0
+    retry_base: float = 30.0
+    reconnect_after: float = 2.0
+    retry_failed_after: float = 300.0
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """``serve --simulate N``: N simulated modems started in-process."""
+
+    modems: int = 0
+    profile: str = "generic"
+    time_scale: float = 1.0
+    faults: dict[str, object] = field(default_factory=dict)
+    seed: int = 0
+
+
+class Daemon:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        clock: Clock | None = None,
+        simulation: Simulation | None = None,
+        tuning: Tuning | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.simulation = simulation or Simulation()
+        self.tuning = tuning or Tuning()
+        self.engine = create_engine_for(config.database)
+        self.store = Store(self.engine)
+        self.simulators: list = []
+        self.wakeup: Wakeup | None = None
+        self.pool: Pool | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.scheduler: BackgroundScheduler | None = None
+        self.discovery: Discovery | None = None
+        self._stopped = threading.Event()
+
+    # --- start and stop ------------------------------------------------------------------------
+
+    def start(self) -> Daemon:
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        migrate(self.engine)
+        settled = self.store.recover(self.config.node, self.config.resend_unknown, self.clock.now())
+        if settled:
+            log.warning(
+                "%d message(s) were being sent when smsrelay stopped: %s",
+                len(settled),
+                "queued again" if self.config.resend_unknown else "now unknown",
+            )
+        self.wakeup = Wakeup(wakeup_path(self.config))
+        self.pool = Pool(
+            store=self.store, clock=self.clock, node=self.config.node, on_idle=self.wakeup.set
+        )
+        self.dispatcher = Dispatcher(
+            store=self.store,
+            pool=self.pool,
+            clock=self.clock,
+            config=self.config,
+            wakeup=self.wakeup,
+        )
+        explicit = [*self.config.modems, *self._start_simulators()]
+        for modem in explicit:
+            self.pool.add(self._settings(modem))
+        if self.config.auto_discovery and not self.simulation.modems:
+            self.discovery = Discovery(
+                add=lambda port: self.pool.add(self._settings(port)),
+                remove=self.pool.remove,
+                explicit=[m.port for m in explicit],
+            )
+            self.discovery.rescan()
+            self.discovery.start_monitor()
+        self.dispatcher.start()
+        self.scheduler = self._schedule()
+        self.scheduler.start()
+        return self
+
+    def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        if self.discovery is not None:
+            self.discovery.stop()
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
+        if self.pool is not None:
+            self.pool.stop()
+        for server in self.simulators:
+            server.stop()
+        if self.wakeup is not None:
+            self.wakeup.close()
+        self.engine.dispose()
+
+    def run_forever(self) -> None:
+        """Block until SIGINT or SIGTERM, then stop cleanly."""
+        done = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: done.set())
+        try:
+            done.wait()
+        finally:
+            self.stop()
+
+    # --- parts ---------------------------------------------------------------------------------
+
+    def _start_simulators(self) -> list[ModemConfig]:
+        if not self.simulation.modems:
+            return []
+        from modem.sim import start_fleet
+
+        directory = self.config.data_dir / "simulated"
+        directory.mkdir(parents=True, exist_ok=True)
+        self.simulators = start_fleet(
+            self.simulation.modems,
+            profile=self.simulation.profile,
+            directory=directory,
+            time_scale=self.simulation.time_scale,
+            seed=self.simulation.seed,
+            **self.simulation.faults,
+        )
+        defaults = self.config.defaults
+        return [replace(defaults, port=str(server.link)) for server in self.simulators]
+
+    def _settings(self, modem: ModemConfig | str) -> WorkerSettings:
+        if isinstance(modem, str):
+            modem = replace(self.config.defaults, port=modem)
+        tuning = self.tuning
+        return WorkerSettings(
+            port=str(modem.port),
+            pin=modem.pin,
+            max_per_minute=modem.max_per_minute,
+            daily_limit=modem.daily_limit,
+            monthly_limit=modem.monthly_limit,
+            group=modem.group,
+            timeouts=tuning.timeouts,
+            retry_base=tuning.retry_base,
+            reconnect_after=tuning.reconnect_after,
+            retry_failed_after=tuning.retry_failed_after,
+            resend_unknown=self.config.resend_unknown,
+            timezone=self.config.timezone,
+            region=self.config.region,
+            validity=self.config.validity,
+        )
+
+    def _schedule(self) -> BackgroundScheduler:
+        assert self.pool is not None and self.dispatcher is not None
+        scheduler = BackgroundScheduler(timezone=self.config.timezone)
+        common = {"max_instances": 1, "coalesce": True}
+        tuning = self.tuning
+        scheduler.add_job(
+            self.pool.poll_all, "interval", seconds=tuning.health_interval, id="health", **common
+        )
+        scheduler.add_job(
+            self._expire, "interval", seconds=tuning.expire_interval, id="expire", **common
+        )
+        scheduler.add_job(
+            self.dispatcher.wake, "cron", hour=0, minute=0, second=1, id="new-day", **common
+        )  # the day's caps open again
+        scheduler.add_job(
+            lambda: self.store.prune(self.clock.now()), "interval", hours=1, id="prune", **common
+        )
+        if self.discovery is not None:
+            scheduler.add_job(
+                self.discovery.rescan,
+                "interval",
+                seconds=tuning.rescan_interval,
+                id="rescan",
+                **common,
+            )
+        return scheduler
+
+    def _expire(self) -> None:
+        expired = self.store.expire(self.clock.now())
+        if expired:
+            log.info("%d message(s) expired", expired)

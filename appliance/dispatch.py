@@ -1,0 +1,121 @@
+"""The dispatcher: hands queued messages to free modems, the moment either appears.
+
+It sleeps on the ``Wakeup`` socket, which any process rings after enqueueing and every worker rings
+when it becomes free, and otherwise only until the next thing it knows is due (a scheduled send, a
+retry's backoff, a SIM's pacing slot, the end of quiet hours). No polling interval: a message
+enqueued by the CLI or the panel reaches AT+CMGS within milliseconds on an idle modem.
+
+Order: priority, then age. Among free modems the least-used SIM (today's parts) goes first. Each
+hand-over is a ``claim`` committed as ``sending`` before the worker writes to the port.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from .clock import Clock
+from .config import Config, end_of_quiet, quiet
+from .pacing import period_keys, remaining
+from .pool import Pool
+from .store import Claim, Store
+from .wakeup import Wakeup
+
+log = logging.getLogger(__name__)
+
+SAFETY_TICK = 30.0  # seconds: even a lost wake-up is noticed within this
+
+
+class Dispatcher:
+    def __init__(
+        self, *, store: Store, pool: Pool, clock: Clock, config: Config, wakeup: Wakeup
+    ) -> None:
+        self.store = store
+        self.pool = pool
+        self.clock = clock
+        self.config = config
+        self.wakeup = wakeup
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="dispatcher", daemon=True)
+        self.ticks = 0
+
+    def start(self) -> Dispatcher:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.wakeup.set()
+        self._thread.join(5)
+
+    def wake(self) -> None:
+        self.wakeup.set()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                deadline = self.tick()
+            except Exception:  # the dispatcher must outlive a database hiccup
+                log.exception("dispatch tick failed")
+                deadline = None
+            timeout = SAFETY_TICK
+            if deadline is not None:
+                timeout = min(timeout, max((deadline - self.clock.now()).total_seconds(), 0.0))
+            self.wakeup.wait(timeout)
+
+    def tick(self) -> datetime | None:
+        """Hand out what can go now; return when something next becomes possible."""
+        self.ticks += 1
+        now = self.clock.now()
+        in_quiet = quiet(now, self.config)
+        day, month = period_keys(now, self.config.timezone)
+        deadline: datetime | None = None
+
+        def soonest(when: datetime | None) -> None:
+            nonlocal deadline
+            if when is not None and (deadline is None or when < deadline):
+                deadline = when
+
+        candidates = []
+        for worker in self.pool.available():
+            sim = self.store.sim(worker.iccid) if worker.iccid else None
+            left = remaining(
+                worker.caps,
+                day=day,
+                month=month,
+                counted_day=sim.day if sim else "",
+                sent_day=sim.sent_day if sim else 0,
+                counted_month=sim.month if sim else "",
+                sent_month=sim.sent_month if sim else 0,
+            )
+            used_today = sim.sent_day if sim and sim.day == day else 0
+            candidates.append((used_today, worker.imei or "", worker, left))
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        free = len(candidates)
+        for _, _, worker, left in candidates:
+            ready_at = worker.pacer.ready_at(now)
+            if ready_at is not None:
+                soonest(ready_at)
+                continue
+            if left <= 0:
+                continue
+            claim = Claim(
+                imei=worker.imei or "",
+                iccid=worker.iccid,
+                group=worker.group,
+                node=self.config.node,
+                max_parts=left,
+                quiet=in_quiet,
+                avoid_own_retries=free > 1,
+            )
+            message = self.store.claim(claim, now)
+            if message is None:
+                continue
+            free -= 1
+            worker.send(message)
+        soonest(self.store.next_due(now))
+        if in_quiet:
+            soonest(end_of_quiet(now, self.config))
+        # a message that expires is settled by the scheduler; a day change resets the caps
+        return deadline if deadline is None else max(deadline, now + timedelta(milliseconds=1))

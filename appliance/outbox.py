@@ -1,0 +1,129 @@
+"""Taking a message in: validate everything, then queue it and wake the daemon.
+
+The CLI, the HTTP API and the panel all come through ``prepare`` so that a bad number, an empty or
+overlong text, a send time in the past or an unknown priority gets the same clear error naming the
+field, and nothing half-valid reaches the queue.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from modem import pdu
+
+from .config import Config
+from .models import Message, Priority
+from .numbers import InvalidRecipient, normalise
+from .store import NewMessage, Store
+from .wakeup import notify
+
+
+class BadRequest(ValueError):
+    """Input that cannot be queued; ``field`` names what was wrong (to, text, send_at, ...)."""
+
+    def __init__(self, field: str, why: str) -> None:
+        super().__init__(f"{field}: {why}")
+        self.field = field
+        self.why = why
+
+
+_RELATIVE = re.compile(r"^\+(\d+)\s*([smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_when(text: str, *, timezone: str, now: datetime) -> datetime:
+    """``2026-12-01T08:00`` (local time unless it has an offset), ``2026-12-01 08:00+01:00``, or
+    relative ``+10m``, ``+2h``, ``+1d``. Returns aware UTC."""
+    text = text.strip()
+    relative = _RELATIVE.match(text)
+    if relative:
+        return now + timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(
+            "send_at", f"{text!r} is not a time: use ISO 8601 (2026-12-01T08:00) or +10m/+2h/+1d"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(timezone))
+    return when.astimezone(now.tzinfo)
+
+
+def route_group(config: Config, recipient: str) -> str | None:
+    """The SIM group the config sends this number to (longest matching prefix), if any."""
+    best: tuple[int, str] | None = None
+    for route in config.routes:
+        if recipient.startswith(route.prefix) and (best is None or len(route.prefix) > best[0]):
+            best = (len(route.prefix), route.group)
+    return best[1] if best else None
+
+
+def prepare(
+    config: Config,
+    *,
+    to: str,
+    text: str,
+    now: datetime,
+    send_at: str | None = None,
+    priority: str = "normal",
+    modem: str | None = None,
+    group: str | None = None,
+    source: str = "cli",
+    campaign_id: int | None = None,
+) -> NewMessage:
+    """Validate a message; raise BadRequest naming the field."""
+    if not isinstance(to, str):
+        raise BadRequest("to", "must be a phone number as a string")
+    if not isinstance(text, str):
+        raise BadRequest("text", "must be a string")
+    try:
+        recipient = normalise(to, config.region)
+    except InvalidRecipient as exc:
+        raise BadRequest("to", str(exc)) from None
+    if not text:
+        raise BadRequest("text", "is empty")
+    count = pdu.count(text)
+    if count.parts > config.max_parts:
+        raise BadRequest(
+            "text",
+            f"needs {count.parts} SMS parts ({count.units} {count.encoding} units); at most "
+            f"{config.max_parts} are allowed",
+        )
+    try:
+        rank_priority = Priority(priority)
+    except ValueError:
+        raise BadRequest("priority", f"{priority!r} is not one of high, normal, low") from None
+    due = parse_when(send_at, timezone=config.timezone, now=now) if send_at else None
+    if due is not None and due < now - timedelta(minutes=1):
+        raise BadRequest("send_at", f"{send_at!r} is in the past")
+    if modem is not None and not re.fullmatch(r"\d{14,16}", modem):
+        raise BadRequest("modem", f"{modem!r} is not an IMEI (15 digits)")
+    start = due or now
+    expires = start + config.validity if config.validity else None
+    return NewMessage(
+        recipient=recipient,
+        text=text,
+        parts=count.parts,
+        encoding=count.encoding,
+        priority=rank_priority,
+        due_at=due,
+        expires_at=expires,
+        want_modem=modem,
+        want_group=group or route_group(config, recipient),
+        source=source,
+        campaign_id=campaign_id,
+    )
+
+
+def wakeup_path(config: Config) -> Path:
+    return config.data_dir / "wakeup.sock"
+
+
+def submit(store: Store, config: Config, new: NewMessage, now: datetime) -> Message:
+    """Queue a prepared message and wake the daemon (if one runs) within milliseconds."""
+    message = store.enqueue(new, now)
+    notify(wakeup_path(config))
+    return message

@@ -1,0 +1,96 @@
+"""The pool: one ``ModemWorker`` per port, and who is who by IMEI.
+
+Ports come and go (discovery, hot-plug, a simulator's replug); identity does not. When a modem
+shows up on a new port with an IMEI another worker already drives, the pool retires the older
+worker if its port has vanished (a replug under another tty name) and refuses the newcomer
+otherwise (the same modem on two interfaces: only its AT port is ours).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from .clock import Clock
+from .store import Store
+from .worker import ModemState, ModemWorker, WorkerSettings
+
+log = logging.getLogger(__name__)
+
+
+class Pool:
+    def __init__(
+        self, *, store: Store, clock: Clock, node: str, on_idle: Callable[[], None]
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.node = node
+        self._on_idle = on_idle
+        self._lock = threading.Lock()
+        self._by_port: dict[str, ModemWorker] = {}
+        self._by_imei: dict[str, ModemWorker] = {}
+
+    def add(self, settings: WorkerSettings) -> ModemWorker:
+        """Start a worker for a port (no-op if one runs for it already)."""
+        with self._lock:
+            existing = self._by_port.get(settings.port)
+            if existing is not None and existing.alive:
+                return existing
+            worker = ModemWorker(
+                settings,
+                store=self.store,
+                clock=self.clock,
+                node=self.node,
+                on_idle=self._on_idle,
+                claim_identity=self._claim_identity,
+            )
+            self._by_port[settings.port] = worker
+        return worker.start()
+
+    def remove(self, port: str) -> None:
+        """The port is gone for good (hot-unplug of an auto-discovered modem)."""
+        with self._lock:
+            worker = self._by_port.pop(port, None)
+            if worker is not None and worker.imei and self._by_imei.get(worker.imei) is worker:
+                del self._by_imei[worker.imei]
+        if worker is not None:
+            threading.Thread(target=worker.stop, daemon=True).start()
+
+    def _claim_identity(self, imei: str, worker: ModemWorker) -> bool:
+        with self._lock:
+            current = self._by_imei.get(imei)
+            if current is None or current is worker:
+                self._by_imei[imei] = worker
+                return True
+            if current.state in (ModemState.ABSENT, ModemState.FAILED) or not current.alive:
+                log.info("modem %s moved from %s to %s", imei, current.port, worker.port)
+                self._by_imei[imei] = worker
+                if self._by_port.get(current.port) is current:
+                    del self._by_port[current.port]
+                threading.Thread(target=current.stop, daemon=True).start()
+                return True
+            return False
+
+    def workers(self) -> list[ModemWorker]:
+        with self._lock:
+            return list(self._by_port.values())
+
+    def ports(self) -> set[str]:
+        with self._lock:
+            return set(self._by_port)
+
+    def available(self) -> list[ModemWorker]:
+        return [w for w in self.workers() if w.available and w.imei]
+
+    def poll_all(self) -> None:
+        for worker in self.workers():
+            worker.poll()
+
+    def stop(self) -> None:
+        workers = self.workers()
+        threads = [threading.Thread(target=w.stop, daemon=True) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)

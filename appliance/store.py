@@ -1,0 +1,618 @@
+"""The store: every state change of a message, each in one short transaction.
+
+The at-most-once rule lives here. ``claim`` writes ``sending`` (with modem, SIM and attempt) and
+commits *before* the driver writes AT+CMGS; only then may the modem send. A crash after that leaves
+the row ``sending``, which ``recover`` turns into ``unknown`` at the next start. Nothing here is
+SQLite-only: claims use ``SELECT ... FOR UPDATE SKIP LOCKED`` (ignored by SQLite, where one daemon
+owns the database) so several nodes can share one PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, func, or_, update
+from sqlmodel import Session, col, select
+
+from .models import (
+    FINAL_STATUSES,
+    PRIORITY_RANK,
+    DeliveryReport,
+    Event,
+    Inbound,
+    InboundPart,
+    Message,
+    Modem,
+    Priority,
+    SignalSample,
+    Sim,
+    Status,
+)
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message as a caller asks for it, already validated (number normalised, parts counted)."""
+
+    recipient: str
+    text: str
+    parts: int
+    encoding: str
+    priority: Priority = Priority.NORMAL
+    due_at: datetime | None = None
+    expires_at: datetime | None = None
+    want_modem: str | None = None
+    want_group: str | None = None
+    report: bool = True
+    source: str = "cli"
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the dispatcher may send on one modem now."""
+
+    imei: str
+    iccid: str | None
+    group: str | None
+    node: str
+    max_parts: int  # what the SIM's caps still allow
+    quiet: bool  # inside quiet hours: campaign traffic below high priority waits
+    avoid_own_retries: bool  # another modem is free: let it take what failed here
+
+
+class Store:
+    """Operations on the database; each method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    # --- enqueue, cancel, retry ----------------------------------------------------------------
+
+    def enqueue(self, new: NewMessage, now: datetime) -> Message:
+        message = Message(
+            recipient=new.recipient,
+            text=new.text,
+            parts=new.parts,
+            encoding=new.encoding,
+            priority=new.priority,
+            rank=PRIORITY_RANK[new.priority],
+            report=new.report,
+            source=new.source,
+            campaign_id=new.campaign_id,
+            want_modem=new.want_modem,
+            want_group=new.want_group,
+            created_at=now,
+            due_at=new.due_at or now,
+            expires_at=new.expires_at,
+        )
+        with self.session() as session:
+            session.add(message)
+            session.commit()
+        return message
+
+    def get(self, message_id: int) -> Message | None:
+        with self.session() as session:
+            return session.get(Message, message_id)
+
+    def cancel(self, message_id: int, now: datetime) -> tuple[bool, str]:
+        """Cancel a queued (or unknown) message; (False, why) when it is too late."""
+        with self.session() as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                return False, f"no message {message_id}"
+            if message.status not in (Status.QUEUED, Status.UNKNOWN):
+                return False, f"message {message_id} is {message.status}"
+            result = session.execute(
+                update(Message)
+                .where(
+                    col(Message.id) == message_id,
+                    col(Message.status).in_([Status.QUEUED, Status.UNKNOWN]),
+                )
+                .values(status=Status.CANCELLED, finished_at=now, reason="cancelled")
+            )
+            session.commit()
+            if result.rowcount != 1:
+                return False, f"message {message_id} left the queue meanwhile"
+            return True, "cancelled"
+
+    def retry(self, message_id: int, now: datetime) -> tuple[bool, str]:
+        """Queue a failed or unknown message again (the operator's explicit request)."""
+        with self.session() as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                return False, f"no message {message_id}"
+            if message.status not in (Status.FAILED, Status.UNKNOWN, Status.EXPIRED):
+                return (
+                    False,
+                    f"message {message_id} is {message.status}; only failed, unknown "
+                    "or expired messages can be retried",
+                )
+            message.status = Status.QUEUED
+            message.due_at = now
+            message.finished_at = None
+            message.reason = f"retry requested (was {message.reason or 'no reason'})"
+            if message.expires_at is not None and message.expires_at <= now:
+                message.expires_at = None
+            session.add(message)
+            session.commit()
+            return True, "queued"
+
+    # --- dispatching ---------------------------------------------------------------------------
+
+    def claim(self, claim: Claim, now: datetime) -> Message | None:
+        """Take the best message this modem may send now and mark it ``sending`` (committed)."""
+        with self.session() as session:
+            query = (
+                select(Message)
+                .where(
+                    Message.status == Status.QUEUED,
+                    col(Message.due_at) <= now,
+                    or_(col(Message.expires_at).is_(None), col(Message.expires_at) > now),
+                    or_(col(Message.want_modem).is_(None), Message.want_modem == claim.imei),
+                    or_(col(Message.want_group).is_(None), Message.want_group == claim.group),
+                    # a message whose first parts left resumes on the same modem only
+                    or_(Message.parts_sent == 0, Message.modem_imei == claim.imei),
+                    col(Message.parts) - col(Message.parts_sent) <= claim.max_parts,
+                )
+                .order_by(col(Message.rank), col(Message.due_at), col(Message.id))
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if claim.quiet:
+                query = query.where(or_(Message.source != "campaign", Message.rank == 0))
+            if claim.avoid_own_retries:
+                query = query.where(
+                    or_(
+                        col(Message.modem_imei).is_(None),
+                        Message.modem_imei != claim.imei,
+                        Message.attempts == 0,
+                        Message.parts_sent > 0,
+                    )
+                )
+            message = session.exec(query).first()
+            if message is None:
+                return None
+            message.status = Status.SENDING
+            message.modem_imei = claim.imei
+            message.sim_iccid = claim.iccid
+            message.node = claim.node
+            message.attempts += 1
+            message.sending_at = now
+            if message.concat_ref is None:
+                message.concat_ref = message.id % 256 if message.id is not None else 0
+            session.add(message)
+            session.commit()
+            return message
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """When the earliest queued message that is not yet due becomes due."""
+        with self.session() as session:
+            return session.exec(
+                select(func.min(Message.due_at)).where(
+                    Message.status == Status.QUEUED, col(Message.due_at) > now
+                )
+            ).first()
+
+    def has_queued(self, now: datetime) -> bool:
+        with self.session() as session:
+            return (
+                session.exec(
+                    select(Message.id)
+                    .where(Message.status == Status.QUEUED, col(Message.due_at) <= now)
+                    .limit(1)
+                ).first()
+                is not None
+            )
+
+    def mark_sent(
+        self,
+        message_id: int,
+        refs: Sequence[int],
+        parts_sent: int,
+        iccid: str | None,
+        now: datetime,
+        day: str,
+        month: str,
+    ) -> None:
+        """The network accepted every part: ``sent``, and the SIM's counters move, atomically."""
+        with self.session() as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            message.status = Status.SENT
+            message.part_refs = _join_refs(message.part_refs, refs)
+            message.parts_sent = parts_sent
+            message.sent_at = now
+            message.finished_at = now
+            message.reason = None
+            session.add(message)
+            self._count(session, iccid, len(refs), now, day, month)
+            session.commit()
+
+    def mark_progress(
+        self,
+        message_id: int,
+        refs: Sequence[int],
+        iccid: str | None,
+        now: datetime,
+        day: str,
+        month: str,
+    ) -> None:
+        """Some parts left before a failure: remember them, so a retry resumes after them."""
+        if not refs:
+            return
+        with self.session() as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            message.part_refs = _join_refs(message.part_refs, refs)
+            message.parts_sent += len(refs)
+            session.add(message)
+            self._count(session, iccid, len(refs), now, day, month)
+            session.commit()
+
+    def mark_retry(self, message_id: int, reason: str, due_at: datetime) -> None:
+        self._finish(message_id, Status.QUEUED, reason, None, due_at=due_at)
+
+    def mark_failed(self, message_id: int, reason: str, now: datetime) -> None:
+        self._finish(message_id, Status.FAILED, reason, now)
+
+    def mark_unknown(self, message_id: int, reason: str, now: datetime) -> None:
+        self._finish(message_id, Status.UNKNOWN, reason, now)
+
+    def _finish(
+        self,
+        message_id: int,
+        status: Status,
+        reason: str,
+        now: datetime | None,
+        due_at: datetime | None = None,
+    ) -> None:
+        with self.session() as session:
+            values: dict[str, object] = {"status": status, "reason": reason}
+            if now is not None:
+                values["finished_at"] = now
+            if due_at is not None:
+                values["due_at"] = due_at
+            session.execute(update(Message).where(col(Message.id) == message_id).values(**values))
+            session.commit()
+
+    def recover(self, node: str, resend_unknown: bool, now: datetime) -> list[int]:
+        """After a crash: what this node left ``sending`` may have left. ``unknown`` (or queued
+        again when the operator chose ``resend_unknown``)."""
+        with self.session() as session:
+            ids = list(
+                session.exec(
+                    select(Message.id).where(Message.status == Status.SENDING, Message.node == node)
+                ).all()
+            )
+            if ids:
+                reason = "the daemon stopped during the send: it may or may not have left"
+                if resend_unknown:
+                    values = {
+                        "status": Status.QUEUED,
+                        "due_at": now,
+                        "reason": reason + "; queued again (resend_unknown = true)",
+                    }
+                else:
+                    values = {"status": Status.UNKNOWN, "finished_at": now, "reason": reason}
+                session.execute(update(Message).where(col(Message.id).in_(ids)).values(**values))
+                for message_id in ids:
+                    session.add(
+                        Event(at=now, kind="message.unknown", message_id=message_id, detail=reason)
+                    )
+                session.commit()
+            return [i for i in ids if i is not None]
+
+    def expire(self, now: datetime) -> int:
+        """Queued messages whose validity passed become ``expired``."""
+        with self.session() as session:
+            result = session.execute(
+                update(Message)
+                .where(
+                    Message.status == Status.QUEUED,
+                    col(Message.expires_at).is_not(None),
+                    col(Message.expires_at) <= now,
+                )
+                .values(
+                    status=Status.EXPIRED,
+                    finished_at=now,
+                    reason="the validity period passed before a modem could send it",
+                )
+            )
+            session.commit()
+            return result.rowcount or 0
+
+    # --- SIM counters -------------------------------------------------------------------------
+
+    def _count(
+        self, session: Session, iccid: str | None, parts: int, now: datetime, day: str, month: str
+    ) -> None:
+        if iccid is None or parts <= 0:
+            return
+        sim = session.get(Sim, iccid) or Sim(iccid=iccid)
+        if sim.day != day:
+            sim.day, sim.sent_day = day, 0
+        if sim.month != month:
+            sim.month, sim.sent_month = month, 0
+        sim.sent_day += parts
+        sim.sent_month += parts
+        sim.sent_total += parts
+        sim.last_sent_at = now
+        session.add(sim)
+
+    def sim(self, iccid: str) -> Sim | None:
+        with self.session() as session:
+            return session.get(Sim, iccid)
+
+    def upsert_sim(self, iccid: str, **values: object) -> Sim:
+        with self.session() as session:
+            sim = session.get(Sim, iccid) or Sim(iccid=iccid)
+            for key, value in values.items():
+                setattr(sim, key, value)
+            session.add(sim)
+            session.commit()
+            return sim
+
+    # --- modems, events, signal ---------------------------------------------------------------
+
+    def upsert_modem(self, imei: str, **values: object) -> None:
+        with self.session() as session:
+            modem = session.get(Modem, imei) or Modem(imei=imei)
+            for key, value in values.items():
+                setattr(modem, key, value)
+            session.add(modem)
+            session.commit()
+
+    def modem_rejected_pin(self, imei: str) -> str | None:
+        with self.session() as session:
+            modem = session.get(Modem, imei)
+            return modem.rejected_pin if modem else None
+
+    def modems(self) -> list[Modem]:
+        with self.session() as session:
+            return list(session.exec(select(Modem).order_by(col(Modem.imei))).all())
+
+    def log(
+        self,
+        kind: str,
+        now: datetime,
+        detail: str = "",
+        *,
+        imei: str | None = None,
+        message_id: int | None = None,
+    ) -> None:
+        with self.session() as session:
+            session.add(
+                Event(at=now, kind=kind, modem_imei=imei, message_id=message_id, detail=detail)
+            )
+            session.commit()
+
+    def add_signal(self, imei: str, now: datetime, dbm: int | None, bars: int) -> None:
+        with self.session() as session:
+            session.add(SignalSample(modem_imei=imei, at=now, dbm=dbm, bars=bars))
+            session.commit()
+
+    def prune(self, now: datetime, keep: timedelta = timedelta(days=2)) -> None:
+        with self.session() as session:
+            session.execute(
+                SignalSample.__table__.delete().where(SignalSample.__table__.c.at < now - keep)
+            )
+            session.commit()
+
+    # --- queries for the CLI and the panel ------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as session:
+            rows = session.exec(select(Message.status, func.count()).group_by(Message.status)).all()
+        counts = {status.value: 0 for status in Status}
+        counts.update({status: n for status, n in rows})
+        return counts
+
+    def messages(
+        self,
+        *,
+        status: str | None = None,
+        recipient: str | None = None,
+        limit: int = 50,
+        before_id: int | None = None,
+    ) -> list[Message]:
+        with self.session() as session:
+            query = select(Message).order_by(col(Message.id).desc()).limit(limit)
+            if status:
+                query = query.where(Message.status == status)
+            if recipient:
+                query = query.where(Message.recipient == recipient)
+            if before_id is not None:
+                query = query.where(col(Message.id) < before_id)
+            return list(session.exec(query).all())
+
+    def inbox(self, limit: int = 50, before_id: int | None = None) -> list[Inbound]:
+        with self.session() as session:
+            query = select(Inbound).order_by(col(Inbound.id).desc()).limit(limit)
+            if before_id is not None:
+                query = query.where(col(Inbound.id) < before_id)
+            return list(session.exec(query).all())
+
+    # --- inbound and delivery reports -----------------------------------------------------------
+
+    def add_inbound_part(
+        self,
+        *,
+        imei: str,
+        iccid: str | None,
+        sender: str,
+        text: str,
+        sent_at: datetime | None,
+        now: datetime,
+        concat: tuple[int, int, int] | None,
+    ) -> Inbound | None:
+        """Store one received part; returns the whole message once complete (None before).
+
+        A part the network delivers twice (same sender, SMSC time, reference and position) is
+        recognised and dropped, so deleting from the SIM after the commit can never lose a
+        message nor store it twice.
+        """
+        with self.session() as session:
+            if concat is None or concat[1] <= 1:
+                key = _dedupe_key(imei, sender, sent_at, text)
+                if session.exec(select(Inbound.id).where(Inbound.dedupe_key == key)).first():
+                    return None
+                inbound = Inbound(
+                    sender=sender,
+                    text=text,
+                    parts=1,
+                    modem_imei=imei,
+                    sim_iccid=iccid,
+                    sent_at=sent_at,
+                    received_at=now,
+                    dedupe_key=key,
+                )
+                session.add(inbound)
+                session.commit()
+                return inbound
+            ref, total, seq = concat
+            exists = session.exec(
+                select(InboundPart.id).where(
+                    InboundPart.modem_imei == imei,
+                    InboundPart.sender == sender,
+                    InboundPart.concat_ref == ref,
+                    InboundPart.total == total,
+                    InboundPart.seq == seq,
+                )
+            ).first()
+            if exists is None:
+                session.add(
+                    InboundPart(
+                        modem_imei=imei,
+                        sender=sender,
+                        concat_ref=ref,
+                        total=total,
+                        seq=seq,
+                        text=text,
+                        sent_at=sent_at,
+                        received_at=now,
+                    )
+                )
+                session.flush()
+            parts = list(
+                session.exec(
+                    select(InboundPart)
+                    .where(
+                        InboundPart.modem_imei == imei,
+                        InboundPart.sender == sender,
+                        InboundPart.concat_ref == ref,
+                        InboundPart.total == total,
+                    )
+                    .order_by(col(InboundPart.seq))
+                ).all()
+            )
+            if len(parts) < total:
+                session.commit()
+                return None
+            whole = "".join(part.text for part in parts)
+            first_sent = min((p.sent_at for p in parts if p.sent_at), default=sent_at)
+            key = _dedupe_key(imei, sender, first_sent, whole)
+            for part in parts:
+                session.delete(part)
+            if session.exec(select(Inbound.id).where(Inbound.dedupe_key == key)).first():
+                session.commit()
+                return None
+            inbound = Inbound(
+                sender=sender,
+                text=whole,
+                parts=total,
+                modem_imei=imei,
+                sim_iccid=iccid,
+                sent_at=first_sent,
+                received_at=now,
+                dedupe_key=key,
+            )
+            session.add(inbound)
+            session.commit()
+            return inbound
+
+    def add_report(
+        self,
+        *,
+        imei: str,
+        part_ref: int,
+        recipient: str | None,
+        status: int,
+        delivered: bool,
+        final: bool,
+        reason: str,
+        discharged_at: datetime | None,
+        now: datetime,
+    ) -> Message | None:
+        """Match a delivery report to the latest sent message of this modem with that part
+        reference; a message whose every part is delivered becomes ``delivered``."""
+        with self.session() as session:
+            candidates = session.exec(
+                select(Message)
+                .where(
+                    Message.modem_imei == imei,
+                    col(Message.status).in_([Status.SENT, Status.DELIVERED, Status.SENDING]),
+                    col(Message.part_refs).contains(str(part_ref)),
+                    col(Message.sending_at) >= now - timedelta(days=7),
+                )
+                .order_by(col(Message.id).desc())
+                .limit(20)
+            ).all()
+            message = next((m for m in candidates if part_ref in _split_refs(m.part_refs)), None)
+            session.add(
+                DeliveryReport(
+                    message_id=message.id if message else None,
+                    modem_imei=imei,
+                    part_ref=part_ref,
+                    recipient=recipient,
+                    status=status,
+                    delivered=delivered,
+                    reason=reason,
+                    discharged_at=discharged_at,
+                    received_at=now,
+                )
+            )
+            if message is not None and final:
+                refs = set(_split_refs(message.part_refs))
+                reports = session.exec(
+                    select(DeliveryReport).where(DeliveryReport.message_id == message.id)
+                ).all()
+                done = {r.part_ref for r in reports if r.delivered} | (
+                    {part_ref} if delivered else set()
+                )
+                if delivered and refs <= done and message.status == Status.SENT:
+                    message.status = Status.DELIVERED
+                    message.delivered_at = now
+                    session.add(message)
+                elif not delivered and message.status == Status.SENT:
+                    message.reason = f"not delivered: {reason}"
+                    session.add(message)
+            session.commit()
+            return message
+
+
+def is_final(status: str) -> bool:
+    return status in FINAL_STATUSES
+
+
+def _join_refs(existing: str, refs: Sequence[int]) -> str:
+    values = [*(_split_refs(existing)), *refs]
+    return ",".join(str(v) for v in values)
+
+
+def _split_refs(text: str) -> list[int]:
+    return [int(v) for v in text.split(",") if v.strip().isdigit()]
+
+
+def _dedupe_key(imei: str, sender: str, sent_at: datetime | None, text: str) -> str:
+    stamp = sent_at.isoformat() if sent_at else ""
+    return hashlib.sha256(f"{imei}|{sender}|{stamp}|{text}".encode()).hexdigest()

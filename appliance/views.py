@@ -1,0 +1,81 @@
+"""The stable JSON shapes of the CLI's ``--json`` output (DESIGN.md's contract), in one place.
+
+The HTTP API reuses them, so a script sees the same fields whichever way it asks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .config import Config
+from .models import Inbound, Message, Status
+from .pacing import period_keys
+from .store import Store
+
+SETTLED = frozenset(
+    {Status.SENT, Status.DELIVERED, Status.FAILED, Status.EXPIRED, Status.CANCELLED, Status.UNKNOWN}
+)
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def message(m: Message) -> dict:
+    return {
+        "id": m.id,
+        "to": m.recipient,
+        "text": m.text,
+        "status": m.status,
+        "parts": m.parts,
+        "encoding": m.encoding,
+        "priority": m.priority,
+        "modem": m.modem_imei,
+        "attempts": m.attempts,
+        "created_at": _iso(m.created_at),
+        "send_at": _iso(m.due_at),
+        "sent_at": _iso(m.sent_at),
+        "delivered_at": _iso(m.delivered_at),
+        "reason": m.reason,
+    }
+
+
+def inbound(m: Inbound) -> dict:
+    return {
+        "id": m.id,
+        "from": m.sender,
+        "text": m.text,
+        "status": m.status,
+        "parts": m.parts,
+        "modem": m.modem_imei,
+        "created_at": _iso(m.received_at),
+        "sent_at": _iso(m.sent_at),
+        "reason": None,
+    }
+
+
+def status(config: Config, store: Store, now: datetime) -> dict:
+    day, _ = period_keys(now, config.timezone)
+    modems = []
+    for m in store.modems():
+        sim = store.sim(m.iccid) if m.iccid else None
+        modems.append(
+            {
+                "imei": m.imei,
+                "iccid": m.iccid,
+                "port": m.port,
+                "state": m.state,
+                "reason": m.reason,
+                "signal_dbm": m.signal_dbm,
+                "bars": m.bars,
+                "sim": m.sim,
+                "registration": m.registration,
+                "operator": m.operator,
+                "sent_today": sim.sent_day if sim and sim.day == day else 0,
+                "daily_limit": m.daily_limit,
+                "last_error": m.last_error,
+                "node": m.node,
+                "seen_at": _iso(m.seen_at),
+            }
+        )
+    return {"node": config.node, "modems": modems, "queue": store.counts()}

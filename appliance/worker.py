@@ -1,0 +1,604 @@
+"""``ModemWorker``: the one thread that owns one modem's port.
+
+Everything that touches the port happens on this thread: initialising, unlocking, health polls,
+sends handed over by the dispatcher, reading and deleting inbound messages. Other threads talk to
+it through its inbox queue, so a stuck modem stalls only its own worker, never the others.
+
+Self-healing ladder on a timeout: ESC + ATZ (soft reset) → close and reopen the port →
+AT+CFUN=1,1 (power cycle; a USB dongle vanishes and comes back) → give up as ``failed`` with the
+reason, and try again from scratch after ``retry_failed_after``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from modem import events, pdu
+from modem.device import Modem, ModemStatus, Timeouts
+from modem.errors import (
+    CmeError,
+    CmsError,
+    CommandTimeout,
+    IncorrectPin,
+    InvalidMessage,
+    ModemError,
+    PortBusy,
+    PortGone,
+    RemoteProtocolError,
+    SimError,
+    SimNotInserted,
+    SimPinRequired,
+    SimPukRequired,
+)
+
+from .clock import Clock
+from .models import Message
+from .numbers import InvalidRecipient, normalise
+from .pacing import Caps, Pacer, backoff, period_keys
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+class ModemState(StrEnum):
+    ABSENT = "absent"
+    PROBING = "probing"
+    SIM_LOCKED = "sim-locked"
+    NO_SIM = "no-sim"
+    SEARCHING = "searching"
+    READY = "ready"
+    BUSY = "busy"
+    RESETTING = "resetting"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What the config says about one modem (or the defaults for discovered ones)."""
+
+    port: str
+    pin: str | None = None
+    max_per_minute: float = 6.0
+    daily_limit: int | None = 200
+    monthly_limit: int | None = 3000
+    group: str | None = None
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    max_attempts: int = 6
+    retry_base: float = 30.0
+    retry_failed_after: float = 300.0
+    reconnect_after: float = 2.0
+    resend_unknown: bool = False
+    timezone: str = "UTC"
+    region: str = "FR"
+    validity: timedelta | None = None
+
+
+@dataclass
+class _Send:
+    message: Message
+
+
+@dataclass
+class _Poll:
+    pass
+
+
+@dataclass
+class _Event:
+    event: events.ModemEvent
+
+
+class _Stop:
+    pass
+
+
+class ModemWorker:
+    """Owns one port; reports its state to the store and its idleness to the dispatcher."""
+
+    def __init__(
+        self,
+        settings: WorkerSettings,
+        *,
+        store: Store,
+        clock: Clock,
+        node: str,
+        on_idle: Callable[[], None],
+        claim_identity: Callable[[str, ModemWorker], bool] = lambda imei, worker: True,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.port = settings.port
+        self.store = store
+        self.clock = clock
+        self.node = node
+        self._on_idle = on_idle
+        self._claim_identity = claim_identity
+        self._rng = rng or random.Random()
+        self.pacer = Pacer(settings.max_per_minute, rng=self._rng)
+        self.caps = Caps(settings.daily_limit, settings.monthly_limit)
+        self.state = ModemState.ABSENT
+        self.reason = "not opened yet"
+        self.imei: str | None = None
+        self.iccid: str | None = None
+        self.group = settings.group
+        self.busy = False  # a send is handed over or running
+        self._inbox: queue.Queue[_Send | _Poll | _Event | _Stop] = queue.Queue()
+        self._modem: Modem | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"modem {self.port}", daemon=True)
+        self._wake_at: datetime | None = None
+
+    # --- called from other threads -------------------------------------------------------------
+
+    def start(self) -> ModemWorker:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        self._inbox.put(_Stop())
+        self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    @property
+    def available(self) -> bool:
+        """Ready and not busy: the dispatcher may hand it a message."""
+        return self.state == ModemState.READY and not self.busy and not self._stopping.is_set()
+
+    def send(self, message: Message) -> None:
+        """Hand over a claimed message (already ``sending`` in the store)."""
+        self.busy = True
+        self._inbox.put(_Send(message))
+
+    def poll(self) -> None:
+        """Ask for a health poll (signal, registration) from the scheduler."""
+        self._inbox.put(_Poll())
+
+    # --- the worker thread ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            if self._modem is None and not self._connect():
+                self._idle_wait(self._retry_delay())
+                continue
+            self._serve()
+        self._close()
+        if self.imei:
+            self._save(state=ModemState.ABSENT, reason="smsrelay stopped")
+
+    def _idle_wait(self, seconds: float) -> None:
+        """Wait before retrying a connection, but keep answering the dispatcher's hand-overs."""
+        try:
+            item = self._inbox.get(timeout=seconds)
+        except queue.Empty:
+            return
+        if isinstance(item, _Send):  # we are not ready: give it back to the queue
+            self._requeue(item.message, "the modem was not ready; queued again", self.clock.now())
+            self._done()
+        elif isinstance(item, _Stop):
+            self._stopping.set()
+
+    def _retry_delay(self) -> float:
+        if self.state == ModemState.FAILED:
+            return self.settings.retry_failed_after
+        if self.state in (ModemState.SIM_LOCKED, ModemState.NO_SIM):
+            return max(self.settings.retry_failed_after, 30.0)
+        return self.settings.reconnect_after
+
+    def _connect(self) -> bool:
+        self._set(ModemState.PROBING, "opening the port and initialising the modem")
+        modem = Modem(
+            self.port,
+            timeouts=self.settings.timeouts,
+            on_event=lambda e: self._inbox.put(_Event(e)),
+        )
+        try:
+            modem.open()
+        except PortBusy as exc:
+            self._set(ModemState.FAILED, f"the port is held by another program: {exc}")
+            return False
+        except PortGone:
+            self._set(ModemState.ABSENT, f"{self.port} is not there (unplugged?)")
+            return False
+        self._modem = modem
+        try:
+            self._initialise(modem)
+        except ModemError as exc:
+            self._fail_init(exc)
+            self._close()
+            return False
+        self._read_stored_messages()
+        self._done()
+        return True
+
+    def _initialise(self, modem: Modem) -> None:
+        identity = modem.prepare()
+        self.imei = identity.imei
+        if not self._claim_identity(identity.imei, self):
+            raise ModemError(f"modem {identity.imei} is already driven on another port")
+        pin = self.settings.pin
+        if pin and self.store.modem_rejected_pin(identity.imei) == pin_fingerprint(
+            identity.imei, pin
+        ):
+            raise IncorrectPin("the SIM already refused this PIN; it is not sent again")
+        try:
+            modem.unlock(pin)
+        except IncorrectPin:
+            if pin:
+                self.store.upsert_modem(
+                    identity.imei, rejected_pin=pin_fingerprint(identity.imei, pin)
+                )
+            raise
+        modem.configure()
+        status = modem.status()
+        self.iccid = status.iccid
+        if status.iccid:
+            sim = self.store.sim(status.iccid)
+            self.store.upsert_sim(
+                status.iccid,
+                imsi=status.imsi,
+                modem_imei=identity.imei,
+                sim_group=self.group or (sim.sim_group if sim else None),
+            )
+        self._save_status(status, identity_port=True)
+        self.store.log(
+            "modem.up",
+            self.clock.now(),
+            f"{identity.manufacturer} {identity.model} on {self.port}",
+            imei=self.imei,
+        )
+
+    def _fail_init(self, exc: ModemError) -> None:
+        if isinstance(exc, SimPinRequired):
+            self._set(ModemState.SIM_LOCKED, "the SIM needs its PIN: set pin for this modem")
+        elif isinstance(exc, IncorrectPin):
+            self._set(
+                ModemState.SIM_LOCKED,
+                "the SIM refused the configured PIN; it is not "
+                "retried (3 wrong PINs block the SIM): correct it in the config",
+            )
+        elif isinstance(exc, SimPukRequired):
+            self._set(
+                ModemState.SIM_LOCKED,
+                "the SIM is blocked (PUK needed): unblock it in a "
+                "phone with the PUK from the operator",
+            )
+        elif isinstance(exc, SimNotInserted):
+            self._set(ModemState.NO_SIM, "no SIM in the modem, or it cannot read it")
+        elif isinstance(exc, PortGone):
+            self._set(ModemState.ABSENT, f"{self.port} vanished while initialising")
+        elif isinstance(exc, CommandTimeout):
+            self._set(ModemState.FAILED, f"the modem does not answer: {exc}")
+        else:
+            self._set(ModemState.FAILED, f"initialisation failed: {exc}")
+
+    def _serve(self) -> None:
+        """Handle hand-overs, polls and modem events until the port goes away."""
+        while not self._stopping.is_set() and self._modem is not None:
+            try:
+                item = self._inbox.get(timeout=30.0)
+            except queue.Empty:
+                continue
+            try:
+                if isinstance(item, _Send):
+                    self._send(item.message)
+                elif isinstance(item, _Poll):
+                    self._poll()
+                elif isinstance(item, _Event):
+                    self._handle_event(item.event)
+                elif isinstance(item, _Stop):
+                    return
+            except PortGone as exc:
+                self._lost(exc)
+            except CommandTimeout as exc:
+                self._heal(exc)
+            except ModemError as exc:
+                log.warning("%s: %s", self.port, exc)
+                self.store.log("modem.error", self.clock.now(), str(exc), imei=self.imei)
+
+    # --- sending -------------------------------------------------------------------------------
+
+    def _send(self, message: Message) -> None:
+        modem = self._modem
+        assert modem is not None and message.id is not None
+        if self.state != ModemState.READY:
+            self._requeue(
+                message, f"modem {self.imei} was {self.state}; queued again", self.clock.now()
+            )
+            self._done()
+            return
+        self._set(ModemState.BUSY, f"sending message {message.id}")
+        started = self.clock.now()
+        error: ModemError | None = None
+        result = None
+        try:
+            result = modem.send(
+                message.recipient,
+                message.text,
+                report=message.report,
+                concat_reference=message.concat_ref,
+                first_part=message.parts_sent + 1,
+                validity=self.settings.validity,
+            )
+        except ModemError as exc:
+            error = exc
+        now = self.clock.now()
+        day, month = period_keys(now, self.settings.timezone)
+        self.pacer.record(message.parts - message.parts_sent, started)
+        if error is None:
+            assert result is not None
+            self.store.mark_sent(
+                message.id, result.references, message.parts, self.iccid, now, day, month
+            )
+            self._save(last_success_at=now)
+            self.store.log(
+                "message.sent",
+                now,
+                f"to {message.recipient}",
+                imei=self.imei,
+                message_id=message.id,
+            )
+        else:
+            self.store.mark_progress(message.id, error.sent_references, self.iccid, now, day, month)
+            self._outcome_of_failure(message, error, now)
+        if isinstance(error, (PortGone, CommandTimeout)):
+            self.busy = False
+            raise error  # the serving loop heals the modem, then tells the dispatcher
+        self._set(ModemState.READY, "ready")
+        self._done()
+
+    def _outcome_of_failure(self, message: Message, error: ModemError, now: datetime) -> None:
+        assert message.id is not None
+        reason = str(error)
+        self._save(last_error=reason, last_error_at=now)
+        self.store.log("message.error", now, reason, imei=self.imei, message_id=message.id)
+        if error.maybe_sent:
+            if self.settings.resend_unknown:
+                self.store.mark_retry(
+                    message.id,
+                    f"may have left ({reason}); sent again as resend_unknown = true",
+                    now,
+                )
+            else:
+                self.store.mark_unknown(message.id, f"may or may not have left: {reason}", now)
+            return
+        if isinstance(error, InvalidMessage) or (isinstance(error, CmsError) and error.permanent):
+            self.store.mark_failed(message.id, _plain(error), now)
+            return
+        self._requeue(message, _plain(error), now)
+
+    def _requeue(self, message: Message, reason: str, now: datetime) -> None:
+        """A transient failure: back to the queue after a backoff, or failed past max attempts."""
+        assert message.id is not None
+        if message.attempts >= self.settings.max_attempts:
+            self.store.mark_failed(
+                message.id, f"gave up after {message.attempts} attempts: {reason}", now
+            )
+            return
+        delay = backoff(message.attempts, base=self.settings.retry_base, rng=self._rng)
+        self.store.mark_retry(message.id, f"will retry: {reason}", now + delay)
+
+    def _done(self) -> None:
+        self.busy = False
+        self._on_idle()
+
+    # --- health --------------------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        modem = self._modem
+        if modem is None or self.state in (ModemState.BUSY, ModemState.RESETTING):
+            return
+        status = modem.status()
+        self._save_status(status)
+        if status.signal is not None and self.imei:
+            self.store.add_signal(
+                self.imei, self.clock.now(), status.signal.dbm, status.signal.bars
+            )
+
+    def _save_status(self, status: ModemStatus, identity_port: bool = False) -> None:
+        registered = bool(status.registration and status.registration.registered)
+        if status.sim != "READY":
+            state, reason = ModemState.SIM_LOCKED, f"the SIM says {status.sim}"
+        elif not registered:
+            why = status.registration.status if status.registration else "unknown"
+            state, reason = ModemState.SEARCHING, f"not registered on a network ({why})"
+        else:
+            state, reason = ModemState.READY, "ready"
+        was_available = self.available
+        self.state, self.reason = state, reason
+        values: dict[str, object] = dict(
+            state=state,
+            reason=reason,
+            node=self.node,
+            iccid=status.iccid,
+            sim=status.sim,
+            signal_dbm=status.signal.dbm if status.signal else None,
+            bars=status.signal.bars if status.signal else 0,
+            registration=status.registration.status if status.registration else None,
+            operator=status.operator,
+            seen_at=self.clock.now(),
+            updated_at=self.clock.now(),
+        )
+        if identity_port:
+            values.update(
+                port=self.port,
+                manufacturer=status.manufacturer,
+                model=status.model,
+                revision=status.revision,
+                daily_limit=self.settings.daily_limit,
+            )
+        if self.imei:
+            self.store.upsert_modem(self.imei, **values)
+        if self.available and not was_available:
+            self._on_idle()
+
+    def _heal(self, exc: ModemError) -> None:
+        """The modem stopped answering: climb the ladder until it answers again."""
+        modem = self._modem
+        assert modem is not None
+        self._set(ModemState.RESETTING, f"the modem stopped answering ({exc}); resetting")
+        self.store.log("modem.reset", self.clock.now(), str(exc), imei=self.imei)
+        try:
+            modem.reset()
+            self._after_heal("answered again after ATZ")
+            return
+        except PortGone as gone:
+            self._lost(gone)
+            return
+        except ModemError:
+            pass
+        self._close()
+        try:
+            self._modem = Modem(
+                self.port,
+                timeouts=self.settings.timeouts,
+                on_event=lambda e: self._inbox.put(_Event(e)),
+            ).open()
+            self._initialise(self._modem)
+            self.store.log(
+                "modem.up",
+                self.clock.now(),
+                "answered again after reopening the port",
+                imei=self.imei,
+            )
+            return
+            return
+        except ModemError:
+            pass
+        try:
+            if self._modem is not None:
+                self._modem.power_cycle()
+        except ModemError:
+            pass
+        self._close()
+        self._set(
+            ModemState.FAILED,
+            f"the modem does not answer even after a reset and a power "
+            f"cycle ({exc}); trying again in {self.settings.retry_failed_after:.0f} s",
+        )
+        self.store.log("modem.down", self.clock.now(), self.reason, imei=self.imei)
+
+    def _after_heal(self, how: str) -> None:
+        assert self._modem is not None
+        self._save_status(self._modem.status())
+        self.store.log("modem.up", self.clock.now(), how, imei=self.imei)
+
+    def _lost(self, exc: PortGone) -> None:
+        self._close()
+        self._set(ModemState.ABSENT, f"the port vanished (unplugged?): {exc}")
+        self.store.log("modem.down", self.clock.now(), self.reason, imei=self.imei)
+
+    def _close(self) -> None:
+        if self._modem is not None:
+            self._modem.close()
+            self._modem = None
+
+    # --- inbound -------------------------------------------------------------------------------
+
+    def _handle_event(self, event: events.ModemEvent) -> None:
+        modem = self._modem
+        if isinstance(event, events.MessageStored | events.ReportStored):
+            if modem is None:
+                return
+            stored = modem.read_message(event.index, event.storage)
+            if stored is not None:
+                self._take(stored.message, stored.problem)
+                modem.delete_message(event.index)  # only after the commit in _take
+        elif isinstance(event, events.MessageReceived):
+            self._take(event.message, None)
+        elif isinstance(event, events.ReportReceived):
+            self._take(event.report, None)
+        elif isinstance(event, events.Unrecognised) and event.problem:
+            self.store.log("modem.garbage", self.clock.now(), event.problem, imei=self.imei)
+
+    def _read_stored_messages(self) -> None:
+        """Messages that arrived while we were not listening are waiting on the SIM."""
+        modem = self._modem
+        if modem is None:
+            return
+        try:
+            for stored in modem.list_messages():
+                self._take(stored.message, stored.problem)
+                modem.delete_message(stored.index)
+        except (CmsError, CmeError, RemoteProtocolError) as exc:
+            log.warning("%s: could not read stored messages: %s", self.port, exc)
+
+    def _take(self, message: pdu.Deliver | pdu.StatusReport | None, problem: str | None) -> None:
+        now = self.clock.now()
+        imei = self.imei or ""
+        if message is None:
+            self.store.log("inbound.undecodable", now, problem or "", imei=imei)
+        elif isinstance(message, pdu.Deliver):
+            concat = message.concat
+            whole = self.store.add_inbound_part(
+                imei=imei,
+                iccid=self.iccid,
+                sender=_normalised_sender(message.sender, self.settings.region),
+                text=message.text,
+                sent_at=message.timestamp,
+                now=now,
+                concat=(concat.reference, concat.total, concat.seq) if concat else None,
+            )
+            if whole is not None:
+                self.store.log("message.received", now, f"from {whole.sender}", imei=imei)
+        else:
+            self.store.add_report(
+                imei=imei,
+                part_ref=message.message_reference,
+                recipient=message.recipient,
+                status=message.status,
+                delivered=message.delivered,
+                final=message.final,
+                reason=message.reason,
+                discharged_at=message.discharge_time,
+                now=now,
+            )
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def _set(self, state: ModemState, reason: str) -> None:
+        was_available = self.available
+        self.state, self.reason = state, reason
+        if self.imei:
+            self._save(state=state, reason=reason)
+        if self.available and not was_available:
+            self._on_idle()
+
+    def _save(self, **values: object) -> None:
+        if self.imei:
+            values.setdefault("updated_at", self.clock.now())
+            self.store.upsert_modem(self.imei, **values)
+
+
+def _plain(error: ModemError) -> str:
+    if isinstance(error, CmsError):
+        return f"{error.reason} (+CMS ERROR {error.code})"
+    if isinstance(error, SimError):
+        return f"SIM problem: {error}"
+    return str(error)
+
+
+def _normalised_sender(sender: str, region: str) -> str:
+    """Senders are stored as E.164 when they are numbers; names (alphanumeric) as they are."""
+    if any(ch.isalpha() for ch in sender) or not any(ch.isdigit() for ch in sender):
+        return sender
+    try:
+        return normalise(sender, region)
+    except InvalidRecipient:
+        return sender
+
+
+def pin_fingerprint(imei: str, pin: str) -> str:
+    """What the store keeps of a refused PIN: enough to recognise it, not to read it back."""
+    return hashlib.sha256(f"{imei}:{pin}".encode()).hexdigest()[:16]
