@@ -68,6 +68,7 @@ from .errors import (
     SimPinRequired,
     SimPukRequired,
 )
+from .pdu import gsm7
 from .transport import SerialTransport
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,8 @@ class Modem:
         self._ussd: queue.SimpleQueue[events.UssdReceived] = queue.SimpleQueue()
         self._pin: str | None = None
         self._closed = threading.Event()
+        self._last_rx = 0.0  # monotonic time of the last byte from the modem
+        self._dirty = False  # a command was abandoned: its late answer may still come
 
     # --- life cycle ------------------------------------------------------------------------------
 
@@ -250,6 +253,8 @@ class Modem:
 
     def _run(self, command: Command) -> Response:
         with self._command_lock:
+            if self._dirty:
+                self._settle()
             waiter = _Waiter(command)
             with self._lock:
                 if self._gone is not None:
@@ -270,12 +275,15 @@ class Modem:
                     else:
                         timed_out = False
                 if timed_out:
+                    self._dirty = True
                     if command.pdu is not None and not waiter.pdu_written:
                         self.escape()  # leave a prompt that may still come
                     error = CommandTimeout(command.text, command.timeout)
                     error.maybe_sent = waiter.pdu_written
                     raise error
             if waiter.error is not None:
+                if isinstance(waiter.error, RemoteProtocolError):
+                    self._dirty = True  # the rest of its answer may still come
                 waiter.error.maybe_sent = waiter.pdu_written
                 raise waiter.error
             assert waiter.response is not None
@@ -293,6 +301,7 @@ class Modem:
     # --- reader thread ---------------------------------------------------------------------------
 
     def _on_data(self, data: bytes) -> None:
+        self._last_rx = time.monotonic()
         urcs: list[Urc] = []
         with self._lock:
             self._conn.receive_data(data)
@@ -386,6 +395,9 @@ class Modem:
     def configure(self) -> None:
         """The SMS settings, once the SIM is unlocked: PDU mode, indications, storage."""
         self._simple("AT+CMGF=0")
+        # IRA (ASCII) for the texts the modem prints (operator names, USSD): under "GSM" an "@"
+        # comes out as a NUL byte, which reads as garbage.
+        self._try('AT+CSCS="IRA"')
         self._configure_cnmi()
         self._configure_storage()
 
@@ -398,11 +410,24 @@ class Modem:
         for _ in range(attempts):
             try:
                 self._simple("AT", timeout=self.timeouts.sync)
-                return
             except (CommandTimeout, RemoteProtocolError, CommandError) as exc:
                 last = exc
+                continue
+            return
         assert last is not None
         raise last
+
+    def _settle(self, quiet: float = 0.1, limit: float = 1.0) -> None:
+        """After abandoned commands, wait until the modem has been quiet for ``quiet`` seconds so
+        a late answer of one of them cannot be taken for the answer of the next command (its
+        final result, arriving with nothing pending, is dropped)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            idle = time.monotonic() - self._last_rx
+            if idle >= quiet:
+                break
+            self._closed.wait(quiet - idle)
+        self._dirty = False
 
     def _identify(self) -> Identity:
         manufacturer = self._info("AT+CGMI", "+CGMI:")
@@ -692,7 +717,11 @@ class Modem:
             raise ValueError(f"{code!r} is not a USSD code (digits, * and #)")
         while not self._ussd.empty():
             self._ussd.get_nowait()
-        lines = self._simple(f'AT+CUSD=1,"{code}",15', "+CUSD:", timeout=self.timeouts.ussd)
+        request = code
+        if self.identity and "huawei" in self.identity.manufacturer.lower():
+            # Huawei sticks take (and answer) USSD as packed GSM 7-bit septets in hex.
+            request = gsm7.pack(gsm7.encode(code)).hex().upper()
+        lines = self._simple(f'AT+CUSD=1,"{request}",15', "+CUSD:", timeout=self.timeouts.ussd)
         for line in lines:
             answer = parse_cusd(line)
             return answer.text

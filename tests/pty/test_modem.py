@@ -18,6 +18,7 @@ from modem.errors import (
     InvalidNumber,
     PortBusy,
     PortGone,
+    RemoteProtocolError,
     SimPinRequired,
     TextTooLong,
 )
@@ -239,3 +240,18 @@ def test_urc_burst_while_sending(sim_factory, profile):
                 count += isinstance(event, events.MessageStored)
     assert count == 1000
     assert [t for _, t, _ in air_texts(server)] == sent
+
+
+def test_ussd_balance(online):
+    _, modem = online
+    assert modem.ussd("*100#") == "Votre credit est de 5,00 EUR."
+
+
+def test_garbage_fails_one_command_only(online):
+    server, modem = online
+    server.call(lambda m, now: setattr(m.faults, "garbage_rate", 1.0))
+    with pytest.raises(RemoteProtocolError):
+        modem.signal()
+    server.call(lambda m, now: setattr(m.faults, "garbage_rate", 0.0))
+    modem.sync()
+    assert modem.signal().dbm is not None
