@@ -212,8 +212,8 @@ def parse_bind(text: str) -> tuple[str, int]:
     if not colon or not host or not port_text.isdigit():
         raise ValueError(f'{text!r} is not HOST:PORT, e.g. "127.0.0.1:8080" or "0.0.0.0:80"')
     port = int(port_text)
-    if not 1 <= port <= 65535:
-        raise ValueError(f"port {port} is outside 1-65535")
+    if not 0 <= port <= 65535:  # 0: any free port (tests, a second instance)
+        raise ValueError(f"port {port} is outside 0-65535")
     if host.startswith("[") and host.endswith("]"):
         try:
             ipaddress.IPv6Address(host[1:-1])

@@ -241,3 +241,62 @@ class Event(SQLModel, table=True):
     modem_imei: str | None = Field(default=None, max_length=20)
     message_id: int | None = None
     detail: str = ""
+
+
+class User(SQLModel, table=True):
+    """A person who logs into the panel: ``admin`` (everything) or ``volunteer`` (status, send,
+    history)."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="volunteer", max_length=16)
+    created_at: datetime | None = _when(nullable=False)
+    last_login_at: datetime | None = _when()
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the HTTP API; only its SHA-256 is kept."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime | None = _when(nullable=False)
+    last_used_at: datetime | None = _when()
+    revoked: bool = False
+
+
+class Webhook(SQLModel, table=True):
+    """A URL that receives JSON POSTs on the chosen events, signed with HMAC-SHA256."""
+
+    __tablename__ = "webhook"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=1024)
+    secret: str = Field(max_length=128)
+    events: str = ""  # comma-separated: message.sent,message.failed,...
+    active: bool = True
+    created_at: datetime | None = _when(nullable=False)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event to deliver to one webhook, with its attempts: the delivery log of the panel."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(index=True)
+    event: str = Field(max_length=32)
+    payload: str
+    status: str = Field(default="pending", max_length=16)  # pending, delivered, failed
+    attempts: int = 0
+    last_status: int | None = None  # HTTP status of the last attempt
+    last_error: str | None = None
+    created_at: datetime | None = _when(nullable=False)
+    due_at: datetime | None = _when(nullable=False)
+    delivered_at: datetime | None = _when()

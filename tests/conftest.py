@@ -40,3 +40,17 @@ def sim_factory(tmp_path) -> Iterator[Callable[..., object]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI nothing may be skipped for a missing component: a skip there is a failure.
+
+    (Hardware tests are not skipped but deselected: they run only with ``-m hardware``.)
+    """
+    report = yield
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped in CI, which must fail instead: {reason}"
+    return report
