@@ -300,3 +300,18 @@ class WebhookDelivery(SQLModel, table=True):
     created_at: datetime | None = _when(nullable=False)
     due_at: datetime | None = _when(nullable=False)
     delivered_at: datetime | None = _when()
+
+
+# Added by the webhooks helper (issue 4), with migration 0003: the webhook sender's place in the
+# event log, so that a restart neither loses nor repeats an event.
+class WebhookCursor(SQLModel, table=True):
+    """The id of the last ``Event`` the webhook sender has turned into deliveries.
+
+    One row (``name = "events"``), read and advanced in the same transaction that writes the
+    deliveries, and locked while it is, so two nodes sharing PostgreSQL never fan out twice.
+    """
+
+    __tablename__ = "webhook_cursor"
+
+    name: str = Field(primary_key=True, max_length=32)
+    last_event_id: int = 0

@@ -70,10 +70,18 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._reader = engine.execution_options(sqlite_begin="DEFERRED")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only: on SQLite it begins DEFERRED, so a page or a status query
+        never queues behind the daemon's write lock (writes begin IMMEDIATE)."""
+        with Session(self._reader, expire_on_commit=False) as session:
             yield session
 
     # --- enqueue, cancel, retry ----------------------------------------------------------------
@@ -101,7 +109,7 @@ class Store:
         return message
 
     def get(self, message_id: int) -> Message | None:
-        with self.session() as session:
+        with self.reading() as session:
             return session.get(Message, message_id)
 
     def cancel(self, message_id: int, now: datetime) -> tuple[bool, str]:
@@ -196,7 +204,7 @@ class Store:
 
     def next_due(self, now: datetime) -> datetime | None:
         """When the earliest queued message that is not yet due becomes due."""
-        with self.session() as session:
+        with self.reading() as session:
             return session.exec(
                 select(func.min(Message.due_at)).where(
                     Message.status == Status.QUEUED, col(Message.due_at) > now
@@ -204,7 +212,7 @@ class Store:
             ).first()
 
     def has_queued(self, now: datetime) -> bool:
-        with self.session() as session:
+        with self.reading() as session:
             return (
                 session.exec(
                     select(Message.id)
@@ -283,6 +291,10 @@ class Store:
             if due_at is not None:
                 values["due_at"] = due_at
             session.execute(update(Message).where(col(Message.id) == message_id).values(**values))
+            if status == Status.FAILED:  # issue 4: webhooks read message.failed from the event log
+                session.add(
+                    Event(at=now, kind="message.failed", message_id=message_id, detail=reason)
+                )
             session.commit()
 
     def recover(self, node: str, resend_unknown: bool, now: datetime) -> list[int]:
@@ -350,7 +362,7 @@ class Store:
         session.add(sim)
 
     def sim(self, iccid: str) -> Sim | None:
-        with self.session() as session:
+        with self.reading() as session:
             return session.get(Sim, iccid)
 
     def upsert_sim(self, iccid: str, **values: object) -> Sim:
@@ -373,12 +385,12 @@ class Store:
             session.commit()
 
     def modem_rejected_pin(self, imei: str) -> str | None:
-        with self.session() as session:
+        with self.reading() as session:
             modem = session.get(Modem, imei)
             return modem.rejected_pin if modem else None
 
     def modems(self) -> list[Modem]:
-        with self.session() as session:
+        with self.reading() as session:
             return list(session.exec(select(Modem).order_by(col(Modem.imei))).all())
 
     def log(
@@ -411,7 +423,7 @@ class Store:
     # --- queries for the CLI and the panel ------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        with self.session() as session:
+        with self.reading() as session:
             rows = session.exec(select(Message.status, func.count()).group_by(Message.status)).all()
         counts = {status.value: 0 for status in Status}
         counts.update({status: n for status, n in rows})
@@ -425,7 +437,7 @@ class Store:
         limit: int = 50,
         before_id: int | None = None,
     ) -> list[Message]:
-        with self.session() as session:
+        with self.reading() as session:
             query = select(Message).order_by(col(Message.id).desc()).limit(limit)
             if status:
                 query = query.where(Message.status == status)
@@ -436,7 +448,7 @@ class Store:
             return list(session.exec(query).all())
 
     def inbox(self, limit: int = 50, before_id: int | None = None) -> list[Inbound]:
-        with self.session() as session:
+        with self.reading() as session:
             query = select(Inbound).order_by(col(Inbound.id).desc()).limit(limit)
             if before_id is not None:
                 query = query.where(col(Inbound.id) < before_id)
@@ -593,6 +605,16 @@ class Store:
                     message.status = Status.DELIVERED
                     message.delivered_at = now
                     session.add(message)
+                    # issue 4: webhooks read message.delivered from the event log
+                    session.add(
+                        Event(
+                            at=now,
+                            kind="message.delivered",
+                            modem_imei=imei,
+                            message_id=message.id,
+                            detail=f"to {message.recipient}",
+                        )
+                    )
                 elif not delivered and message.status == Status.SENT:
                     message.reason = f"not delivered: {reason}"
                     session.add(message)
