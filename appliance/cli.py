@@ -6,7 +6,6 @@ Exit codes follow DESIGN.md: 0 ok, 1 failed, 2 bad input, 3 timeout.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import signal
 import sys
@@ -46,12 +45,51 @@ def _config(path: Path | None):
 
 
 def _store(config):
+    """The store, or exit 1 saying which database could not be opened and why (no traceback:
+    the usual causes are a folder the user may not write, or a PostgreSQL server that is down)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .database import create_engine_for, migrate
     from .store import Store
 
-    engine = create_engine_for(config.database)
-    migrate(engine)
+    try:
+        engine = create_engine_for(config.database)
+        migrate(engine)
+    except (OSError, SQLAlchemyError) as exc:
+        where = make_url(config.database).render_as_string(hide_password=True)
+        why = getattr(exc, "orig", None) or exc
+        click.echo(f"error: cannot open the database {where}: {why}", err=True)
+        sys.exit(EXIT_FAILED)
     return Store(engine)
+
+
+def _text_from(text: str | None) -> str:
+    """TEXT as given, or standard input for ``-`` or none; exit 2 unless it is text an SMS can
+    carry and every database can store.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates (its ``surrogateescape`` handler on
+    argv and, in a C/POSIX locale, on stdin); they could not be stored nor encoded for the SMS.
+    """
+    if text is None or text == "-":
+        try:
+            text = sys.stdin.read().rstrip("\n")
+        except UnicodeDecodeError as exc:
+            click.echo(
+                f"error: text: standard input is not UTF-8 text (byte {exc.start})", err=True
+            )
+            sys.exit(EXIT_BAD_INPUT)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        click.echo(f"error: text: it is not UTF-8 text (character {exc.start})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if "\0" in text:  # refused by the HTTP API too: PostgreSQL cannot store it
+        click.echo(
+            f"error: text: it contains a NUL byte (character {text.index(chr(0))})", err=True
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    return text
 
 
 def _clock():
@@ -250,19 +288,27 @@ def serve(
     """
     import logging
 
-    from .daemon import Daemon, Simulation
+    from .daemon import Daemon, Simulation, installed_frontends
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     config = _config(config_path)
     if bind:
-        config = dataclasses.replace(config, bind=bind)
+        try:
+            config = config.with_bind(bind)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--bind") from None
     daemon = Daemon(
-        config, simulation=Simulation(modems=simulate, profile=profile, time_scale=time_scale)
+        config,
+        simulation=Simulation(modems=simulate, profile=profile, time_scale=time_scale),
+        frontends=installed_frontends(),
     )
     daemon.start()
     click.echo(f"smsrelay serving: node {config.node}, database {config.database}", err=True)
+    for frontend in daemon.frontends:
+        if hasattr(frontend, "url"):
+            click.echo(f"panel on {frontend.url}", err=True)
     for server in daemon.simulators:
         click.echo(f"simulated modem on {server.link}", err=True)
     daemon.run_forever()
@@ -313,8 +359,7 @@ def send(
     """
     from .outbox import BadRequest, prepare, submit
 
-    if text is None or text == "-":
-        text = sys.stdin.read().rstrip("\n")
+    text = _text_from(text)
     config = _config(config_path)
     clock = _clock()
     try:
@@ -336,25 +381,32 @@ def send(
     if not wait:
         _emit(views.message(message), as_json, [str(message.id)])
         return
+    # Standard output carries the id alone (or the JSON) whatever the outcome, so that
+    # ``id=$(smsrelay send ... --wait)`` works; what went wrong goes to standard error.
     deadline = time.monotonic() + timeout
     pause = 0.01
     while time.monotonic() < deadline:
         current = store.get(message.id)
         if current is not None and current.status in views.SETTLED:
-            ok = current.status in ("sent", "delivered")
-            _emit(
-                views.message(current),
-                as_json,
-                [str(current.id)] if ok else [f"{current.id} {current.status}: {current.reason}"],
+            _emit(views.message(current), as_json, [str(current.id)])
+            if current.status in ("sent", "delivered"):
+                sys.exit(EXIT_OK)
+            click.echo(
+                f"error: message {current.id} {current.status}: {current.reason or 'no reason'}",
+                err=True,
             )
-            sys.exit(EXIT_OK if ok else EXIT_FAILED)
+            sys.exit(EXIT_FAILED)
         time.sleep(pause)
         pause = min(pause * 1.5, 0.2)
-    current = store.get(message.id)
-    _emit(
-        views.message(current),
-        as_json,
-        [f"{message.id} still {current.status} after {timeout:g} s"],
+    current = store.get(message.id) or message
+    _emit(views.message(current), as_json, [str(current.id)])
+    hint = (
+        " (no modem took it: is `smsrelay serve` running? see `smsrelay status`)"
+        if current.status == "queued"
+        else ""
+    )
+    click.echo(
+        f"error: message {current.id} still {current.status} after {timeout:g} s{hint}", err=True
     )
     sys.exit(EXIT_TIMEOUT)
 
@@ -501,3 +553,224 @@ def retry(config_path: Path | None, ids: tuple[int, ...]) -> None:
       smsrelay retry 57
     """
     _each(_config(config_path), ids, lambda store, i, now: store.retry(i, now))
+
+
+@main.group()
+def token() -> None:
+    """API tokens: what scripts send as ``Authorization: Bearer TOKEN``.
+
+    Only a hash of each token is kept: a token is shown once, when it is created.
+
+    \b
+    Example:
+      smsrelay token create backup-script
+      smsrelay token list
+    """
+
+
+@token.command("create")
+@config_option
+@click.argument("name")
+def token_create(config_path: Path | None, name: str) -> None:
+    """Create a token named NAME; it is printed alone on the last line, and only this once.
+
+    \b
+    Example:
+      TOKEN=$(smsrelay token create backup-script | tail -n 1)
+      curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/modems
+    """
+    from .accounts import AccountError, create_token
+
+    config = _config(config_path)
+    try:
+        row, secret = create_token(_store(config), name, _clock().now())
+    except AccountError as exc:
+        click.echo(f"error: name: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"token {row.id} ({row.name}) created; copy it now, it is not shown again:")
+    click.echo(secret)
+
+
+@token.command("list")
+@config_option
+@json_option
+def token_list(config_path: Path | None, as_json: bool) -> None:
+    """List the tokens (names and use, never the tokens themselves).
+
+    \b
+    Example:
+      smsrelay token list --json
+    """
+    from .accounts import tokens
+
+    rows = tokens(_store(_config(config_path)))
+    data = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "created_at": t.created_at.isoformat() if t.created_at else None,
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            "revoked": t.revoked,
+        }
+        for t in rows
+    ]
+    lines = [
+        f"{d['id']:>4}  {d['name']:<24} created {d['created_at'][:16]}  last used "
+        f"{(d['last_used_at'] or 'never')[:16]}{'  REVOKED' if d['revoked'] else ''}"
+        for d in data
+    ] or ["no token yet (smsrelay token create NAME)"]
+    _emit(data, as_json, lines)
+
+
+@token.command("revoke")
+@config_option
+@click.argument("token_id", metavar="ID", type=click.IntRange(1, 2**31 - 1))
+def token_revoke(config_path: Path | None, token_id: int) -> None:
+    """Revoke the token ID (see `smsrelay token list`): it stops working at once.
+
+    \b
+    Example:
+      smsrelay token revoke 3
+    """
+    from .accounts import revoke_token
+
+    if not revoke_token(_store(_config(config_path)), token_id):
+        click.echo(f"error: no token {token_id}", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"token {token_id} revoked")
+
+
+@main.group()
+def user() -> None:
+    """Panel users: admins (everything) and volunteers (status, send, history, inbox).
+
+    \b
+    Example:
+      smsrelay user add alice --role admin
+      smsrelay user list
+    """
+
+
+@user.command("add")
+@config_option
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "volunteer"]),
+    default=None,
+    help="Default: admin for the first user, volunteer after that.",
+)
+def user_add(config_path: Path | None, name: str, role: str | None) -> None:
+    """Add the panel user NAME; the password is asked twice, never taken as an argument.
+
+    \b
+    Example:
+      smsrelay user add alice            # the first user: an admin
+      smsrelay user add victor --role volunteer
+    """
+    from .accounts import AccountError, add_user, user_count
+
+    config = _config(config_path)
+    store = _store(config)
+    role = role or ("admin" if user_count(store) == 0 else "volunteer")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        added = add_user(store, name, password, role, _clock().now())
+    except AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"user {added.name} added ({added.role})")
+
+
+@user.command("list")
+@config_option
+@json_option
+def user_list(config_path: Path | None, as_json: bool) -> None:
+    """List the panel users and their roles (never their passwords).
+
+    \b
+    Example:
+      smsrelay user list --json
+    """
+    from .accounts import users
+
+    rows = users(_store(_config(config_path)))
+    data = [
+        {
+            "id": u.id,
+            "name": u.name,
+            "role": u.role,
+            "created_at": u.created_at.isoformat() if u.created_at else None,
+            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+        }
+        for u in rows
+    ]
+    lines = [
+        f"{d['name']:<24} {d['role']:<10} last login {(d['last_login_at'] or 'never')[:16]}"
+        for d in data
+    ] or ["no user yet (smsrelay user add NAME)"]
+    _emit(data, as_json, lines)
+
+
+@main.command("install")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Only write the files under this directory (no system command, no user).",
+)
+@click.option("--uninstall", is_flag=True, help="Remove what a previous install put in place.")
+@click.option(
+    "--purge", is_flag=True, help="With --uninstall: also the edited config and the user."
+)
+def install_command(root: Path | None, uninstall: bool, purge: bool) -> None:
+    """Install smsrelay as a service: config, systemd unit, udev rules, user.
+
+    Never overwrites /etc/smsrelay/smsrelay.toml. Without --root it must run as root, and it
+    prints each system command (useradd, systemctl, udevadm, modprobe) before running it.
+
+    \b
+    Example:
+      sudo /opt/smsrelay/bin/smsrelay install
+      sudo smsrelay install --uninstall
+      smsrelay install --root /tmp/image
+    """
+    import os
+    import shutil
+    import subprocess
+
+    from .install import InstallError, Target
+    from .install import install as install_files
+    from .install import uninstall as uninstall_files
+
+    if purge and not uninstall:
+        raise click.UsageError("--purge goes with --uninstall")
+    system = root is None
+    if system and os.geteuid() != 0:
+        click.echo("error: run it as root: sudo smsrelay install (or give --root DIR)", err=True)
+        sys.exit(EXIT_FAILED)
+
+    def run(command) -> int:
+        click.echo("+ " + " ".join(command))
+        return subprocess.run(list(command), check=False).returncode
+
+    target = Target(root=root or Path("/"), system=system)
+    try:
+        if uninstall:
+            uninstall_files(target, purge=purge, run=run, say=click.echo)
+            return
+        beside = Path(sys.executable).with_name("smsrelay")
+        found = shutil.which("smsrelay")
+        executable = beside if beside.is_file() else Path(found) if found else None
+        if executable is None:
+            raise InstallError("cannot find the smsrelay program next to this Python")
+        install_files(
+            target,
+            executable=executable,
+            run=run,
+            say=click.echo,
+            sudo_user=os.environ.get("SUDO_USER"),
+        )
+    except (InstallError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from importlib.metadata import entry_points
+from typing import Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -24,9 +27,23 @@ from .outbox import wakeup_path
 from .pool import Pool
 from .store import Store
 from .wakeup import Wakeup
+from .webhooks import WebhookSender  # issue 4: webhook deliveries
 from .worker import WorkerSettings
 
 log = logging.getLogger(__name__)
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+# A frontend (the web panel) started with the running daemon and its bind address. The appliance
+# finds them through the "smsrelay.frontends" entry points, so it never imports the web package.
+Frontend = Callable[["Daemon", str], Stoppable]
+
+
+def installed_frontends() -> list[Frontend]:
+    return [entry.load() for entry in entry_points(group="smsrelay.frontends")]
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,7 @@ class Tuning:
     retry_base: float = 30.0
     reconnect_after: float = 2.0
     retry_failed_after: float = 300.0
+    power_cycle_wait: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,7 @@ class Daemon:
         clock: Clock | None = None,
         simulation: Simulation | None = None,
         tuning: Tuning | None = None,
+        frontends: Sequence[Frontend] = (),
     ) -> None:
         self.config = config
         self.clock = clock or SystemClock()
@@ -74,7 +93,10 @@ class Daemon:
         self.dispatcher: Dispatcher | None = None
         self.scheduler: BackgroundScheduler | None = None
         self.discovery: Discovery | None = None
+        self.webhooks: WebhookSender | None = None  # issue 4: POSTs what the event log says
         self._stopped = threading.Event()
+        self._frontend_factories = list(frontends)
+        self.frontends: list[Stoppable] = []
 
     # --- start and stop ------------------------------------------------------------------------
 
@@ -111,14 +133,19 @@ class Daemon:
             self.discovery.rescan()
             self.discovery.start_monitor()
         self.dispatcher.start()
+        self.webhooks = WebhookSender(self.store, self.clock).start()  # issue 4
         self.scheduler = self._schedule()
         self.scheduler.start()
+        for start_frontend in self._frontend_factories:
+            self.frontends.append(start_frontend(self, self.config.bind))
         return self
 
     def stop(self) -> None:
         if self._stopped.is_set():
             return
         self._stopped.set()
+        for frontend in self.frontends:
+            frontend.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self.discovery is not None:
@@ -127,6 +154,8 @@ class Daemon:
             self.dispatcher.stop()
         if self.pool is not None:
             self.pool.stop()
+        if self.webhooks is not None:  # issue 4: after the pool, whose last events it fans out
+            self.webhooks.stop()
         for server in self.simulators:
             server.stop()
         if self.wakeup is not None:
@@ -178,6 +207,7 @@ class Daemon:
             retry_base=tuning.retry_base,
             reconnect_after=tuning.reconnect_after,
             retry_failed_after=tuning.retry_failed_after,
+            power_cycle_wait=tuning.power_cycle_wait,
             resend_unknown=self.config.resend_unknown,
             timezone=self.config.timezone,
             region=self.config.region,

@@ -100,11 +100,18 @@ class Discovery:
             monitor = pyudev.Monitor.from_netlink(context, source="udev")
             monitor.filter_by(subsystem="tty")
             self._observer = pyudev.MonitorObserver(
-                monitor, callback=lambda _device: self.rescan(), name="udev-monitor"
+                monitor, callback=self._on_uevent, name="udev-monitor"
             )
             self._observer.start()
         except Exception:
             log.warning("no udev monitor; relying on the periodic rescan", exc_info=True)
+
+    def _on_uevent(self, _device: object) -> None:
+        """An exception here would end pyudev's observer thread for good: log it instead."""
+        try:
+            self.rescan()
+        except Exception:
+            log.exception("rescan after a udev event failed; the periodic rescan will retry")
 
     def stop(self) -> None:
         if self._observer is not None:

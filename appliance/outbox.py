@@ -39,17 +39,21 @@ def parse_when(text: str, *, timezone: str, now: datetime) -> datetime:
     relative ``+10m``, ``+2h``, ``+1d``. Returns aware UTC."""
     text = text.strip()
     relative = _RELATIVE.match(text)
-    if relative:
-        return now + timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
     try:
+        if relative:
+            if len(relative.group(1)) > 6:
+                raise OverflowError
+            return now + timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
         when = datetime.fromisoformat(text)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=ZoneInfo(timezone))
+        return when.astimezone(now.tzinfo)
     except ValueError:
         raise BadRequest(
             "send_at", f"{text!r} is not a time: use ISO 8601 (2026-12-01T08:00) or +10m/+2h/+1d"
         ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo(timezone))
-    return when.astimezone(now.tzinfo)
+    except OverflowError:
+        raise BadRequest("send_at", f"{text!r} is too far in the future") from None
 
 
 def route_group(config: Config, recipient: str) -> str | None:
@@ -85,6 +89,10 @@ def prepare(
         raise BadRequest("to", str(exc)) from None
     if not text:
         raise BadRequest("text", "is empty")
+    if "\x00" in text:
+        raise BadRequest("text", "contains a NUL character")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise BadRequest("text", "is not valid Unicode (a lone surrogate)")
     count = pdu.count(text)
     if count.parts > config.max_parts:
         raise BadRequest(
@@ -102,7 +110,10 @@ def prepare(
     if modem is not None and not re.fullmatch(r"\d{14,16}", modem):
         raise BadRequest("modem", f"{modem!r} is not an IMEI (15 digits)")
     start = due or now
-    expires = start + config.validity if config.validity else None
+    try:
+        expires = start + config.validity if config.validity else None
+    except OverflowError:
+        raise BadRequest("send_at", f"{send_at!r} is too far in the future") from None
     return NewMessage(
         recipient=recipient,
         text=text,

@@ -16,6 +16,7 @@ import logging
 import queue
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -75,6 +76,7 @@ class WorkerSettings:
     retry_base: float = 30.0
     retry_failed_after: float = 300.0
     reconnect_after: float = 2.0
+    power_cycle_wait: float = 60.0  # a dongle takes 10-30 s to come back after AT+CFUN=1,1
     resend_unknown: bool = False
     timezone: str = "UTC"
     region: str = "FR"
@@ -89,6 +91,11 @@ class _Send:
 @dataclass
 class _Poll:
     pass
+
+
+@dataclass
+class _Recheck:
+    """Look at the registration again (no signal sample: it may repeat every few seconds)."""
 
 
 @dataclass
@@ -130,7 +137,7 @@ class ModemWorker:
         self.iccid: str | None = None
         self.group = settings.group
         self.busy = False  # a send is handed over or running
-        self._inbox: queue.Queue[_Send | _Poll | _Event | _Stop] = queue.Queue()
+        self._inbox: queue.Queue[_Send | _Poll | _Recheck | _Event | _Stop] = queue.Queue()
         self._modem: Modem | None = None
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"modem {self.port}", daemon=True)
@@ -169,10 +176,20 @@ class ModemWorker:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            if self._modem is None and not self._connect():
-                self._idle_wait(self._retry_delay())
-                continue
-            self._serve()
+            try:
+                if self._modem is None and not self._connect():
+                    self._idle_wait(self._retry_delay())
+                    continue
+                self._serve()
+            except Exception as exc:  # a bug or a database outage must not end this modem's thread
+                log.exception("%s: worker error", self.port)
+                self.busy = False
+                try:
+                    self._close()
+                    self._set(ModemState.FAILED, f"internal error, retrying: {exc}")
+                except Exception:
+                    self.state = ModemState.FAILED
+                self._stopping.wait(self.settings.reconnect_after)
         self._close()
         if self.imei:
             self._save(state=ModemState.ABSENT, reason="smsrelay stopped")
@@ -214,11 +231,11 @@ class ModemWorker:
         self._modem = modem
         try:
             self._initialise(modem)
+            self._read_stored_messages()
         except ModemError as exc:
             self._fail_init(exc)
             self._close()
             return False
-        self._read_stored_messages()
         self._done()
         return True
 
@@ -284,17 +301,27 @@ class ModemWorker:
             self._set(ModemState.FAILED, f"initialisation failed: {exc}")
 
     def _serve(self) -> None:
-        """Handle hand-overs, polls and modem events until the port goes away."""
+        """Handle hand-overs, polls and modem events until the port goes away.
+
+        A modem still searching for a network is looked at again every ``reconnect_after``
+        seconds: the driver asks for no registration URCs, so without this a modem that
+        registers a few seconds after its PIN would wait for the next health poll to serve.
+        """
         while not self._stopping.is_set() and self._modem is not None:
+            searching = self.state == ModemState.SEARCHING
             try:
-                item = self._inbox.get(timeout=30.0)
+                item = self._inbox.get(timeout=self.settings.reconnect_after if searching else 30.0)
             except queue.Empty:
-                continue
+                if not searching:
+                    continue
+                item = _Recheck()
             try:
                 if isinstance(item, _Send):
                     self._send(item.message)
                 elif isinstance(item, _Poll):
                     self._poll()
+                elif isinstance(item, _Recheck):
+                    self._save_status(self._modem.status())
                 elif isinstance(item, _Event):
                     self._handle_event(item.event)
                 elif isinstance(item, _Stop):
@@ -445,54 +472,66 @@ class ModemWorker:
 
     def _heal(self, exc: ModemError) -> None:
         """The modem stopped answering: climb the ladder until it answers again."""
-        modem = self._modem
-        assert modem is not None
         self._set(ModemState.RESETTING, f"the modem stopped answering ({exc}); resetting")
         self.store.log("modem.reset", self.clock.now(), str(exc), imei=self.imei)
-        try:
-            modem.reset()
-            self._after_heal("answered again after ATZ")
-            return
-        except PortGone as gone:
-            self._lost(gone)
-            return
-        except ModemError:
-            pass
-        self._close()
-        try:
-            self._modem = Modem(
-                self.port,
-                timeouts=self.settings.timeouts,
-                on_event=lambda e: self._inbox.put(_Event(e)),
-            ).open()
-            self._initialise(self._modem)
-            self.store.log(
-                "modem.up",
-                self.clock.now(),
-                "answered again after reopening the port",
-                imei=self.imei,
-            )
-            return
-            return
-        except ModemError:
-            pass
-        try:
-            if self._modem is not None:
-                self._modem.power_cycle()
-        except ModemError:
-            pass
+        ladder = (
+            (self._soft_reset, "answered again after ESC and ATZ"),
+            (self._reopen, "answered again after reopening the port"),
+            (self._power_cycle, "answered again after a power cycle (AT+CFUN=1,1)"),
+        )
+        for step, how in ladder:
+            try:
+                step()
+            except PortGone as gone:
+                if step != self._power_cycle:
+                    self._lost(gone)
+                    return
+            except ModemError:
+                continue
+            else:
+                self.store.log("modem.up", self.clock.now(), how, imei=self.imei)
+                return
         self._close()
         self._set(
             ModemState.FAILED,
-            f"the modem does not answer even after a reset and a power "
-            f"cycle ({exc}); trying again in {self.settings.retry_failed_after:.0f} s",
+            f"the modem does not answer even after a reset and a power cycle ({exc}); "
+            f"trying again in {self.settings.retry_failed_after:.0f} s",
         )
         self.store.log("modem.down", self.clock.now(), self.reason, imei=self.imei)
 
-    def _after_heal(self, how: str) -> None:
-        assert self._modem is not None
+    def _new_modem(self) -> Modem:
+        return Modem(
+            self.port,
+            timeouts=self.settings.timeouts,
+            on_event=lambda e: self._inbox.put(_Event(e)),
+        ).open()
+
+    def _soft_reset(self) -> None:
+        if self._modem is None:
+            raise PortGone(f"{self.port} is closed")
+        self._modem.reset()
         self._save_status(self._modem.status())
-        self.store.log("modem.up", self.clock.now(), how, imei=self.imei)
+
+    def _reopen(self) -> None:
+        self._close()
+        self._modem = self._new_modem()
+        self._initialise(self._modem)
+
+    def _power_cycle(self) -> None:
+        """AT+CFUN=1,1, then wait for the modem to come back (a USB dongle re-enumerates)."""
+        if self._modem is None:
+            self._modem = self._new_modem()
+        self._modem.power_cycle()
+        self._close()
+        deadline = time.monotonic() + self.settings.power_cycle_wait
+        while True:
+            try:
+                self._reopen()
+                return
+            except (PortGone, CommandTimeout):
+                if time.monotonic() > deadline or self._stopping.is_set():
+                    raise
+                self._stopping.wait(0.5)
 
     def _lost(self, exc: PortGone) -> None:
         self._close()
@@ -551,7 +590,9 @@ class ModemWorker:
                 concat=(concat.reference, concat.total, concat.seq) if concat else None,
             )
             if whole is not None:
-                self.store.log("message.received", now, f"from {whole.sender}", imei=imei)
+                self.store.log(
+                    "message.received", now, f"from {whole.sender}", imei=imei, message_id=whole.id
+                )
         else:
             self.store.add_report(
                 imei=imei,

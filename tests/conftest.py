@@ -15,6 +15,19 @@ TIME_SCALE = 0.01
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def pytest_addoption(parser):
+    """The opt-in hardware suite's options (tests/hardware; docs/raspberry-pi.md).
+
+    Here, not in tests/hardware/conftest.py: pytest accepts an option on the command line only
+    from the conftest files it loads before reading it, and ``pytest -m hardware --modem ...``
+    run from the top loads this one.
+    """
+    group = parser.getgroup("hardware", "a real modem (with -m hardware)")
+    group.addoption("--modem", metavar="PORT", help="the modem's AT port, e.g. /dev/ttyUSB2")
+    group.addoption("--to", metavar="NUMBER", help="a phone to send the test SMS to")
+    group.addoption("--pin", metavar="PIN", default=None, help="the SIM's PIN, if it has one")
+
+
 @pytest.fixture
 def sim_factory(tmp_path) -> Iterator[Callable[..., object]]:
     """Start simulated modems: ``sim_factory(profile="generic", **faults) -> SimServer``."""

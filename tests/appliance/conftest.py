@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from appliance.clock import SystemClock
+from appliance.clock import ManualClock, SystemClock
 from appliance.config import Config, ModemConfig, load_config
 from appliance.daemon import Daemon, Simulation, Tuning
 from appliance.database import create_engine_for, migrate
@@ -19,7 +19,11 @@ from tests.conftest import TIME_SCALE
 
 FAST_TIMEOUTS = Timeouts(command=1.0, send=2.0, ussd=2.0, sync=0.3, sim_ready=3.0)
 FAST_TUNING = Tuning(
-    timeouts=FAST_TIMEOUTS, retry_base=0.02, reconnect_after=0.05, retry_failed_after=0.5
+    timeouts=FAST_TIMEOUTS,
+    retry_base=0.02,
+    reconnect_after=0.05,
+    retry_failed_after=0.5,
+    power_cycle_wait=2.0,
 )
 UNPACED = ModemConfig(port="", max_per_minute=1_000_000, daily_limit=None, monthly_limit=None)
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday, 11:00 in Paris
@@ -61,6 +65,12 @@ def daemon_factory(config) -> Iterator[Callable[..., Daemon]]:
     yield start
     for daemon in daemons:
         daemon.stop()
+
+
+@pytest.fixture
+def manual_clock() -> ManualClock:
+    """A clock that stands still at ``T0`` until the test moves it."""
+    return ManualClock(T0)
 
 
 @pytest.fixture

@@ -316,7 +316,7 @@ REFUSALS = [
         "names no database",
     ),
     ('[web]\nbind = "localhost"\n', "web.bind", "HOST:PORT"),
-    ('[web]\nbind = "127.0.0.1:99999"\n', "web.bind", "outside 1-65535"),
+    ('[web]\nbind = "127.0.0.1:99999"\n', "web.bind", "outside 0-65535"),
     ('[web]\nbind = "::1:8080"\n', "web.bind", "in brackets: [::1]:8080"),
     ('[web]\nbind = "my host:80"\n', "web.bind", "not an IP address or a host name"),
     ('[[route]]\nprefix = "44"\ngroup = "intl"\n', "route[1].prefix", "E.164"),

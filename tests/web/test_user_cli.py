@@ -1,0 +1,126 @@
+"""``smsrelay user add`` and ``smsrelay user list``: panel accounts made on the box itself.
+
+The CLI runs in-process (click's ``CliRunner``) against a real TOML file naming a throwaway
+SQLite database; passwords go through the prompt (typed twice), never through arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from appliance.accounts import check_login
+from appliance.cli import main
+from appliance.database import create_engine_for, migrate
+from appliance.store import Store
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast(fast_password_hashing):
+    """Hash test passwords quickly (scrypt takes 0.2 s each)."""
+
+
+@pytest.fixture
+def config_file(tmp_path) -> Path:
+    path = tmp_path / "smsrelay.toml"
+    path.write_text(
+        f'[appliance]\ndatabase = "sqlite:///{tmp_path / "db.sqlite"}"\ntimezone = "UTC"\n'
+        "[discovery]\nauto = false\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    migrate(engine)
+    return Store(engine)
+
+
+def run(config_file: Path, *args: str, input: str | None = None):
+    return CliRunner().invoke(
+        main, [*args[:2], "--config", str(config_file), *args[2:]], input=input
+    )
+
+
+def test_the_first_user_is_an_admin_and_the_password_is_asked_twice(config_file, store):
+    result = run(config_file, "user", "add", "alice", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "user alice added (admin)" in result.output
+    assert result.output.count("Password") == 1 and "Repeat for confirmation" in result.output
+    assert PASSWORD not in result.output  # hidden input is not echoed
+    user = check_login(store, "alice", PASSWORD, datetime.now(UTC))
+    assert user is not None and user.role == "admin"
+
+
+def test_later_users_are_volunteers_unless_asked(config_file, store):
+    run(config_file, "user", "add", "alice", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert (
+        "(volunteer)"
+        in run(config_file, "user", "add", "victor", input=f"{PASSWORD}\n{PASSWORD}\n").output
+    )
+    assert (
+        "(admin)"
+        in run(
+            config_file, "user", "add", "bob", "--role", "admin", input=f"{PASSWORD}\n{PASSWORD}\n"
+        ).output
+    )
+
+
+def test_a_mistyped_confirmation_asks_again(config_file, store):
+    result = run(
+        config_file,
+        "user",
+        "add",
+        "alice",
+        input=f"{PASSWORD}\ntypo\n{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "do not match" in result.output
+    assert check_login(store, "alice", PASSWORD, datetime.now(UTC)) is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "why"),
+    [
+        ("alice", "short", "at least 8 characters"),
+        ("two words", PASSWORD, "without spaces"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_problem(config_file, store, name, password, why):
+    result = run(config_file, "user", "add", name, input=f"{password}\n{password}\n")
+    assert result.exit_code == 2
+    assert why in result.output
+
+
+def test_a_taken_name_is_refused(config_file, store):
+    run(config_file, "user", "add", "alice", input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = run(config_file, "user", "add", "alice", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 2
+    assert "already a user named 'alice'" in result.output
+
+
+def test_an_unknown_role_is_refused_before_any_prompt(config_file, store):
+    result = run(config_file, "user", "add", "alice", "--role", "root")
+    assert result.exit_code == 2
+    assert "Password" not in result.output
+
+
+def test_list_shows_names_and_roles_never_hashes(config_file, store):
+    assert "no user yet" in run(config_file, "user", "list").output
+    run(config_file, "user", "add", "alice", input=f"{PASSWORD}\n{PASSWORD}\n")
+    run(config_file, "user", "add", "victor", input=f"{PASSWORD}\n{PASSWORD}\n")
+    text = run(config_file, "user", "list").output
+    assert "alice" in text and "admin" in text and "victor" in text and "volunteer" in text
+    result = run(config_file, "user", "list", "--json")
+    data = json.loads(result.output)
+    assert [(d["name"], d["role"]) for d in data] == [("alice", "admin"), ("victor", "volunteer")]
+    assert set(data[0]) == {"id", "name", "role", "created_at", "last_login_at"}
+    assert "scrypt" not in result.output and "pbkdf2" not in result.output

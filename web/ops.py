@@ -1,0 +1,184 @@
+"""For the machines that watch the appliance: ``/healthz`` and ``/metrics``.
+
+``GET /healthz`` needs no token (a load balancer or systemd watchdog has none): 200
+``{"status": "ok", "database": "ok", "modems_ready": n}`` when the database answers, else 503
+``{"status": "error", "database": "unavailable", "modems_ready": null}``. It says nothing more,
+so it leaks nothing.
+
+``GET /metrics`` is the Prometheus text format 0.0.4, computed from the database at each scrape
+(every node's numbers: they share it). It needs no token from the loopback address, where a
+Prometheus (or node exporter's textfile) on the Pi itself scrapes it; from any other address it
+needs ``Authorization: Bearer TOKEN`` like the API, because the numbers and IMEIs are nobody
+else's business. Behind a reverse proxy on the same machine every request comes from the
+loopback: protect ``/metrics`` in the proxy then.
+
+``smsrelay_send_seconds`` is a histogram over a sliding window (messages sent in the last
+``LATENCY_WINDOW``), not an ever-growing counter: read its buckets as they are, don't ``rate()``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, func, select
+
+from appliance import views
+from appliance.config import Config
+from appliance.models import Message, Modem, Status
+from appliance.store import Store
+from appliance.worker import ModemState
+
+from . import prometheus
+from .api import bearer_token, json_error, routing_error
+from .prometheus import Family, Sample
+from .services import services
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("ops", __name__)
+
+LATENCY_WINDOW = timedelta(hours=24)
+LATENCY_BUCKETS = (0.5, 1, 2, 5, 10, 30, 60)
+PATHS = ("/healthz", "/metrics")
+
+
+@contextmanager
+def _reading(store: Store) -> Iterator[Session]:
+    """A read-only session that does not queue behind writers (SQLite's deferred BEGIN)."""
+    with (
+        store.engine.connect().execution_options(sqlite_begin="DEFERRED") as connection,
+        Session(bind=connection) as session,
+    ):
+        yield session
+
+
+@bp.before_app_request
+def ops_routing_errors() -> Response | None:
+    if request.routing_exception is None or request.path not in PATHS:
+        return None
+    return routing_error(request.routing_exception)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    try:
+        with _reading(services().store) as session:
+            ready = session.exec(
+                select(func.count()).select_from(Modem).where(Modem.state == "ready")
+            ).one()
+    except SQLAlchemyError as exc:
+        log.warning("healthz: the database does not answer: %s", type(exc).__name__)
+        response = jsonify({"status": "error", "database": "unavailable", "modems_ready": None})
+        response.status_code = 503
+    else:
+        response = jsonify({"status": "ok", "database": "ok", "modems_ready": ready})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _from_loopback() -> bool:
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    try:
+        if not _from_loopback() and bearer_token() is None:
+            return json_error(
+                401,
+                "from outside the appliance, /metrics needs 'Authorization: Bearer TOKEN'",
+                headers={"WWW-Authenticate": 'Bearer realm="smsrelay"'},
+            )
+        text = prometheus.render(
+            families(services().config, services().store, services().clock.now())
+        )
+    except SQLAlchemyError as exc:
+        log.warning("metrics: the database does not answer: %s", type(exc).__name__)
+        return Response(
+            "# the database does not answer\n", status=503, content_type=prometheus.CONTENT_TYPE
+        )
+    return Response(text, content_type=prometheus.CONTENT_TYPE)
+
+
+def _send_durations(store: Store, since: datetime) -> list[float]:
+    """Seconds from the claim (``sending``) to ``sent`` of the messages sent since ``since``."""
+    with _reading(store) as session:
+        rows = session.exec(
+            select(Message.sending_at, Message.sent_at).where(
+                col(Message.sent_at) >= since, col(Message.sending_at).is_not(None)
+            )
+        ).all()
+    return [max((sent - sending).total_seconds(), 0.0) for sending, sent in rows]
+
+
+def _due_queue(store: Store, now: datetime) -> int:
+    with _reading(store) as session:
+        return session.exec(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.status == Status.QUEUED, col(Message.due_at) <= now)
+        ).one()
+
+
+def families(config: Config, store: Store, now: datetime) -> list[Family]:
+    """Every metric, computed from the store now."""
+    status = views.status(config, store, now)
+    modems = status["modems"]
+
+    def per_modem(key: str) -> tuple[Sample, ...]:
+        return tuple(Sample(m[key], (("imei", m["imei"]),)) for m in modems if m[key] is not None)
+
+    return [
+        Family(
+            "smsrelay_messages",
+            "gauge",
+            "Messages in the store, by status.",
+            tuple(Sample(n, (("status", s),)) for s, n in status["queue"].items()),
+        ),
+        Family(
+            "smsrelay_queue_depth",
+            "gauge",
+            "Queued messages that are due now (scheduled ones not counted): the backlog.",
+            (Sample(_due_queue(store, now)),),
+        ),
+        Family(
+            "smsrelay_modem_signal_dbm",
+            "gauge",
+            "Signal strength of each modem in dBm (absent while unknown).",
+            per_modem("signal_dbm"),
+        ),
+        Family(
+            "smsrelay_modem_state",
+            "gauge",
+            "1 for the state each modem is in, 0 for the others.",
+            tuple(
+                Sample(int(m["state"] == state), (("imei", m["imei"]), ("state", state.value)))
+                for m in modems
+                for state in ModemState
+            ),
+        ),
+        Family(
+            "smsrelay_modem_sent_today",
+            "gauge",
+            "SMS parts sent today (local day) by the SIM in each modem.",
+            per_modem("sent_today"),
+        ),
+        Family(
+            "smsrelay_send_seconds",
+            "histogram",
+            "Seconds from taking a message to the network accepting it, over the messages sent "
+            "in the last 24 hours (a window, not a counter).",
+            prometheus.histogram(_send_durations(store, now - LATENCY_WINDOW), LATENCY_BUCKETS),
+        ),
+    ]
