@@ -293,6 +293,8 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # the scheduler logs every job run at INFO: twice a minute per job, noise in the journal
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     config = _config(config_path)
     if bind:
         try:
