@@ -475,22 +475,7 @@ class Store:
         """
         with self.session() as session:
             if concat is None or concat[1] <= 1:
-                key = _dedupe_key(imei, sender, sent_at, text)
-                if session.exec(select(Inbound.id).where(Inbound.dedupe_key == key)).first():
-                    return None
-                inbound = Inbound(
-                    sender=sender,
-                    text=text,
-                    parts=1,
-                    modem_imei=imei,
-                    sim_iccid=iccid,
-                    sent_at=sent_at,
-                    received_at=now,
-                    dedupe_key=key,
-                )
-                session.add(inbound)
-                session.commit()
-                return inbound
+                return _keep_whole(session, imei, iccid, sender, text, 1, sent_at, now)
             ref, total, seq = concat
             exists = session.exec(
                 select(InboundPart.id).where(
@@ -532,25 +517,9 @@ class Store:
                 return None
             whole = "".join(part.text for part in parts)
             first_sent = min((p.sent_at for p in parts if p.sent_at), default=sent_at)
-            key = _dedupe_key(imei, sender, first_sent, whole)
             for part in parts:
                 session.delete(part)
-            if session.exec(select(Inbound.id).where(Inbound.dedupe_key == key)).first():
-                session.commit()
-                return None
-            inbound = Inbound(
-                sender=sender,
-                text=whole,
-                parts=total,
-                modem_imei=imei,
-                sim_iccid=iccid,
-                sent_at=first_sent,
-                received_at=now,
-                dedupe_key=key,
-            )
-            session.add(inbound)
-            session.commit()
-            return inbound
+            return _keep_whole(session, imei, iccid, sender, whole, total, first_sent, now)
 
     def add_report(
         self,
@@ -633,6 +602,36 @@ def _join_refs(existing: str, refs: Sequence[int]) -> str:
 
 def _split_refs(text: str) -> list[int]:
     return [int(v) for v in text.split(",") if v.strip().isdigit()]
+
+
+def _keep_whole(
+    session: Session,
+    imei: str,
+    iccid: str | None,
+    sender: str,
+    text: str,
+    parts: int,
+    sent_at: datetime | None,
+    now: datetime,
+) -> Inbound | None:
+    """Store a whole inbound message and commit; None (and nothing stored) for a duplicate."""
+    key = _dedupe_key(imei, sender, sent_at, text)
+    if session.exec(select(Inbound.id).where(Inbound.dedupe_key == key)).first():
+        session.commit()  # the parts' deletion, if any, still stands
+        return None
+    inbound = Inbound(
+        sender=sender,
+        text=text,
+        parts=parts,
+        modem_imei=imei,
+        sim_iccid=iccid,
+        sent_at=sent_at,
+        received_at=now,
+        dedupe_key=key,
+    )
+    session.add(inbound)
+    session.commit()
+    return inbound
 
 
 def _dedupe_key(imei: str, sender: str, sent_at: datetime | None, text: str) -> str:
