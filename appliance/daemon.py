@@ -112,7 +112,7 @@ class Daemon:
             )
         self.wakeup = Wakeup(wakeup_path(self.config))
         self.pool = Pool(
-            store=self.store, clock=self.clock, node=self.config.node, on_idle=self.wakeup.set
+            store=self.store, clock=self.clock, node=self.config.node, on_idle=self._worker_free
         )
         self.dispatcher = Dispatcher(
             store=self.store,
@@ -240,6 +240,13 @@ class Daemon:
                 **common,
             )
         return scheduler
+
+    def _worker_free(self, worker: object) -> None:
+        """A worker became free: its next message at once if one may go, else a dispatcher pass."""
+        if self.dispatcher is not None:
+            self.dispatcher.offer(worker)
+        elif self.wakeup is not None:
+            self.wakeup.set()
 
     def _expire(self) -> None:
         expired = self.store.expire(self.clock.now())

@@ -21,6 +21,7 @@ from .pacing import period_keys, remaining
 from .pool import Pool
 from .store import Claim, Store
 from .wakeup import Wakeup
+from .worker import ModemWorker
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Dispatcher:
         self.wakeup = wakeup
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="dispatcher", daemon=True)
+        self._lock = threading.Lock()  # one hand-out at a time: the thread's ticks and offers
         self.ticks = 0
 
     def start(self) -> Dispatcher:
@@ -66,56 +68,80 @@ class Dispatcher:
 
     def tick(self) -> datetime | None:
         """Hand out what can go now; return when something next becomes possible."""
-        self.ticks += 1
-        now = self.clock.now()
-        in_quiet = quiet(now, self.config)
+        with self._lock:
+            self.ticks += 1
+            now = self.clock.now()
+            deadline: datetime | None = None
+
+            def soonest(when: datetime | None) -> None:
+                nonlocal deadline
+                if when is not None and (deadline is None or when < deadline):
+                    deadline = when
+
+            candidates = [(self._usage(worker, now), worker) for worker in self.pool.available()]
+            candidates.sort(key=lambda c: (c[0][0], c[1].imei or ""))
+            free = len(candidates)
+            for (_, left), worker in candidates:
+                ready_at = worker.pacer.ready_at(now)
+                if ready_at is not None:
+                    soonest(ready_at)
+                    continue
+                if self._hand_over(worker, now, left, others_free=free > 1):
+                    free -= 1
+            soonest(self.store.next_due(now))
+            if quiet(now, self.config):
+                soonest(end_of_quiet(now, self.config))
+            # a message that expires is settled by the scheduler; a day change resets the caps
+            return deadline if deadline is None else max(deadline, now + timedelta(milliseconds=1))
+
+    def offer(self, worker: ModemWorker) -> bool:
+        """A worker just became free: give it its next message at once, from its own thread.
+
+        This skips two thread hand-overs (wake the dispatcher, hand the message back) between two
+        sends of a busy modem. When there is nothing it may send now, the dispatcher is woken to
+        work out when there will be (pacing, schedules, quiet hours).
+        """
+        handed = False
+        if worker.available and worker.imei:
+            with self._lock:
+                now = self.clock.now()
+                if worker.available and worker.pacer.ready_at(now) is None:
+                    _, left = self._usage(worker, now)
+                    others = any(w is not worker for w in self.pool.available())
+                    handed = self._hand_over(worker, now, left, others_free=others)
+        if not handed:
+            self.wakeup.set()
+        return handed
+
+    def _usage(self, worker: ModemWorker, now: datetime) -> tuple[int, int]:
+        """(parts its SIM sent today, parts its caps still allow)."""
         day, month = period_keys(now, self.config.timezone)
-        deadline: datetime | None = None
+        sim = self.store.sim(worker.iccid) if worker.iccid else None
+        left = remaining(
+            worker.caps,
+            day=day,
+            month=month,
+            counted_day=sim.day if sim else "",
+            sent_day=sim.sent_day if sim else 0,
+            counted_month=sim.month if sim else "",
+            sent_month=sim.sent_month if sim else 0,
+        )
+        return (sim.sent_day if sim and sim.day == day else 0), left
 
-        def soonest(when: datetime | None) -> None:
-            nonlocal deadline
-            if when is not None and (deadline is None or when < deadline):
-                deadline = when
-
-        candidates = []
-        for worker in self.pool.available():
-            sim = self.store.sim(worker.iccid) if worker.iccid else None
-            left = remaining(
-                worker.caps,
-                day=day,
-                month=month,
-                counted_day=sim.day if sim else "",
-                sent_day=sim.sent_day if sim else 0,
-                counted_month=sim.month if sim else "",
-                sent_month=sim.sent_month if sim else 0,
-            )
-            used_today = sim.sent_day if sim and sim.day == day else 0
-            candidates.append((used_today, worker.imei or "", worker, left))
-        candidates.sort(key=lambda c: (c[0], c[1]))
-        free = len(candidates)
-        for _, _, worker, left in candidates:
-            ready_at = worker.pacer.ready_at(now)
-            if ready_at is not None:
-                soonest(ready_at)
-                continue
-            if left <= 0:
-                continue
-            claim = Claim(
-                imei=worker.imei or "",
-                iccid=worker.iccid,
-                group=worker.group,
-                node=self.config.node,
-                max_parts=left,
-                quiet=in_quiet,
-                avoid_own_retries=free > 1,
-            )
-            message = self.store.claim(claim, now)
-            if message is None:
-                continue
-            free -= 1
-            worker.send(message)
-        soonest(self.store.next_due(now))
-        if in_quiet:
-            soonest(end_of_quiet(now, self.config))
-        # a message that expires is settled by the scheduler; a day change resets the caps
-        return deadline if deadline is None else max(deadline, now + timedelta(milliseconds=1))
+    def _hand_over(self, worker: ModemWorker, now: datetime, left: int, others_free: bool) -> bool:
+        if left <= 0:
+            return False
+        claim = Claim(
+            imei=worker.imei or "",
+            iccid=worker.iccid,
+            group=worker.group,
+            node=self.config.node,
+            max_parts=left,
+            quiet=quiet(now, self.config),
+            avoid_own_retries=others_free,
+        )
+        message = self.store.claim(claim, now)
+        if message is None:
+            return False
+        worker.send(message)
+        return True

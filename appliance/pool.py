@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 class Pool:
     def __init__(
-        self, *, store: Store, clock: Clock, node: str, on_idle: Callable[[], None]
+        self, *, store: Store, clock: Clock, node: str, on_idle: Callable[[ModemWorker], object]
     ) -> None:
         self.store = store
         self.clock = clock

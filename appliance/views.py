@@ -56,16 +56,20 @@ def inbound(m: Inbound) -> dict:
 
 def status(config: Config, store: Store, now: datetime) -> dict:
     day, _ = period_keys(now, config.timezone)
+    sending = store.sending_by_modem()
     modems = []
     for m in store.modems():
         sim = store.sim(m.iccid) if m.iccid else None
+        state, reason = m.state, m.reason
+        if state == "ready" and m.imei in sending:
+            state, reason = "busy", f"sending message {sending[m.imei]}"
         modems.append(
             {
                 "imei": m.imei,
                 "iccid": m.iccid,
                 "port": m.port,
-                "state": m.state,
-                "reason": m.reason,
+                "state": state,
+                "reason": reason,
                 "signal_dbm": m.signal_dbm,
                 "bars": m.bars,
                 "sim": m.sim,

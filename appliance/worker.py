@@ -117,7 +117,7 @@ class ModemWorker:
         store: Store,
         clock: Clock,
         node: str,
-        on_idle: Callable[[], None],
+        on_idle: Callable[[ModemWorker], object],
         claim_identity: Callable[[str, ModemWorker], bool] = lambda imei, worker: True,
         rng: random.Random | None = None,
     ) -> None:
@@ -236,7 +236,7 @@ class ModemWorker:
             self._fail_init(exc)
             self._close()
             return False
-        self._done()
+        self._on_idle(self)  # not _done(): a message may already be handed over (busy)
         return True
 
     def _initialise(self, modem: Modem) -> None:
@@ -345,7 +345,9 @@ class ModemWorker:
             )
             self._done()
             return
-        self._set(ModemState.BUSY, f"sending message {message.id}")
+        # Busy is not written to the store: the panel derives it from the message this modem has
+        # in "sending", which the claim already committed (one transaction less per send).
+        self.state, self.reason = ModemState.BUSY, f"sending message {message.id}"
         started = self.clock.now()
         error: ModemError | None = None
         result = None
@@ -366,23 +368,24 @@ class ModemWorker:
         if error is None:
             assert result is not None
             self.store.mark_sent(
-                message.id, result.references, message.parts, self.iccid, now, day, month
-            )
-            self._save(last_success_at=now)
-            self.store.log(
-                "message.sent",
+                message.id,
+                result.references,
+                message.parts,
+                self.iccid,
                 now,
-                f"to {message.recipient}",
+                day,
+                month,
                 imei=self.imei,
-                message_id=message.id,
             )
+            self.state, self.reason = ModemState.READY, "ready"  # saved by mark_sent
         else:
             self.store.mark_progress(message.id, error.sent_references, self.iccid, now, day, month)
             self._outcome_of_failure(message, error, now)
         if isinstance(error, (PortGone, CommandTimeout)):
             self.busy = False
             raise error  # the serving loop heals the modem, then tells the dispatcher
-        self._set(ModemState.READY, "ready")
+        if error is not None:
+            self._set(ModemState.READY, "ready")
         self._done()
 
     def _outcome_of_failure(self, message: Message, error: ModemError, now: datetime) -> None:
@@ -418,7 +421,7 @@ class ModemWorker:
 
     def _done(self) -> None:
         self.busy = False
-        self._on_idle()
+        self._on_idle(self)
 
     # --- health --------------------------------------------------------------------------------
 
@@ -468,7 +471,7 @@ class ModemWorker:
         if self.imei:
             self.store.upsert_modem(self.imei, **values)
         if self.available and not was_available:
-            self._on_idle()
+            self._on_idle(self)
 
     def _heal(self, exc: ModemError) -> None:
         """The modem stopped answering: climb the ladder until it answers again."""
@@ -614,7 +617,7 @@ class ModemWorker:
         if self.imei:
             self._save(state=state, reason=reason)
         if self.available and not was_available:
-            self._on_idle()
+            self._on_idle(self)
 
     def _save(self, **values: object) -> None:
         if self.imei:
