@@ -376,6 +376,7 @@ class ModemWorker:
                 day,
                 month,
                 imei=self.imei,
+                recipient=message.recipient,
             )
             self.state, self.reason = ModemState.READY, "ready"  # saved by mark_sent
         else:
