@@ -6,6 +6,7 @@ strings of which only the SHA-256 is stored (fast to check, and a stolen databas
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -59,7 +60,7 @@ def check_login(store: Store, name: str, password: str, now: datetime) -> User |
     with store.session() as session:
         user = session.exec(select(User).where(User.name == name.strip())).first()
         if user is None:
-            check_password_hash(_DUMMY_HASH, password)  # spend the same time
+            check_password_hash(_dummy_hash(), password)  # spend the same time
             return None
         if not check_password_hash(user.password_hash, password):
             return None
@@ -121,4 +122,8 @@ def revoke_token(store: Store, token_id: int) -> bool:
         return True
 
 
-_DUMMY_HASH = generate_password_hash("not a real password")
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown names against, made on first use (scrypt takes 32 MiB and 0.2 s:
+    not at every import of this module)."""
+    return generate_password_hash("not a real password")

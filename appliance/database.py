@@ -29,6 +29,7 @@ ship inside the package (``appliance/migrations``).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,6 +109,34 @@ def alembic_config() -> AlembicConfig:
     return config
 
 
+def head_revision() -> str:
+    """The newest revision, read from the scripts' ``revision``/``down_revision`` lines."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        revision = re.search(r'^revision\s*=\s*"([^"]+)"', text, re.M)
+        parent = re.search(r'^down_revision\s*=\s*"([^"]+)"', text, re.M)
+        if revision:
+            revisions.add(revision.group(1))
+        if parent:
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
+
+
+def _schema_is_current(engine: Engine) -> bool:
+    try:
+        with engine.execution_options(sqlite_begin="DEFERRED").connect() as connection:
+            current = connection.exec_driver_sql(
+                "SELECT version_num FROM alembic_version"
+            ).scalar()
+    except Exception:  # no table yet, or no database: let alembic find out
+        return False
+    return current == head_revision()
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest revision; a no-op when it is already there.
 
@@ -116,6 +145,8 @@ def migrate(engine: Engine) -> None:
     SQLite's ``BEGIN IMMEDIATE`` (or an advisory lock on PostgreSQL) makes the second wait, and
     it then finds the schema up to date.
     """
+    if _schema_is_current(engine):
+        return  # the usual start: no need to import alembic (11 MB kept for the daemon's life)
     from alembic import command
 
     config = alembic_config()

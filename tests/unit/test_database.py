@@ -222,3 +222,14 @@ def test_the_migration_scripts_ship_in_the_package():
             assert package in packages, path
             if path.suffix != ".py":
                 assert any(fnmatch.fnmatch(path.name, pattern) for pattern in data), path
+
+
+def test_the_quick_head_check_agrees_with_alembic(tmp_path):
+    """``migrate`` skips importing alembic when the schema is at the head it reads itself."""
+    from appliance.database import head_revision
+
+    assert head_revision() == HEAD
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'x.db'}")
+    migrate(engine)
+    migrate(engine)  # the quick path
+    assert revision(engine) == HEAD
