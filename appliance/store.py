@@ -16,7 +16,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, case, func, insert, or_, update
+from sqlalchemy import Engine, case, func, insert, literal, or_, update
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -600,18 +600,20 @@ class Store:
         """Match a delivery report to the latest sent message of this modem with that part
         reference; a message whose every part is delivered becomes ``delivered``."""
         with self.session() as session:
-            candidates = session.exec(
+            # the exact reference in the comma-separated list (",5," never matches ",15,"), on the
+            # latest message of this modem that has it: references wrap around after 256 parts
+            padded = literal(",") + col(Message.part_refs) + literal(",")
+            message = session.exec(
                 select(Message)
                 .where(
                     Message.modem_imei == imei,
                     col(Message.status).in_([Status.SENT, Status.DELIVERED, Status.SENDING]),
-                    col(Message.part_refs).contains(str(part_ref)),
+                    padded.contains(f",{part_ref},"),
                     col(Message.sending_at) >= now - timedelta(days=7),
                 )
                 .order_by(col(Message.id).desc())
-                .limit(20)
-            ).all()
-            message = next((m for m in candidates if part_ref in _split_refs(m.part_refs)), None)
+                .limit(1)
+            ).first()
             session.add(
                 DeliveryReport(
                     message_id=message.id if message else None,

@@ -47,3 +47,54 @@ def test_same_reference_from_two_senders_does_not_mix(store):
     part(store, "un ", (5, 2, 1), sender="+33600000002")
     assert part(store, "two", (5, 2, 2), sender="+33600000001").text == "one two"
     assert part(store, "deux", (5, 2, 2), sender="+33600000002").text == "un deux"
+
+
+def test_a_report_finds_its_message_among_hundreds(store):
+    """References wrap at 256 and "5" is inside "15": the exact reference on the latest message."""
+    imei = "356938035643809"
+    ids = []
+    for i in range(300):
+        message = store.enqueue(_new(f"m{i}"), T)
+        store.mark_sent(message.id, [i % 256], 1, None, T, "2026-11-23", "2026-11", imei=None)
+        ids.append(message.id)
+    with store.session() as session:  # sent by our modem
+        from sqlalchemy import update
+
+        from appliance.models import Message
+
+        session.execute(update(Message).values(modem_imei=imei, sending_at=T))
+        session.commit()
+    found = store.add_report(
+        imei=imei,
+        part_ref=5,
+        recipient=None,
+        status=0,
+        delivered=True,
+        final=True,
+        reason="delivered",
+        discharged_at=T,
+        now=T,
+    )
+    assert found.id == ids[261]  # 261 % 256 == 5: the latest one with reference 5
+    found = store.add_report(
+        imei=imei,
+        part_ref=200,
+        recipient=None,
+        status=0,
+        delivered=True,
+        final=True,
+        reason="delivered",
+        discharged_at=T,
+        now=T,
+    )
+    assert found.id == ids[200]
+    assert store.get(ids[200]).status == "delivered"
+
+
+def _new(text):
+    from appliance.models import Priority
+    from appliance.store import NewMessage
+
+    return NewMessage(
+        recipient="+33612345678", text=text, parts=1, encoding="gsm7", priority=Priority.NORMAL
+    )
