@@ -12,6 +12,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -94,16 +95,21 @@ def create_token(store: Store, name: str, now: datetime) -> tuple[ApiToken, str]
 
 
 def check_token(store: Store, secret: str, now: datetime) -> ApiToken | None:
+    """The token's row if ``secret`` is a live token. A read-only lookup: the write lock is
+    taken only to note its use, at most once a minute."""
     digest = _token_hash(secret)
-    with store.session() as session:
+    with store.reading() as session:
         token = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
-        if token is None or token.revoked or not hmac.compare_digest(token.token_hash, digest):
-            return None
-        if token.last_used_at is None or now - token.last_used_at > USAGE_RESOLUTION:
-            token.last_used_at = now  # a write per minute, not per request
-            session.add(token)
+    if token is None or token.revoked or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    if token.last_used_at is None or now - token.last_used_at > USAGE_RESOLUTION:
+        with store.session() as session:
+            session.execute(
+                update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
+            )
             session.commit()
-        return token
+        token.last_used_at = now
+    return token
 
 
 def tokens(store: Store) -> list[ApiToken]:

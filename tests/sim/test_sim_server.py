@@ -121,10 +121,19 @@ def test_cfun_reset_reenumerates_on_a_new_pty(tmp_path: Path) -> None:
         )
         port.close()
         with open_port(srv.link) as fresh:
-            boot = read_until(fresh, b"+QIND: PB DONE\r\n")
-            assert b"\r\nRDY\r\n" in boot and b"\r\n+CPIN: READY\r\n" in boot
-            fresh.write(b"AT\r")
-            assert read_until(fresh, b"OK\r\n").endswith(b"AT\r\r\nOK\r\n")
+            # The boot URCs (RDY ... +QIND: PB DONE) come out as the modem boots: a host that
+            # opens the port late misses some of them, as with a real dongle, so only the modem
+            # answering again is asserted here; tests/sim checks the boot URCs on the pure DCE.
+            # a modem still booting drops what it is sent: ask again until it answers
+            def answers() -> bool:
+                fresh.write(b"AT\r")
+                try:
+                    read_until(fresh, b"OK\r\n", timeout=0.3)
+                except AssertionError:
+                    return False
+                return True
+
+            wait_until(answers, what="the rebooted modem to answer AT")
 
 
 def test_fleet_of_distinct_modems(tmp_path: Path) -> None:
