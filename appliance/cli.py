@@ -606,16 +606,7 @@ def token_list(config_path: Path | None, as_json: bool) -> None:
     from .accounts import tokens
 
     rows = tokens(_store(_config(config_path)))
-    data = [
-        {
-            "id": t.id,
-            "name": t.name,
-            "created_at": t.created_at.isoformat() if t.created_at else None,
-            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-            "revoked": t.revoked,
-        }
-        for t in rows
-    ]
+    data = [views.token(t) for t in rows]
     lines = [
         f"{d['id']:>4}  {d['name']:<24} created {d['created_at'][:16]}  last used "
         f"{(d['last_used_at'] or 'never')[:16]}{'  REVOKED' if d['revoked'] else ''}"
@@ -697,16 +688,7 @@ def user_list(config_path: Path | None, as_json: bool) -> None:
     from .accounts import users
 
     rows = users(_store(_config(config_path)))
-    data = [
-        {
-            "id": u.id,
-            "name": u.name,
-            "role": u.role,
-            "created_at": u.created_at.isoformat() if u.created_at else None,
-            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
-        }
-        for u in rows
-    ]
+    data = [views.user(u) for u in rows]
     lines = [
         f"{d['name']:<24} {d['role']:<10} last login {(d['last_login_at'] or 'never')[:16]}"
         for d in data

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .config import Config
-from .models import Inbound, Message, Status
+from .models import ApiToken, Inbound, Message, Status, User
 from .pacing import period_keys
 from .store import Store
 
@@ -37,6 +37,28 @@ def message(m: Message) -> dict:
         "sent_at": _iso(m.sent_at),
         "delivered_at": _iso(m.delivered_at),
         "reason": m.reason,
+    }
+
+
+def token(t: ApiToken) -> dict:
+    """An API token as listed: its name and use, never the secret nor its hash."""
+    return {
+        "id": t.id,
+        "name": t.name,
+        "created_at": _iso(t.created_at),
+        "last_used_at": _iso(t.last_used_at),
+        "revoked": t.revoked,
+    }
+
+
+def user(u: User) -> dict:
+    """A panel user as listed: never the password hash."""
+    return {
+        "id": u.id,
+        "name": u.name,
+        "role": u.role,
+        "created_at": _iso(u.created_at),
+        "last_login_at": _iso(u.last_login_at),
     }
 
 
