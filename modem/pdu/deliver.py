@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from . import dcs
 from .address import encode_sender, encode_smsc, read_address
 from .reader import OctetReader
-from .split import split_for_sending
 from .timestamps import encode_scts, read_scts
-from .udh import Concat, concat_header
-from .userdata import encode_user_data, read_user_data
+from .udh import Concat
+from .userdata import encode_text, read_user_data
 
 MTI_DELIVER = 0x00
 _MMS = 0x04  # TP-MMS set: no more messages waiting at the service centre
@@ -53,27 +52,21 @@ def encode_deliver(
 
     ``sender`` is encoded as a number when it is dialable, else as an alphanumeric name.
     """
-    if not 0 <= reference <= 0xFF:
-        raise ValueError(f"concatenation reference {reference} is not in 0-255")
+    encoded = encode_text(text, reference=reference, max_parts=max_parts)
     originator = encode_sender(sender)
     service_centre = encode_smsc(smsc) if smsc is not None else b"\x00"
     stamp = encode_scts(timestamp)
-    split = split_for_sending(text, max_parts)
-    total = len(split.parts)
     first_octet = MTI_DELIVER | _MMS
     if status_report_indication:
         first_octet |= _SRI
-    if total > 1:
+    if encoded.total > 1:
         first_octet |= _UDHI
-    coding = dcs.DCS_GSM7 if split.encoding == "gsm7" else dcs.DCS_UCS2
     pdus = []
-    for seq, part in enumerate(split.parts, start=1):
-        header = concat_header(reference, total, seq) if total > 1 else b""
-        length, user_data = encode_user_data(part, split.encoding, header)
+    for length, user_data in encoded.parts:
         tpdu = (
             bytes([first_octet])
             + originator
-            + bytes([0x00, coding])
+            + bytes([0x00, encoded.dcs])
             + stamp
             + bytes([length])
             + user_data

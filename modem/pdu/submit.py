@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from . import dcs
 from .address import encode_number, encode_smsc, read_address
 from .reader import OctetReader
-from .split import split_for_sending
-from .udh import Concat, concat_header
-from .userdata import encode_user_data, read_user_data
+from .udh import Concat
+from .userdata import encode_text, read_user_data
 from .validity import decode_relative, encode_relative, read_enhanced
 
 MAX_PARTS_DEFAULT = 10
@@ -65,13 +64,11 @@ def encode_submit(
     ``reference`` is the concatenation reference shared by the parts (0-255). TP-MR is left
     at 0: the modem assigns the message reference and reports it in ``+CMGS: <mr>``.
     """
-    if not 0 <= reference <= 0xFF:
-        raise ValueError(f"concatenation reference {reference} is not in 0-255")
     destination = encode_number(number)
+    encoded = encode_text(text, reference=reference, max_parts=max_parts)
     service_centre = encode_smsc(smsc) if smsc is not None else b"\x00"
     validity_octets = b"" if validity is None else bytes([encode_relative(validity)])
-    split = split_for_sending(text, max_parts)
-    total = len(split.parts)
+    total = encoded.total
     first_octet = MTI_SUBMIT
     if validity is not None:
         first_octet |= _VPF_RELATIVE
@@ -79,15 +76,12 @@ def encode_submit(
         first_octet |= _SRR
     if total > 1:
         first_octet |= _UDHI
-    coding = dcs.DCS_GSM7 if split.encoding == "gsm7" else dcs.DCS_UCS2
     pdus = []
-    for seq, part in enumerate(split.parts, start=1):
-        header = concat_header(reference, total, seq) if total > 1 else b""
-        length, user_data = encode_user_data(part, split.encoding, header)
+    for seq, (length, user_data) in enumerate(encoded.parts, start=1):
         tpdu = (
             bytes([first_octet, 0x00])  # TP-MR: assigned by the modem
             + destination
-            + bytes([0x00, coding])  # TP-PID: plain short message
+            + bytes([0x00, encoded.dcs])  # TP-PID: plain short message
             + validity_octets
             + bytes([length])
             + user_data

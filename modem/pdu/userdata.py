@@ -8,9 +8,12 @@ second case wrong is how a decoder loses the first character of every part.
 
 from __future__ import annotations
 
-from . import gsm7
+from dataclasses import dataclass
+
+from . import dcs, gsm7
 from .reader import OctetReader
-from .udh import Concat, parse_header
+from .split import split_for_sending
+from .udh import Concat, concat_header, parse_header
 
 
 def _header_septets(header_octets: int) -> int:
@@ -63,3 +66,30 @@ def read_user_data(
         # surrogate or an odd octet becomes U+FFFD rather than losing the message.
         return body.decode("utf-16-be", errors="replace"), concat
     return body.decode("latin-1"), concat  # 8-bit data: one character per octet
+
+
+@dataclass(frozen=True)
+class EncodedText:
+    """A text cut into parts and encoded, ready to go into SUBMIT or DELIVER TPDUs."""
+
+    dcs: int
+    parts: list[tuple[int, bytes]]  # (TP-UDL, TP-UD with the concatenation header) per part
+
+    @property
+    def total(self) -> int:
+        return len(self.parts)
+
+
+def encode_text(text: str, *, reference: int, max_parts: int) -> EncodedText:
+    """Split ``text`` (the same split as ``count``) and encode each part's user data, with a
+    concatenation header (8-bit ``reference``) when there is more than one part."""
+    if not 0 <= reference <= 0xFF:
+        raise ValueError(f"concatenation reference {reference} is not in 0-255")
+    split = split_for_sending(text, max_parts)
+    total = len(split.parts)
+    coding = dcs.DCS_GSM7 if split.encoding == "gsm7" else dcs.DCS_UCS2
+    parts = []
+    for seq, part in enumerate(split.parts, start=1):
+        header = concat_header(reference, total, seq) if total > 1 else b""
+        parts.append(encode_user_data(part, split.encoding, header))
+    return EncodedText(coding, parts)
