@@ -447,7 +447,6 @@ class ModemWorker:
         else:
             state, reason = ModemState.READY, "ready"
         was_available = self.available
-        self.state, self.reason = state, reason
         values: dict[str, object] = dict(
             state=state,
             reason=reason,
@@ -471,6 +470,9 @@ class ModemWorker:
             )
         if self.imei:
             self.store.upsert_modem(self.imei, **values)
+        # the store first, then the state the dispatcher reads: whoever sees the modem ready
+        # (the dispatcher, a test, the panel) finds the row saying so too
+        self.state, self.reason = state, reason
         if self.available and not was_available:
             self._on_idle(self)
 
@@ -614,9 +616,9 @@ class ModemWorker:
 
     def _set(self, state: ModemState, reason: str) -> None:
         was_available = self.available
-        self.state, self.reason = state, reason
         if self.imei:
             self._save(state=state, reason=reason)
+        self.state, self.reason = state, reason  # after the store, as in _save_status
         if self.available and not was_available:
             self._on_idle(self)
 

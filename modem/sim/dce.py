@@ -168,6 +168,10 @@ class FakeModem:
         self._last_line = ""
         self._state: Literal["idle", "prompt", "busy"] = "idle"
         self._prompt: _Prompt | None = None
+        # True from a send's Ctrl-Z to its answer: the PDU left the host, for tests that need
+        # a send caught in the middle (a kill, an unplug); and how many PDUs came in so far
+        self.awaiting_network = False
+        self.pdus_received = 0
         self._line_rest: list[Command] = []
         self._cursor = now
         self._after_ok: list[Callable[[float], None]] = []
@@ -244,6 +248,7 @@ class FakeModem:
         self._rx.clear()
         self._line.clear()
         self._state, self._prompt, self._line_rest = "idle", None, []
+        self.awaiting_network = False
         self._hung_until = math.inf if duration is None else now + duration
         if duration is not None:
             self._at(now + duration, "hang", self._end_hang)
@@ -291,6 +296,7 @@ class FakeModem:
         self._rx.clear()
         self._line.clear()
         self._state, self._prompt, self._line_rest = "idle", None, []
+        self.awaiting_network = False
         self._check_registration(now)
 
     def power_on(self, now: float) -> None:
@@ -773,6 +779,7 @@ class FakeModem:
         self._at(self._cursor, "cmd", done)
 
     def _line_done(self, t: float) -> None:
+        self.awaiting_network = False
         self._state = "idle"
         self._prompt = None
         self._pump(t)
@@ -786,6 +793,8 @@ class FakeModem:
             return
         if byte == CTRL_Z:
             self._state = "busy"
+            self.awaiting_network = True  # the PDU is in; the network's answer is pending
+            self.pdus_received += 1
             self._cursor = t
             from .commands_sms import submit_pdu
 

@@ -171,10 +171,22 @@ def test_kill_9_mid_run_loses_nothing_and_sends_nothing_twice(tmp_path, fleet):
         # Make the moment of the kill certain: every modem in the middle of a send. Two will
         # accept theirs after the daemon is gone (on air, the daemon never hears of it); the
         # third is still waiting on the network when the kill comes.
+        before = [server.call(lambda m, now: m.pdus_received) for server in fleet]
         for server in accepting:
             set_send_delay(server, SLOW_SEND)
         set_send_delay(stuck, STUCK_SEND)
+
+        def slow_pdu_in_flight(server, count: int) -> bool:
+            """A PDU that arrived after the delay changed (so a slow one) awaits the network."""
+            return server.call(lambda m, now: m.pdus_received > count and m.awaiting_network)
+
         poll(first, lambda: store.counts()["sending"] == MODEMS, 30, "a send on every modem")
+        poll(
+            first,
+            lambda: all(map(slow_pdu_in_flight, fleet, before)),
+            30,
+            "a slow send's PDU on every modem",
+        )
         os.kill(first.proc.pid, signal.SIGKILL)
         assert first.proc.wait(timeout=10) == -signal.SIGKILL
     finally:
