@@ -15,14 +15,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import Engine, case, func, insert, literal, or_, update
+from sqlalchemy import Connection, Engine, func, update
 from sqlmodel import Session, col, select
 
+from . import hotpath
 from .models import (
     FINAL_STATUSES,
     PRIORITY_RANK,
-    DeliveryReport,
     Event,
     Inbound,
     InboundPart,
@@ -53,6 +54,15 @@ class NewMessage:
     campaign_id: int | None = None
 
 
+class SimCounts(NamedTuple):
+    """Parts a SIM sent in the local ``day`` and ``month`` they were counted in."""
+
+    day: str
+    sent_day: int
+    month: str
+    sent_month: int
+
+
 @dataclass(frozen=True)
 class Claim:
     """What the dispatcher may send on one modem now."""
@@ -76,12 +86,19 @@ class Store:
         # SQLite's busy handler (1, 2, 5, 10, 15 ms...) before it tries again. Within this process
         # the writers (workers, dispatcher, webhooks) queue on a mutex instead, which hands over
         # at once; other processes (the CLI) still meet the busy handler, rarely.
-        self._writing = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._writing, Session(self.engine, expire_on_commit=False) as session:
+        with self._write_lock, Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """One write transaction on a plain connection, for the prebuilt statements of the send
+        path (``appliance.hotpath``): committed on leaving, rolled back on an exception."""
+        with self._write_lock, self.engine.begin() as connection:
+            yield connection
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -165,48 +182,41 @@ class Store:
 
     def claim(self, claim: Claim, now: datetime) -> Message | None:
         """Take the best message this modem may send now and mark it ``sending`` (committed)."""
-        with self.session() as session:
-            query = (
-                select(Message)
-                .where(
-                    Message.status == Status.QUEUED,
-                    col(Message.due_at) <= now,
-                    or_(col(Message.expires_at).is_(None), col(Message.expires_at) > now),
-                    or_(col(Message.want_modem).is_(None), Message.want_modem == claim.imei),
-                    or_(col(Message.want_group).is_(None), Message.want_group == claim.group),
-                    # a message whose first parts left resumes on the same modem only
-                    or_(Message.parts_sent == 0, Message.modem_imei == claim.imei),
-                    col(Message.parts) - col(Message.parts_sent) <= claim.max_parts,
-                )
-                .order_by(col(Message.rank), col(Message.due_at), col(Message.id))
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            )
-            if claim.quiet:
-                query = query.where(or_(Message.source != "campaign", Message.rank == 0))
-            if claim.avoid_own_retries:
-                query = query.where(
-                    or_(
-                        col(Message.modem_imei).is_(None),
-                        Message.modem_imei != claim.imei,
-                        Message.attempts == 0,
-                        Message.parts_sent > 0,
-                    )
-                )
-            message = session.exec(query).first()
-            if message is None:
+        with self._writing() as connection:
+            row = connection.execute(
+                hotpath.CLAIM[claim.quiet, claim.avoid_own_retries],
+                {
+                    "b_now": now,
+                    "b_imei": claim.imei,
+                    "b_group": claim.group,
+                    "b_max_parts": claim.max_parts,
+                },
+            ).first()
+            if row is None:
                 return None
-            message.status = Status.SENDING
-            message.modem_imei = claim.imei
-            message.sim_iccid = claim.iccid
-            message.node = claim.node
-            message.attempts += 1
-            message.sending_at = now
-            if message.concat_ref is None:
-                message.concat_ref = message.id % 256 if message.id is not None else 0
-            session.add(message)
-            session.commit()
-            return message
+            values = row._asdict()
+            values.update(
+                status=Status.SENDING,
+                modem_imei=claim.imei,
+                sim_iccid=claim.iccid,
+                node=claim.node,
+                attempts=values["attempts"] + 1,
+                sending_at=now,
+            )
+            if values["concat_ref"] is None:  # kept across retries, so resumed parts join up
+                values["concat_ref"] = values["id"] % 256
+            connection.execute(
+                hotpath.TAKE,
+                {
+                    "b_id": values["id"],
+                    "b_imei": claim.imei,
+                    "b_iccid": claim.iccid,
+                    "b_node": claim.node,
+                    "b_now": now,
+                    "b_concat_ref": values["concat_ref"],
+                },
+            )
+        return Message(**values)
 
     def next_due(self, now: datetime) -> datetime | None:
         """When the earliest queued message that is not yet due becomes due."""
@@ -244,39 +254,24 @@ class Store:
         success and the event log follow, all in one transaction of plain UPDATEs and INSERTs (it
         sits between two sends of a busy modem: one commit and no reads is most of the gap)."""
         joined = ",".join(str(ref) for ref in refs)
-        part_refs = col(Message.part_refs)
-        with self.session() as session:
-            session.execute(
-                update(Message)
-                .where(col(Message.id) == message_id)
-                .values(
-                    status=Status.SENT,
-                    part_refs=case((part_refs == "", joined), else_=part_refs + "," + joined)
-                    if joined
-                    else part_refs,
-                    parts_sent=parts_sent,
-                    sent_at=now,
-                    finished_at=now,
-                    reason=None,
-                )
+        with self._writing() as connection:
+            connection.execute(
+                hotpath.SENT[bool(joined)],
+                {"b_id": message_id, "b_refs": joined, "b_parts_sent": parts_sent, "b_now": now},
             )
-            self._count(session, iccid, len(refs), now, day, month)
+            self._count(connection, iccid, len(refs), now, day, month)
             if imei is not None:
-                session.execute(
-                    update(Modem)
-                    .where(col(Modem.imei) == imei)
-                    .values(last_success_at=now, state="ready", reason="ready", updated_at=now)
+                connection.execute(hotpath.MODEM_SUCCESS, {"b_imei": imei, "b_now": now})
+                connection.execute(
+                    hotpath.LOG,
+                    {
+                        "b_at": now,
+                        "b_kind": "message.sent",
+                        "b_imei": imei,
+                        "b_message_id": message_id,
+                        "b_detail": f"to {recipient}" if recipient else "",
+                    },
                 )
-                session.execute(
-                    insert(Event).values(
-                        at=now,
-                        kind="message.sent",
-                        modem_imei=imei,
-                        message_id=message_id,
-                        detail=f"to {recipient}" if recipient else "",
-                    )
-                )
-            session.commit()
 
     def mark_progress(
         self,
@@ -296,7 +291,7 @@ class Store:
             message.part_refs = _join_refs(message.part_refs, refs)
             message.parts_sent += len(refs)
             session.add(message)
-            self._count(session, iccid, len(refs), now, day, month)
+            self._count(session.connection(), iccid, len(refs), now, day, month)
             session.commit()
 
     def mark_retry(self, message_id: int, reason: str, due_at: datetime) -> None:
@@ -379,7 +374,7 @@ class Store:
 
     def _count(
         self,
-        session: Session,
+        connection: Connection,
         iccid: str | None,
         parts: int,
         now: datetime,
@@ -389,36 +384,20 @@ class Store:
         """Move the SIM's day, month and total counters (a new day or month starts from 0)."""
         if iccid is None or parts <= 0:
             return
-        result = session.execute(
-            update(Sim)
-            .where(col(Sim.iccid) == iccid)
-            .values(
-                sent_day=case((col(Sim.day) == day, col(Sim.sent_day) + parts), else_=parts),
-                day=day,
-                sent_month=case(
-                    (col(Sim.month) == month, col(Sim.sent_month) + parts), else_=parts
-                ),
-                month=month,
-                sent_total=col(Sim.sent_total) + parts,
-                last_sent_at=now,
-            )
-        )
-        if result.rowcount == 0:
-            session.add(
-                Sim(
-                    iccid=iccid,
-                    day=day,
-                    sent_day=parts,
-                    month=month,
-                    sent_month=parts,
-                    sent_total=parts,
-                    last_sent_at=now,
-                )
-            )
+        values = {"b_iccid": iccid, "b_parts": parts, "b_now": now, "b_day": day, "b_month": month}
+        if connection.execute(hotpath.COUNT, values).rowcount == 0:
+            connection.execute(hotpath.NEW_SIM, values)
 
     def sim(self, iccid: str) -> Sim | None:
         with self.reading() as session:
             return session.get(Sim, iccid)
+
+    def sim_counts(self, iccid: str) -> SimCounts | None:
+        """The SIM's day and month counters: what the dispatcher reads before every hand-over
+        (a plain row, not a model: building a ``Sim`` cost more than the query)."""
+        with self._reader.connect() as connection:
+            row = connection.execute(hotpath.SIM_COUNTS, {"b_iccid": iccid}).first()
+        return SimCounts(*row) if row is not None else None
 
     def upsert_sim(self, iccid: str, **values: object) -> Sim:
         with self.session() as session:
@@ -465,11 +444,17 @@ class Store:
         imei: str | None = None,
         message_id: int | None = None,
     ) -> None:
-        with self.session() as session:
-            session.add(
-                Event(at=now, kind=kind, modem_imei=imei, message_id=message_id, detail=detail)
+        with self._writing() as connection:
+            connection.execute(
+                hotpath.LOG,
+                {
+                    "b_at": now,
+                    "b_kind": kind,
+                    "b_imei": imei,
+                    "b_message_id": message_id,
+                    "b_detail": detail,
+                },
             )
-            session.commit()
 
     def add_signal(self, imei: str, now: datetime, dbm: int | None, bars: int) -> None:
         with self.session() as session:
@@ -599,60 +584,50 @@ class Store:
     ) -> Message | None:
         """Match a delivery report to the latest sent message of this modem with that part
         reference; a message whose every part is delivered becomes ``delivered``."""
-        with self.session() as session:
-            # the exact reference in the comma-separated list (",5," never matches ",15,"), on the
-            # latest message of this modem that has it: references wrap around after 256 parts
-            padded = literal(",") + col(Message.part_refs) + literal(",")
-            message = session.exec(
-                select(Message)
-                .where(
-                    Message.modem_imei == imei,
-                    col(Message.status).in_([Status.SENT, Status.DELIVERED, Status.SENDING]),
-                    padded.contains(f",{part_ref},"),
-                    col(Message.sending_at) >= now - timedelta(days=7),
-                )
-                .order_by(col(Message.id).desc())
-                .limit(1)
+        with self._writing() as connection:
+            row = connection.execute(
+                hotpath.REPORTED_MESSAGE,
+                {"b_imei": imei, "b_ref": f",{part_ref},", "b_since": now - timedelta(days=7)},
             ).first()
-            session.add(
-                DeliveryReport(
-                    message_id=message.id if message else None,
-                    modem_imei=imei,
-                    part_ref=part_ref,
-                    recipient=recipient,
-                    status=status,
-                    delivered=delivered,
-                    reason=reason,
-                    discharged_at=discharged_at,
-                    received_at=now,
-                )
+            message = Message(**row._asdict()) if row is not None else None
+            connection.execute(
+                hotpath.ADD_REPORT,
+                {
+                    "b_message_id": message.id if message else None,
+                    "b_imei": imei,
+                    "b_part_ref": part_ref,
+                    "b_recipient": recipient,
+                    "b_status": status,
+                    "b_delivered": delivered,
+                    "b_reason": reason,
+                    "b_discharged_at": discharged_at,
+                    "b_received_at": now,
+                },
             )
-            if message is not None and final:
-                refs = set(_split_refs(message.part_refs))
-                reports = session.exec(
-                    select(DeliveryReport).where(DeliveryReport.message_id == message.id)
-                ).all()
-                done = {r.part_ref for r in reports if r.delivered} | (
-                    {part_ref} if delivered else set()
+            if message is None or not final or message.status != Status.SENT:
+                return message
+            if not delivered:
+                message.reason = f"not delivered: {reason}"
+                connection.execute(
+                    hotpath.NOT_DELIVERED, {"b_id": message.id, "b_reason": message.reason}
                 )
-                if delivered and refs <= done and message.status == Status.SENT:
-                    message.status = Status.DELIVERED
-                    message.delivered_at = now
-                    session.add(message)
-                    # issue 4: webhooks read message.delivered from the event log
-                    session.add(
-                        Event(
-                            at=now,
-                            kind="message.delivered",
-                            modem_imei=imei,
-                            message_id=message.id,
-                            detail=f"to {message.recipient}",
-                        )
-                    )
-                elif not delivered and message.status == Status.SENT:
-                    message.reason = f"not delivered: {reason}"
-                    session.add(message)
-            session.commit()
+                return message
+            reports = connection.execute(hotpath.REPORTS_OF, {"b_message_id": message.id}).all()
+            done = {ref for ref, was_delivered in reports if was_delivered}
+            if set(_split_refs(message.part_refs)) <= done:
+                message.status, message.delivered_at = Status.DELIVERED, now
+                connection.execute(hotpath.DELIVERED, {"b_id": message.id, "b_now": now})
+                # issue 4: webhooks read message.delivered from the event log
+                connection.execute(
+                    hotpath.LOG,
+                    {
+                        "b_at": now,
+                        "b_kind": "message.delivered",
+                        "b_imei": imei,
+                        "b_message_id": message.id,
+                        "b_detail": f"to {message.recipient}",
+                    },
+                )
             return message
 
 

@@ -12,6 +12,7 @@ reason, and try again from scratch after ``retry_failed_after``.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import queue
 import random
@@ -107,6 +108,17 @@ class _Stop:
     pass
 
 
+_Item = _Send | _Poll | _Recheck | _Event | _Stop
+
+# The inbox serves in this order, first come first served within a rank. A health poll (about
+# ten commands, 35 ms at a dongle's pace) waits for a pause between sends rather than stretching
+# the gap between two of them, but never longer than POLL_DEFER_MAX: a modem kept busy without a
+# pause is still looked at. Inbound messages and reports are not deferred: a SIM holds only a few
+# dozen messages, and what is not read off it in time is refused by the network.
+_URGENT, _WORK, _WHEN_IDLE = 0, 1, 2
+POLL_DEFER_MAX = 300.0  # seconds
+
+
 class ModemWorker:
     """Owns one port; reports its state to the store and its idleness to the dispatcher."""
 
@@ -137,7 +149,10 @@ class ModemWorker:
         self.iccid: str | None = None
         self.group = settings.group
         self.busy = False  # a send is handed over or running
-        self._inbox: queue.Queue[_Send | _Poll | _Recheck | _Event | _Stop] = queue.Queue()
+        self._inbox: queue.PriorityQueue[tuple[int, int, _Item]] = queue.PriorityQueue()
+        self._order = itertools.count()  # first come, first served within a rank
+        self._poll_waiting = False
+        self._polled_at = time.monotonic()
         self._modem: Modem | None = None
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"modem {self.port}", daemon=True)
@@ -151,7 +166,7 @@ class ModemWorker:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
-        self._inbox.put(_Stop())
+        self._put(_Stop(), _URGENT)
         self._thread.join(timeout)
 
     @property
@@ -166,11 +181,30 @@ class ModemWorker:
     def send(self, message: Message) -> None:
         """Hand over a claimed message (already ``sending`` in the store)."""
         self.busy = True
-        self._inbox.put(_Send(message))
+        self._put(_Send(message), _WORK)
 
     def poll(self) -> None:
-        """Ask for a health poll (signal, registration) from the scheduler."""
-        self._inbox.put(_Poll())
+        """Ask for a health poll (signal, registration) from the scheduler: after the sends
+        already waiting, unless the last one is older than ``POLL_DEFER_MAX``."""
+        if self._poll_waiting:
+            return
+        self._poll_waiting = True
+        overdue = time.monotonic() - self._polled_at > POLL_DEFER_MAX
+        self._put(_Poll(), _WORK if overdue else _WHEN_IDLE)
+
+    def _put(self, item: _Item, rank: int) -> None:
+        self._inbox.put((rank, next(self._order), item))
+
+    def _next(self, timeout: float) -> _Item:
+        """The next thing to do, by rank (raises ``queue.Empty`` after ``timeout``)."""
+        _, _, item = self._inbox.get(timeout=timeout)
+        if isinstance(item, _Poll):
+            self._poll_waiting = False
+        return item
+
+    def _event(self, event: events.ModemEvent) -> None:
+        """From the port's reader thread: an unsolicited result for this worker to handle."""
+        self._put(_Event(event), _WORK)
 
     # --- the worker thread ---------------------------------------------------------------------
 
@@ -197,7 +231,7 @@ class ModemWorker:
     def _idle_wait(self, seconds: float) -> None:
         """Wait before retrying a connection, but keep answering the dispatcher's hand-overs."""
         try:
-            item = self._inbox.get(timeout=seconds)
+            item = self._next(seconds)
         except queue.Empty:
             return
         if isinstance(item, _Send):  # we are not ready: give it back to the queue
@@ -218,7 +252,7 @@ class ModemWorker:
         modem = Modem(
             self.port,
             timeouts=self.settings.timeouts,
-            on_event=lambda e: self._inbox.put(_Event(e)),
+            on_event=self._event,
         )
         try:
             modem.open()
@@ -310,7 +344,7 @@ class ModemWorker:
         while not self._stopping.is_set() and self._modem is not None:
             searching = self.state == ModemState.SEARCHING
             try:
-                item = self._inbox.get(timeout=self.settings.reconnect_after if searching else 30.0)
+                item = self._next(self.settings.reconnect_after if searching else 30.0)
             except queue.Empty:
                 if not searching:
                     continue
@@ -319,6 +353,7 @@ class ModemWorker:
                 if isinstance(item, _Send):
                     self._send(item.message)
                 elif isinstance(item, _Poll):
+                    self._polled_at = time.monotonic()
                     self._poll()
                 elif isinstance(item, _Recheck):
                     self._save_status(self._modem.status())
@@ -509,7 +544,7 @@ class ModemWorker:
         return Modem(
             self.port,
             timeouts=self.settings.timeouts,
-            on_event=lambda e: self._inbox.put(_Event(e)),
+            on_event=self._event,
         ).open()
 
     def _soft_reset(self) -> None:
