@@ -288,7 +288,7 @@ def serve(
     """
     import logging
 
-    from .daemon import Daemon, Simulation, installed_frontends
+    from .daemon import Daemon, Simulation, StartError, installed_frontends
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -306,7 +306,11 @@ def serve(
         simulation=Simulation(modems=simulate, profile=profile, time_scale=time_scale),
         frontends=installed_frontends(),
     )
-    daemon.start()
+    try:
+        daemon.start()
+    except StartError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
     click.echo(f"smsrelay serving: node {config.node}, database {config.database}", err=True)
     for frontend in daemon.frontends:
         if hasattr(frontend, "url"):

@@ -33,6 +33,10 @@ from .worker import WorkerSettings
 log = logging.getLogger(__name__)
 
 
+class StartError(RuntimeError):
+    """The daemon could not start (the panel could not listen, say); the reason in words."""
+
+
 class Stoppable(Protocol):
     def stop(self) -> None: ...
 
@@ -137,7 +141,11 @@ class Daemon:
         self.scheduler = self._schedule()
         self.scheduler.start()
         for start_frontend in self._frontend_factories:
-            self.frontends.append(start_frontend(self, self.config.bind))
+            try:
+                self.frontends.append(start_frontend(self, self.config.bind))
+            except Exception as exc:  # the port is taken, say: stop what started, in words
+                self.stop()
+                raise StartError(str(exc)) from exc
         return self
 
     def stop(self) -> None:

@@ -2,7 +2,7 @@
 dispatch slows down.
 
 The appliance runs as ``smsrelay serve`` runs it: a ``Daemon`` with the panel and the API on
-waitress (``web.server.panel_frontend``, its default 8 threads) on 127.0.0.1, SQLite in a scratch
+waitress (``web.process.panel_frontend``, its default 8 threads) on 127.0.0.1, SQLite in a scratch
 folder, simulated modems in a process of their own (``fleet.py``) whose network takes
 ``--send-delay`` real seconds per part (time scale 1.0). A batch of single-part messages is
 queued and sent exactly as in ``dispatch.py``, whose definition of efficiency this reuses:
@@ -61,7 +61,7 @@ from appliance.clock import SystemClock
 from appliance.daemon import Daemon
 from appliance.outbox import prepare, wakeup_path
 from appliance.wakeup import notify
-from web.server import panel_frontend
+from web.process import panel_frontend
 
 HERE = Path(__file__).resolve().parent
 TOKEN_VARIABLE = "SMSRELAY_BENCH_TOKEN"  # the child's token: not on its command line (ps)

@@ -46,6 +46,9 @@ database = "sqlite:///{folder / "smsrelay.db"}"
 node = "{node}"
 timezone = "Europe/Paris"
 
+[web]
+bind = "127.0.0.1:0"  # any free port: benchmarks may run side by side
+
 [discovery]
 auto = false
 

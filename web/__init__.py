@@ -1,76 +1,18 @@
-"""The web panel and the HTTP API: a Flask app factory (the shape of Flask's "flaskr" tutorial).
+"""The web panel and the HTTP API (the app factory is in ``web.app``).
 
-The panel reads the store and enqueues through ``appliance.outbox``; it never opens a serial
-port (only the daemon does). One blueprint per page group; the API is CSRF-exempt and
-authenticated by bearer tokens, the pages by a session cookie and CSRF tokens on every form.
+This package's own import is kept light: the daemon imports ``web.process`` to start the
+panel's process, and must not load Flask and its templates into its memory for that.
+``from web import create_app`` still works, through the module ``__getattr__`` below.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
 
-from appliance.clock import Clock, SystemClock
-from appliance.config import Config, load_config
-from appliance.database import create_engine_for, migrate
-from appliance.store import Store
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from .app import create_app
 
-from .security import csrf
-from .services import Services
-from .sessions import HttpsOnlySecureCookies, secret_key
-
-
-def create_app(config: Config | None = None, *, store: Store | None = None,
-               clock: Clock | None = None, test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app. ``store`` is shared with the daemon when it runs in ``smsrelay serve``."""
-    config = config or load_config()
-    if store is None:
-        engine = create_engine_for(config.database)
-        migrate(engine)
-        store = Store(engine)
-    app = Flask(__name__)
-    app.config.update(
-        SECRET_KEY=secret_key(config.data_dir),
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_NAME="smsrelay_session",
-        PERMANENT_SESSION_LIFETIME=12 * 3600,
-        MAX_CONTENT_LENGTH=1024 * 1024,
-        WTF_CSRF_TIME_LIMIT=None,
-        JSON_SORT_KEYS=False,
-    )
-    if test_config:
-        app.config.update(test_config)
-    app.session_interface = HttpsOnlySecureCookies()
-    app.extensions["smsrelay"] = Services(config=config, store=store,
-                                          clock=clock or SystemClock())
-    csrf.init_app(app)
-
-    from . import api, auth, ops, panel
-
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(panel.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(ops.bp)
-    from . import webhooks as webhook_pages  # issue 4: the admin's webhook pages
-
-    app.register_blueprint(webhook_pages.bp)
-    csrf.exempt(api.bp)
-    csrf.exempt(ops.bp)
-    auth.install(app)
-    app.after_request(_harden)
-    return app
-
-
-def _harden(response: Response) -> Response:
-    """Defence in depth on top of autoescape, on every response: no inline script, no framing,
-    no sniffing, no referrer leaving the box."""
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
+        return create_app
+    raise AttributeError(f"module 'web' has no attribute {name!r}")

@@ -1,34 +1,35 @@
-"""Serving the panel with waitress inside ``smsrelay serve``.
+"""Serving the panel with waitress.
 
-The appliance does not import the web package (dependencies point web → appliance → modem): it
-finds this frontend through the ``smsrelay.frontends`` entry point declared in setup.cfg and hands
-it the running daemon.
+``smsrelay serve`` runs it in a process of its own (``web.process``, which says why); tests may
+also run it on a thread of theirs.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from waitress.server import create_server
 
 from appliance.config import parse_bind
 
-from . import create_app
-
-log = logging.getLogger(__name__)
-
 
 class PanelServer:
-    """The panel and the API on ``bind`` (host:port; port 0 picks a free one)."""
+    """A WSGI ``app`` on ``bind`` (host:port; port 0 picks a free one), on a thread."""
 
-    def __init__(self, daemon: object, bind: str, *, threads: int = 8) -> None:
+    def __init__(self, app: Any, bind: str, *, threads: int = 8) -> None:
         host, port = parse_bind(bind)
-        app = create_app(daemon.config, store=daemon.store, clock=daemon.clock)
-        self._server = create_server(app, host=host, port=port, threads=threads,
-                                     ident="smsrelay")
+        self._server = create_server(app, host=host, port=port, threads=threads, ident="smsrelay")
         self.host, self.port = self._server.effective_host, self._server.effective_port
         self._thread = threading.Thread(target=self._server.run, name="panel", daemon=True)
+
+    @classmethod
+    def for_config(cls, config: Any, bind: str) -> PanelServer:
+        """The panel and the API of ``config``, with a store of their own."""
+        from . import create_app
+
+        return cls(create_app(config), bind)
 
     @property
     def url(self) -> str:
@@ -36,14 +37,9 @@ class PanelServer:
 
     def start(self) -> PanelServer:
         self._thread.start()
-        log.info("panel on %s", self.url)
+        logging.getLogger(__name__).info("panel on %s", self.url)
         return self
 
     def stop(self) -> None:
         self._server.close()
         self._thread.join(5)
-
-
-def panel_frontend(daemon: object, bind: str) -> PanelServer:
-    """The entry point: start the panel for a running daemon."""
-    return PanelServer(daemon, bind).start()

@@ -2,7 +2,7 @@
 
 Nothing is stubbed between the click and the air: an in-process ``Daemon`` (as ``smsrelay serve
 --simulate 2`` runs it, at time scale 1/100) serves the panel through waitress on a free local
-port (``web.server.panel_frontend``), and headless Chromium goes through what a volunteer does on
+port (``web.process.panel_frontend``), and headless Chromium goes through what a volunteer does on
 the first day: the first-run page creates the admin, the modems page shows both modems with
 their signal, the compose form queues a message, which the daemon sends (the simulator's air log
 is the truth) and History then shows as sent; SMS that reach a simulator appear in the inbox,
@@ -33,7 +33,7 @@ from tests.appliance.conftest import FAST_TUNING, UNPACED
 from tests.browser import chromium, needs_chromium, serving, watch
 from tests.conftest import TIME_SCALE
 from tests.waiting import wait_until
-from web.server import panel_frontend
+from web.process import panel_frontend
 
 from .conftest import T0
 
