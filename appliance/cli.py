@@ -289,6 +289,9 @@ def serve(
     import logging
 
     from .daemon import Daemon, Simulation, StartError, installed_frontends
+    from .memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before any thread starts (appliance.memory says why)
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -305,9 +308,10 @@ def serve(
         config,
         simulation=Simulation(modems=simulate, profile=profile, time_scale=time_scale),
         frontends=installed_frontends(),
+        isolate_migration=True,
     )
     try:
-        daemon.start()
+        daemon.stop_on_signals().start()
     except StartError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)

@@ -23,6 +23,7 @@ from .config import Config, ModemConfig
 from .database import create_engine_for, migrate
 from .discovery import Discovery
 from .dispatch import Dispatcher
+from .memory import settle_after_start
 from .outbox import wakeup_path
 from .pool import Pool
 from .store import Store
@@ -84,6 +85,7 @@ class Daemon:
         simulation: Simulation | None = None,
         tuning: Tuning | None = None,
         frontends: Sequence[Frontend] = (),
+        isolate_migration: bool = False,
     ) -> None:
         self.config = config
         self.clock = clock or SystemClock()
@@ -100,13 +102,17 @@ class Daemon:
         self.webhooks: WebhookSender | None = None  # issue 4: POSTs what the event log says
         self._stopped = threading.Event()
         self._frontend_factories = list(frontends)
+        # ``serve`` migrates in a child process: alembic would stay in the daemon's memory (12 MB)
+        self._isolate_migration = isolate_migration
+        self._stop_asked = threading.Event()
+        self._on_signals = False
         self.frontends: list[Stoppable] = []
 
     # --- start and stop ------------------------------------------------------------------------
 
     def start(self) -> Daemon:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
-        migrate(self.engine)
+        migrate(self.engine, isolated=self._isolate_migration)
         settled = self.store.recover(self.config.node, self.config.resend_unknown, self.clock.now())
         if settled:
             log.warning(
@@ -146,6 +152,7 @@ class Daemon:
             except Exception as exc:  # the port is taken, say: stop what started, in words
                 self.stop()
                 raise StartError(str(exc)) from exc
+        settle_after_start()  # the start-up heap: collected, frozen, trimmed (appliance.memory)
         return self
 
     def stop(self) -> None:
@@ -170,13 +177,20 @@ class Daemon:
             self.wakeup.close()
         self.engine.dispose()
 
+    def stop_on_signals(self) -> Daemon:
+        """SIGINT and SIGTERM ask ``run_forever`` to stop. Installed before ``start``: a signal
+        that comes while the daemon starts (systemd stopping it, say) is kept, not lost."""
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: self._stop_asked.set())
+        self._on_signals = True
+        return self
+
     def run_forever(self) -> None:
         """Block until SIGINT or SIGTERM, then stop cleanly."""
-        done = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: done.set())
+        if not self._on_signals:
+            self.stop_on_signals()
         try:
-            done.wait()
+            self._stop_asked.wait()
         finally:
             self.stop()
 

@@ -17,12 +17,19 @@ default), after a settling pause, as a percentage of one core. The daemon's own 
 in the window as it would on the appliance: one health poll of every modem per 30 s, the
 dispatcher's safety tick, the scheduler.
 
+Garbage-collector pauses are recorded inside the daemon by ``gc.callbacks`` (a wrapper around the
+real ``smsrelay serve``, see ``SERVE_WITH_GC_RECORDER``): every collection's generation and
+duration from start to stop; after the idle window the bench asks for one full collection
+(``SIGUSR1``), the pause a gen-2 collection costs the running daemon at that moment.
+
     .venv/bin/python bench/footprint.py [--seconds 30] [--modems 8] [--only daemon|combined]
+                                        [--panel installed|thread|off]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -38,8 +45,78 @@ from appliance.database import create_engine_for
 from appliance.store import Store
 
 SMSRELAY = [sys.executable, "-m", "appliance"]
+FIRST_START_WINDOW = 2.0  # seconds: the first start is sampled for its RSS, not its idle CPU
+# ``smsrelay serve`` itself, with the collector's pauses recorded from the first import to the
+# exit (argv[1]: where to write them as JSON). argv[2] says where the panel runs: "installed" (the
+# smsrelay.frontends entry point), "thread" (waitress on a thread of the daemon's, sharing its
+# store) or "off". SIGUSR1 runs one full collection, on the main
+# thread, which the daemon leaves idle in ``run_forever``.
+SERVE_WITH_GC_RECORDER = """
+import atexit, gc, json, signal, sys, time
+path, pauses, started = sys.argv[1], [], [0.0]
+def record(phase, info):
+    if phase == "start":
+        started[0] = time.perf_counter()
+    else:
+        pauses.append([info["generation"], time.perf_counter() - started[0], time.monotonic()])
+gc.callbacks.append(record)
+signal.signal(signal.SIGUSR1, lambda *_: gc.collect())
+def dump():
+    with open(path, "w") as out:
+        json.dump(pauses, out)
+atexit.register(dump)
+panel = sys.argv.pop(2)
+if panel != "installed":  # else the smsrelay.frontends entry point, as installed
+    import appliance.daemon
+    def on_a_thread(daemon, bind):
+        from web import create_app
+        from web.server import PanelServer
+        app = create_app(daemon.config, store=daemon.store, clock=daemon.clock)
+        return PanelServer(app, bind).start()
+    frontends = [on_a_thread] if panel == "thread" else []
+    appliance.daemon.installed_frontends = lambda: frontends
+from appliance.cli import main
+main(sys.argv[2:], prog_name="smsrelay")
+"""
 SETTLE = 5.0  # seconds after the last modem is ready: start-up work fades out
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """The collector's pauses in the daemon, in milliseconds."""
+
+    startup_gen2: list[float]  # full collections before the idle window
+    window: dict[int, list[float]]  # generation -> pauses during the idle window
+    forced_gen2_ms: float | None  # the full collection asked for after the window
+
+    def describe(self) -> str:
+        counts = ", ".join(
+            f"gen {gen}: {len(ms)} (max {max(ms):.1f} ms)" if ms else f"gen {gen}: 0"
+            for gen, ms in sorted(self.window.items())
+        )
+        startup = ", ".join(f"{ms:.0f}" for ms in self.startup_gen2) or "none"
+        forced = "?" if self.forced_gen2_ms is None else f"{self.forced_gen2_ms:.1f} ms"
+        return (
+            f"gc: a full collection in the running daemon takes {forced}; in the idle window "
+            f"{counts}; gen-2 pauses during start-up: {startup} ms"
+        )
+
+
+def read_pauses(path: Path, window: tuple[float, float]) -> Pauses | None:
+    """Split the recorded collections into start-up, idle window, and the forced one after."""
+    try:
+        recorded = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None  # the daemon did not exit through atexit (killed): no record
+    begin, end = window
+    startup = [1000 * took for gen, took, at in recorded if gen == 2 and at < begin]
+    during: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    for gen, took, at in recorded:
+        if begin <= at <= end:
+            during[gen].append(1000 * took)
+    forced = [1000 * took for gen, took, at in recorded if gen == 2 and at > end]
+    return Pauses(startup, during, forced[0] if forced else None)
 
 
 @dataclass(frozen=True)
@@ -102,6 +179,34 @@ def sample(pid: int, seconds: float) -> Usage:
     )
 
 
+def children(pid: int) -> list[int]:
+    """The daemon's child processes (the panel's, when ``serve`` runs it apart)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def describe_children(pid: int) -> list[str]:
+    lines = []
+    for child in children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = status_fields(child)
+        except OSError:
+            continue
+        lines.append(
+            f"  a child of the daemon ({command.strip()}): RSS "
+            f"{megabytes(kilobytes(fields['VmRSS'])):.1f} MB (peak "
+            f"{megabytes(kilobytes(fields['VmHWM'])):.1f}, PSS {megabytes(pss_kb(child)):.1f}), "
+            f"{fields['Threads']} threads"
+        )
+    return lines
+
+
 def ready_count(store: Store) -> int:
     try:
         return sum(1 for modem in store.modems() if modem.state == "ready")
@@ -137,38 +242,81 @@ def start_simulators(folder: Path, modems: int, log) -> tuple[subprocess.Popen, 
     return process, links
 
 
-def measure(mode: str, modems: int, seconds: float) -> tuple[Usage, Usage | None, float]:
-    """(the daemon's usage, the simulators' usage if separate, seconds until all ready)."""
-    with scratch(f"footprint-{mode}") as folder:
+@dataclass(frozen=True)
+class Run:
+    usage: Usage
+    simulators: Usage | None
+    ready_after: float
+    first_start: Usage | None  # daemon mode: the start that created the schema
+    pauses: Pauses | None
+    children: list[str]  # the daemon's child processes, described
+
+
+def run_daemon(
+    serve_args: list[str],
+    config_path: Path,
+    modems: int,
+    seconds: float,
+    log,
+    gc_record: Path,
+    panel: str,
+) -> tuple[Usage, float, Pauses | None, list[str]]:
+    """Start ``smsrelay serve``, wait for every modem, settle, sample, stop."""
+    command = [sys.executable, "-c", SERVE_WITH_GC_RECORDER, str(gc_record), panel, "serve"]
+    command += serve_args
+    started = time.monotonic()
+    daemon = subprocess.Popen(command, stdout=log, stderr=log)
+    try:
+        store = Store(create_engine_for(read_config(config_path).database))
+        wait_for(lambda: ready_count(store) == modems, 60, "ready modems", 0.25)
+        ready_after = time.monotonic() - started
+        store.engine.dispose()
+        time.sleep(SETTLE)
+        if daemon.poll() is not None:
+            raise RuntimeError(f"the daemon exited ({daemon.returncode})")
+        window_start = time.monotonic()
+        usage = sample(daemon.pid, seconds)
+        window_end = time.monotonic()
+        kids = describe_children(daemon.pid)
+        daemon.send_signal(signal.SIGUSR1)  # one full collection, timed by the recorder
+        time.sleep(0.5)
+    finally:
+        stop(daemon)
+    return usage, ready_after, read_pauses(gc_record, (window_start, window_end)), kids
+
+
+def measure(mode: str, modems: int, seconds: float, panel: str) -> Run:
+    with scratch(f"footprint-{mode}", keep=bool(os.environ.get("FOOTPRINT_KEEP"))) as folder:
         log = open(folder / "log.txt", "w")  # noqa: SIM115 - closed below, after the processes
         simulators = None
         try:
+            first_start = sims = None
             if mode == "daemon":
                 simulators, links = start_simulators(folder, modems, log)
                 config_path = write_config(folder, links)
-                serve = [*SMSRELAY, "serve", f"--config={config_path}"]
+                serve = [f"--config={config_path}"]
+                first_start, _, _, _ = run_daemon(
+                    serve,
+                    config_path,
+                    modems,
+                    FIRST_START_WINDOW,
+                    log,
+                    folder / "gc-first.json",
+                    panel,
+                )
             else:
                 config_path = write_config(folder, [])
-                serve = [*SMSRELAY, "serve", f"--config={config_path}", f"--simulate={modems}"]
-            started = time.monotonic()
-            daemon = subprocess.Popen(serve, stdout=log, stderr=log)
-            try:
-                store = Store(create_engine_for(read_config(config_path).database))
-                wait_for(lambda: ready_count(store) == modems, 60, "ready modems", 0.25)
-                ready_after = time.monotonic() - started
-                store.engine.dispose()
-                time.sleep(SETTLE)
-                if daemon.poll() is not None:
-                    raise RuntimeError(f"the daemon exited ({daemon.returncode})")
-                usage = sample(daemon.pid, seconds)
-                sims = sample(simulators.pid, 1.0) if simulators is not None else None
-            finally:
-                stop(daemon)
+                serve = [f"--config={config_path}", f"--simulate={modems}"]
+            usage, ready_after, pauses, kids = run_daemon(
+                serve, config_path, modems, seconds, log, folder / "gc.json", panel
+            )
+            if simulators is not None:
+                sims = sample(simulators.pid, 1.0)
         finally:
             if simulators is not None:
                 stop(simulators)
             log.close()
-    return usage, sims, ready_after
+    return Run(usage, sims, ready_after, first_start, pauses, kids)
 
 
 def main() -> None:
@@ -177,12 +325,22 @@ def main() -> None:
     parser.add_argument("--modems", type=int, default=8)
     parser.add_argument("--only", choices=["daemon", "combined"], default=None)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--panel",
+        choices=["installed", "thread", "off"],
+        default="installed",
+        help="where the panel runs: as installed (entry point), on a thread of the daemon, or not",
+    )
     args = parser.parse_args()
     modes = [args.only] if args.only else ["daemon", "combined"]
 
-    report = Report("footprint", f"RSS and idle CPU of smsrelay serve with {args.modems} modems")
+    report = Report(
+        "footprint",
+        f"RSS and idle CPU of smsrelay serve with {args.modems} modems (panel: {args.panel})",
+    )
     for mode in modes:
-        usage, sims, ready_after = measure(mode, args.modems, args.seconds)
+        run = measure(mode, args.modems, args.seconds, args.panel)
+        usage, sims, ready_after = run.usage, run.simulators, run.ready_after
         where = (
             "simulators in their own process (smsrelay simulate)"
             if mode == "daemon"
@@ -200,6 +358,17 @@ def main() -> None:
                 f"  the simulators' process: RSS {megabytes(sims.rss_kb):.1f} MB, "
                 f"{sims.threads} threads"
             )
+        if run.first_start is not None:
+            first = run.first_start
+            report.say(
+                f"  first start (it created the schema, importing alembic): "
+                f"RSS {megabytes(first.rss_kb):.1f} MB (peak {megabytes(first.hwm_kb):.1f}, "
+                f"PSS {megabytes(first.pss_kb):.1f}); the figure above is the restart"
+            )
+        if run.pauses is not None:
+            report.say(f"  {run.pauses.describe()}")
+        for line in run.children:
+            report.say(line)
         target_rss, target_cpu = (80.0, 1.0) if mode == "daemon" else (None, None)
         report.add(Figure(f"RSS, {mode}", megabytes(usage.rss_kb), "MB", target_rss))
         report.add(Figure(f"idle CPU, {mode}", usage.cpu_percent, "%", target_cpu))
@@ -207,6 +376,9 @@ def main() -> None:
             "usage": usage.__dict__,
             "simulators": sims.__dict__ if sims else None,
             "ready_after_s": ready_after,
+            "first_start": run.first_start.__dict__ if run.first_start else None,
+            "gc_pauses_ms": run.pauses.__dict__ if run.pauses else None,
+            "children": run.children,
         }
     report.emit(args.json)
 

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import appliance.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from appliance.database import create_engine_for
+from appliance.database import create_engine_for, modelled
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -27,6 +27,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=modelled,  # the trigram index of revision 0004 is no model
     )
     with context.begin_transaction():
         context.run_migrations()
