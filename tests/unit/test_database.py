@@ -19,7 +19,14 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, select
 
-from appliance.database import MIGRATIONS, alembic_config, create_engine_for, migrate
+from appliance.database import (
+    MIGRATIONS,
+    UNMODELLED_TABLES,
+    alembic_config,
+    create_engine_for,
+    migrate,
+    modelled,
+)
 from appliance.models import Message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +47,8 @@ def engine(url):
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
+_not_the_text_index = modelled  # the History page's trigram index (0004) is no model
+
 
 def revision(engine) -> str:
     with engine.connect() as connection:
@@ -54,13 +63,15 @@ def queued(recipient: str = "+33612345678") -> Message:
 def test_migrate_creates_the_folder_the_file_and_every_table(tmp_path, engine):
     assert (tmp_path / "data" / "nested" / "smsrelay.db").is_file()
     tables = set(inspect(engine).get_table_names())
-    assert tables == set(SQLModel.metadata.tables) | {"alembic_version"}
+    assert tables == set(SQLModel.metadata.tables) | {"alembic_version"} | UNMODELLED_TABLES
     assert revision(engine) == HEAD
 
 
 def test_the_migrated_schema_is_exactly_the_models(engine):
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _not_the_text_index}
+        )
         assert compare_metadata(context, SQLModel.metadata) == []
 
 
