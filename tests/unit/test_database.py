@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import configparser
 import fnmatch
+import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -125,6 +127,31 @@ def test_transactions_take_the_write_lock_up_front(engine, url):
     with other.connect() as free:
         assert free.exec_driver_sql("SELECT count(*) FROM message").scalar() == 0
     other.dispose()
+
+
+def test_a_writer_waits_for_another_process_s_lock_then_gets_it(engine, url):
+    """The wait for another writer is ours (short steps), bounded by the connection's busy
+    timeout, which it leaves as it found it."""
+    holder = sqlite3.connect(
+        url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+    )
+    holder.execute("BEGIN IMMEDIATE")  # as another process would
+    other = impatient_engine(url)  # 50 ms of patience
+    with pytest.raises(OperationalError, match="database is locked"), other.begin():
+        pass
+    release = threading.Timer(0.05, holder.commit)
+    release.start()
+    try:
+        with engine.begin() as waiter:  # 5 s of patience: it waits for the commit
+            waiter.exec_driver_sql(
+                "INSERT INTO event (at, kind, detail) VALUES ('2026-11-23', 'x', '')"
+            )
+            busy_timeout = waiter.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    finally:
+        release.join()
+        holder.close()
+        other.dispose()
+    assert busy_timeout == 5000
 
 
 def test_a_read_only_connection_can_opt_out_of_the_write_lock(engine, url):
