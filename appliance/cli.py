@@ -645,11 +645,31 @@ def token_revoke(config_path: Path | None, token_id: int) -> None:
 def user() -> None:
     """Panel users: admins (everything) and volunteers (status, send, history, inbox).
 
+    There is always an admin: the last one can be neither deleted nor made a volunteer.
+    Renaming a user, giving them a new password or deleting them ends their panel sessions.
+
     \b
     Example:
       smsrelay user add alice --role admin
       smsrelay user list
+      smsrelay user role victor admin
     """
+
+
+def _change_user(config_path: Path | None, change) -> object:
+    """Run ``change(store)`` (an ``appliance.accounts`` change); exit 1 for an unknown user,
+    2 for a refused change, each with the reason."""
+    from .accounts import AccountError, UnknownUser
+
+    store = _store(_config(config_path))
+    try:
+        return change(store)
+    except UnknownUser as exc:
+        click.echo(f"error: {exc} (see `smsrelay user list`)", err=True)
+        sys.exit(EXIT_FAILED)
+    except AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @user.command("add")
@@ -702,6 +722,75 @@ def user_list(config_path: Path | None, as_json: bool) -> None:
         for d in data
     ] or ["no user yet (smsrelay user add NAME)"]
     _emit(data, as_json, lines)
+
+
+@user.command("rename")
+@config_option
+@click.argument("old")
+@click.argument("new")
+def user_rename(config_path: Path | None, old: str, new: str) -> None:
+    """Rename the panel user OLD to NEW (1 to 64 characters, no spaces, not taken).
+
+    \b
+    Example:
+      smsrelay user rename victor victor.hugo
+    """
+    from .accounts import rename_user
+
+    renamed = _change_user(config_path, lambda store: rename_user(store, old, new))
+    click.echo(f"user {old.strip()} renamed {renamed.name}")
+
+
+@user.command("delete")
+@config_option
+@click.argument("name")
+def user_delete(config_path: Path | None, name: str) -> None:
+    """Delete the panel user NAME; the last admin cannot be deleted.
+
+    \b
+    Example:
+      smsrelay user delete victor
+    """
+    from .accounts import delete_user
+
+    deleted = _change_user(config_path, lambda store: delete_user(store, name))
+    click.echo(f"user {deleted.name} deleted")
+
+
+@user.command("role")
+@config_option
+@click.argument("name")
+@click.argument("role", type=click.Choice(["admin", "volunteer"]))
+def user_role(config_path: Path | None, name: str, role: str) -> None:
+    """Make NAME an admin or a volunteer; the last admin stays an admin.
+
+    \b
+    Example:
+      smsrelay user role victor admin
+      smsrelay user role alice volunteer
+    """
+    from .accounts import set_role
+
+    changed = _change_user(config_path, lambda store: set_role(store, name, role))
+    click.echo(f"user {changed.name} is now {changed.role}")
+
+
+@user.command("password")
+@config_option
+@click.argument("name")
+def user_password(config_path: Path | None, name: str) -> None:
+    """Give NAME a new password, asked twice (never taken as an argument).
+
+    \b
+    Example:
+      smsrelay user password victor
+    """
+    from .accounts import find_user, set_password
+
+    _change_user(config_path, lambda store: find_user(store, name))  # before asking in vain
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    changed = _change_user(config_path, lambda store: set_password(store, name, password))
+    click.echo(f"new password set for {changed.name}; their panel sessions have ended")
 
 
 @main.command("install")

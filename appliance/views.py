@@ -11,6 +11,7 @@ from .config import Config
 from .models import ApiToken, Inbound, Message, Status, User
 from .pacing import period_keys
 from .store import Store
+from .tally import counts
 
 SETTLED = frozenset(
     {Status.SENT, Status.DELIVERED, Status.FAILED, Status.EXPIRED, Status.CANCELLED, Status.UNKNOWN}
@@ -77,6 +78,9 @@ def inbound(m: Inbound) -> dict:
 
 
 def status(config: Config, store: Store, now: datetime) -> dict:
+    """``smsrelay status --json`` (and the panel's modems page): the modems, and the messages by
+    status from ``appliance.tally`` (a ``GROUP BY`` over every message would cost 0.1 s a call
+    at a million messages)."""
     day, _ = period_keys(now, config.timezone)
     sending = store.sending_by_modem()
     modems = []
@@ -104,4 +108,4 @@ def status(config: Config, store: Store, now: datetime) -> dict:
                 "seen_at": _iso(m.seen_at),
             }
         )
-    return {"node": config.node, "modems": modems, "queue": store.counts()}
+    return {"node": config.node, "modems": modems, "queue": counts(store)}

@@ -7,7 +7,8 @@ the page through Jinja's autoescape; no secret (password or token hash, PIN) is 
 template.
 
 Roles: volunteers see modems, queue, history, inbox and compose; ``/admin`` (users and API
-tokens) is for admins.
+tokens) is for admins: add, rename, delete users, change their role or password (the rules are
+``appliance.accounts``'s; a refusal is a 400 whose flash names the problem).
 """
 
 from __future__ import annotations
@@ -23,24 +24,39 @@ from flask import (
     Response,
     abort,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 
-from appliance import history, views
-from appliance.accounts import AccountError, add_user, create_token, revoke_token, tokens, users
+from appliance import history, tally, views
+from appliance.accounts import (
+    AccountError,
+    UnknownUser,
+    add_user,
+    create_token,
+    delete_user,
+    get_user,
+    rename_user,
+    revoke_token,
+    set_password,
+    set_role,
+    tokens,
+    users,
+)
 from appliance.history import MessageFilter
-from appliance.models import Status
+from appliance.models import Status, User
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.outbox import BadRequest, prepare, wakeup_path
 from appliance.wakeup import notify
 from modem import pdu
 
 from . import charts
-from .auth import role_required
+from .auth import role_required, session_key
 from .services import services
 
 bp = Blueprint("panel", __name__)
@@ -264,8 +280,13 @@ def queue() -> Any:
     failed = history.search_messages(
         store, MessageFilter(status=Status.FAILED), limit=RECENT_FAILURES
     ).rows
+    # the pending counts only (exact, from the status index): the page shows no other
     return render_template(
-        "queue.html", counts=store.counts(), sections=sections, failed=failed, shown=QUEUE_SHOWN
+        "queue.html",
+        counts=tally.pending(store),
+        sections=sections,
+        failed=failed,
+        shown=QUEUE_SHOWN,
     )
 
 
@@ -540,4 +561,83 @@ def admin_revoke_token(token_id: int) -> Any:
     if not revoke_token(services().store, token_id):
         abort(404)
     flash(f"Token #{token_id} revoked: it no longer opens the API.", "ok")
+    return redirect(url_for("panel.admin"), 303)
+
+
+# --- admin: changing a user ----------------------------------------------------------------------
+
+
+def _refused(what: str, exc: AccountError) -> Response:
+    """404 for a user that does not exist; else 400 with a flash naming the problem."""
+    if isinstance(exc, UnknownUser):
+        abort(404)
+    flash(f"Cannot {what}: {exc}.", "error")
+    return _admin_page(400)
+
+
+def _keep_own_session(user: User) -> None:
+    """An admin who renamed themself or changed their own password stays logged in in this
+    browser; their other sessions end with the old fingerprint (``web.auth.session_key``)."""
+    if user.id == g.user.id:
+        session["user_key"] = session_key(user)
+
+
+def _existing(user_id: int) -> User:
+    user = get_user(services().store, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route(f"/admin/users/<int(max={MAX_ID}):user_id>/rename", methods=["POST"])
+@role_required("admin")
+def admin_rename_user(user_id: int) -> Any:
+    old = _existing(user_id).name
+    try:
+        user = rename_user(services().store, user_id, request.form.get("name", ""))
+    except AccountError as exc:
+        return _refused(f"rename {old}", exc)
+    _keep_own_session(user)
+    flash(f"User {old} is now {user.name}; their open sessions have ended.", "ok")
+    return redirect(url_for("panel.admin"), 303)
+
+
+@bp.route(f"/admin/users/<int(max={MAX_ID}):user_id>/role", methods=["POST"])
+@role_required("admin")
+def admin_set_role(user_id: int) -> Any:
+    try:
+        user = set_role(services().store, user_id, request.form.get("role", ""))
+    except AccountError as exc:
+        return _refused("change the role", exc)
+    flash(f"User {user.name} is now {user.role}.", "ok")
+    if user.id == g.user.id and user.role != "admin":  # the admin page is closed to them now
+        return redirect(url_for("panel.modems"), 303)
+    return redirect(url_for("panel.admin"), 303)
+
+
+@bp.route(f"/admin/users/<int(max={MAX_ID}):user_id>/password", methods=["POST"])
+@role_required("admin")
+def admin_set_password(user_id: int) -> Any:
+    name = _existing(user_id).name
+    password = request.form.get("password", "")
+    if password != request.form.get("confirm", ""):
+        flash(f"Cannot change the password of {name}: the two passwords differ.", "error")
+        return _admin_page(400)
+    try:
+        user = set_password(services().store, user_id, password)
+    except AccountError as exc:
+        return _refused(f"change the password of {name}", exc)
+    _keep_own_session(user)
+    flash(f"New password for {user.name}; their other sessions have ended.", "ok")
+    return redirect(url_for("panel.admin"), 303)
+
+
+@bp.route(f"/admin/users/<int(max={MAX_ID}):user_id>/delete", methods=["POST"])
+@role_required("admin")
+def admin_delete_user(user_id: int) -> Any:
+    try:
+        user = delete_user(services().store, user_id, acting=g.user)
+    except AccountError as exc:
+        return _refused("delete the user", exc)
+    flash(f"User {user.name} deleted.", "ok")
     return redirect(url_for("panel.admin"), 303)

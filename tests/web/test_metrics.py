@@ -14,9 +14,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, update
+from sqlmodel import col
 
 from appliance.config import Config
+from appliance.models import Message
 from appliance.outbox import prepare
 from appliance.store import Claim, Store
 from tests.web.conftest import T0
@@ -307,4 +309,43 @@ def test_an_empty_histogram():
 def test_t0_is_the_scrape_time(client, store, config):
     """The window is measured from the injected clock, not the wall clock."""
     send(store, config, T0 - timedelta(hours=23, minutes=59), 1.0)
+    assert value(scrape(client), "smsrelay_send_seconds_count") == 1
+
+
+# --- at scale: the counts come from appliance.tally (issue 4) ------------------------------------
+
+
+def test_message_counts_stay_exact_between_scrapes(client, store, config, clock):
+    """The second scrape answers from the first one's snapshot plus what moved since."""
+    now = clock.now()
+    first = enqueue(store, config, now)
+    send(store, config, now - timedelta(minutes=5), 2.0)
+    scrape(client)
+    enqueue(store, config, now)
+    assert claim(store, now).id == first.id
+    store.mark_failed(first.id, "+CMS ERROR: 1", now)
+    store.cancel(enqueue(store, config, now).id, now)
+    families = scrape(client)
+    for status, n in store.counts().items():
+        assert value(families, "smsrelay_messages", status=status) == n, status
+    assert value(families, "smsrelay_messages", status="failed") == 1
+
+
+def test_the_latency_window_reads_what_was_created_in_the_week_before_it(
+    client, store, config, clock
+):
+    """A message queued more than ``SENT_LOOKBACK`` before it was sent is not in the window:
+    the price of reading only a week of messages instead of all of them."""
+    send(store, config, clock.now() - timedelta(minutes=10), 1.0)
+    late = send(store, config, clock.now() - timedelta(days=9), 1.0)
+    with store.session() as session:  # scheduled 9 days ahead: claimed and sent just now
+        session.execute(
+            update(Message)
+            .where(col(Message.id) == late.id)
+            .values(
+                sending_at=clock.now() - timedelta(minutes=1),
+                sent_at=clock.now() - timedelta(seconds=59),
+            )
+        )
+        session.commit()
     assert value(scrape(client), "smsrelay_send_seconds_count") == 1
