@@ -14,7 +14,7 @@ A parameter takes the type of the column it meets, so times still go through ``U
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, case, insert, literal, or_, select, update
+from sqlalchemy import bindparam, case, func, insert, literal, or_, select, update
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.schema import Column
 
@@ -60,6 +60,9 @@ def _claim(quiet: bool, avoid_own_retries: bool):
 
 
 CLAIM = {(q, a): _claim(q, a) for q in (False, True) for a in (False, True)}
+
+# when the earliest queued message that is not due yet becomes due: the dispatcher's next wake-up
+NEXT_DUE = select(func.min(m.due_at)).where(m.status == Status.QUEUED, m.due_at > NOW)
 
 TAKE = (
     update(MESSAGE)

@@ -220,12 +220,8 @@ class Store:
 
     def next_due(self, now: datetime) -> datetime | None:
         """When the earliest queued message that is not yet due becomes due."""
-        with self.reading() as session:
-            return session.exec(
-                select(func.min(Message.due_at)).where(
-                    Message.status == Status.QUEUED, col(Message.due_at) > now
-                )
-            ).first()
+        with self._reader.connect() as connection:
+            return connection.execute(hotpath.NEXT_DUE, {"b_now": now}).scalar()
 
     def has_queued(self, now: datetime) -> bool:
         with self.reading() as session:

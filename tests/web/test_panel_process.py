@@ -18,7 +18,7 @@ import pytest
 
 from appliance.database import create_engine_for, migrate
 from tests.waiting import wait_until
-from web.process import PanelError, PanelProcess
+from web.process import PANEL_NICENESS, PanelError, PanelProcess
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,6 +31,10 @@ def _answers(url: str) -> bool:
         return exc.code == 503
     except OSError:
         return False
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
 def _gone(pid: int) -> bool:
@@ -61,6 +65,7 @@ def test_the_panel_answers_from_a_child_process_and_stops_with_it(migrated):
     panel = PanelProcess(migrated, "127.0.0.1:0").start()
     try:
         assert panel.pid != os.getpid()
+        assert _niceness(panel.pid) == os.getpriority(os.PRIO_PROCESS, 0) + PANEL_NICENESS
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", panel.url)
         assert _answers(panel.url)
     finally:
