@@ -116,7 +116,9 @@ class Dispatcher:
     def _usage(self, worker: ModemWorker, now: datetime) -> tuple[int, int]:
         """(parts its SIM sent today, parts its caps still allow)."""
         day, month = period_keys(now, self.config.timezone)
-        sim = self.store.sim_counts(worker.iccid) if worker.iccid else None
+        sim = worker.sim_counts
+        if sim is None and worker.iccid:
+            sim = self.store.sim_counts(worker.iccid)
         left = remaining(
             worker.caps,
             day=day,

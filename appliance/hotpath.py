@@ -112,6 +112,7 @@ COUNT = (
         sent_total=s.sent_total + _PARTS,
         last_sent_at=_param("now", s.last_sent_at),
     )
+    .returning(s.day, s.sent_day, s.month, s.sent_month)  # SQLite 3.35+, PostgreSQL
 )
 NEW_SIM = insert(SIM).values(
     iccid=_param("iccid", s.iccid),

@@ -21,9 +21,16 @@ log = logging.getLogger(__name__)
 
 class Pool:
     def __init__(
-        self, *, store: Store, clock: Clock, node: str, on_idle: Callable[[ModemWorker], object]
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        node: str,
+        on_idle: Callable[[ModemWorker], object],
+        record_report: Callable[..., object] | None = None,
     ) -> None:
         self.store = store
+        self._record_report = record_report
         self.clock = clock
         self.node = node
         self._on_idle = on_idle
@@ -44,6 +51,7 @@ class Pool:
                 node=self.node,
                 on_idle=self._on_idle,
                 claim_identity=self._claim_identity,
+                record_report=self._record_report,
             )
             self._by_port[settings.port] = worker
         return worker.start()

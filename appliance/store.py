@@ -54,6 +54,21 @@ class NewMessage:
     campaign_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ReportFiled:
+    """A delivery report as the store files it: which modem got it, about which part, when."""
+
+    imei: str
+    part_ref: int
+    recipient: str | None
+    status: int
+    delivered: bool
+    final: bool
+    reason: str
+    discharged_at: datetime | None
+    now: datetime
+
+
 class SimCounts(NamedTuple):
     """Parts a SIM sent in the local ``day`` and ``month`` they were counted in."""
 
@@ -245,17 +260,18 @@ class Store:
         month: str,
         imei: str | None = None,
         recipient: str = "",
-    ) -> None:
+    ) -> SimCounts | None:
         """The network accepted every part: ``sent``, the SIM's counters move, the modem's last
         success and the event log follow, all in one transaction of plain UPDATEs and INSERTs (it
-        sits between two sends of a busy modem: one commit and no reads is most of the gap)."""
+        sits between two sends of a busy modem: one commit and no reads is most of the gap).
+        Returns the SIM's counters as they now are (None without a SIM)."""
         joined = ",".join(str(ref) for ref in refs)
         with self._writing() as connection:
             connection.execute(
                 hotpath.SENT[bool(joined)],
                 {"b_id": message_id, "b_refs": joined, "b_parts_sent": parts_sent, "b_now": now},
             )
-            self._count(connection, iccid, len(refs), now, day, month)
+            counts = self._count(connection, iccid, len(refs), now, day, month)
             if imei is not None:
                 connection.execute(hotpath.MODEM_SUCCESS, {"b_imei": imei, "b_now": now})
                 connection.execute(
@@ -268,6 +284,7 @@ class Store:
                         "b_detail": f"to {recipient}" if recipient else "",
                     },
                 )
+        return counts
 
     def mark_progress(
         self,
@@ -277,18 +294,20 @@ class Store:
         now: datetime,
         day: str,
         month: str,
-    ) -> None:
-        """Some parts left before a failure: remember them, so a retry resumes after them."""
+    ) -> SimCounts | None:
+        """Some parts left before a failure: remember them, so a retry resumes after them.
+        Returns the SIM's counters when they moved."""
         if not refs:
-            return
+            return None
         with self.session() as session:
             message = session.get(Message, message_id)
             assert message is not None
             message.part_refs = _join_refs(message.part_refs, refs)
             message.parts_sent += len(refs)
             session.add(message)
-            self._count(session.connection(), iccid, len(refs), now, day, month)
+            counts = self._count(session.connection(), iccid, len(refs), now, day, month)
             session.commit()
+            return counts
 
     def mark_retry(self, message_id: int, reason: str, due_at: datetime) -> None:
         self._finish(message_id, Status.QUEUED, reason, None, due_at=due_at)
@@ -376,13 +395,17 @@ class Store:
         now: datetime,
         day: str,
         month: str,
-    ) -> None:
-        """Move the SIM's day, month and total counters (a new day or month starts from 0)."""
+    ) -> SimCounts | None:
+        """Move the SIM's day, month and total counters (a new day or month starts from 0), and
+        return them as they now are."""
         if iccid is None or parts <= 0:
-            return
+            return None
         values = {"b_iccid": iccid, "b_parts": parts, "b_now": now, "b_day": day, "b_month": month}
-        if connection.execute(hotpath.COUNT, values).rowcount == 0:
-            connection.execute(hotpath.NEW_SIM, values)
+        row = connection.execute(hotpath.COUNT, values).first()
+        if row is not None:
+            return SimCounts(*row)
+        connection.execute(hotpath.NEW_SIM, values)
+        return SimCounts(day, parts, month, parts)
 
     def sim(self, iccid: str) -> Sim | None:
         with self.reading() as session:
@@ -580,51 +603,67 @@ class Store:
     ) -> Message | None:
         """Match a delivery report to the latest sent message of this modem with that part
         reference; a message whose every part is delivered becomes ``delivered``."""
+        report = ReportFiled(
+            imei, part_ref, recipient, status, delivered, final, reason, discharged_at, now
+        )
         with self._writing() as connection:
-            row = connection.execute(
-                hotpath.REPORTED_MESSAGE,
-                {"b_imei": imei, "b_ref": f",{part_ref},", "b_since": now - timedelta(days=7)},
-            ).first()
-            message = Message(**row._asdict()) if row is not None else None
+            return self._file_report(connection, report)
+
+    def add_reports(self, reports: Sequence[ReportFiled]) -> None:
+        """Several reports in one transaction (``appliance.reports`` batches them)."""
+        with self._writing() as connection:
+            for report in reports:
+                self._file_report(connection, report)
+
+    def _file_report(self, connection: Connection, report: ReportFiled) -> Message | None:
+        row = connection.execute(
+            hotpath.REPORTED_MESSAGE,
+            {
+                "b_imei": report.imei,
+                "b_ref": f",{report.part_ref},",
+                "b_since": report.now - timedelta(days=7),
+            },
+        ).first()
+        message = Message(**row._asdict()) if row is not None else None
+        connection.execute(
+            hotpath.ADD_REPORT,
+            {
+                "b_message_id": message.id if message else None,
+                "b_imei": report.imei,
+                "b_part_ref": report.part_ref,
+                "b_recipient": report.recipient,
+                "b_status": report.status,
+                "b_delivered": report.delivered,
+                "b_reason": report.reason,
+                "b_discharged_at": report.discharged_at,
+                "b_received_at": report.now,
+            },
+        )
+        if message is None or not report.final or message.status != Status.SENT:
+            return message
+        if not report.delivered:
+            message.reason = f"not delivered: {report.reason}"
             connection.execute(
-                hotpath.ADD_REPORT,
+                hotpath.NOT_DELIVERED, {"b_id": message.id, "b_reason": message.reason}
+            )
+            return message
+        reports = connection.execute(hotpath.REPORTS_OF, {"b_message_id": message.id}).all()
+        done = {ref for ref, was_delivered in reports if was_delivered}
+        if set(_split_refs(message.part_refs)) <= done:
+            message.status, message.delivered_at = Status.DELIVERED, report.now
+            connection.execute(hotpath.DELIVERED, {"b_id": message.id, "b_now": report.now})
+            # issue 4: webhooks read message.delivered from the event log
+            connection.execute(
+                hotpath.LOG,
                 {
-                    "b_message_id": message.id if message else None,
-                    "b_imei": imei,
-                    "b_part_ref": part_ref,
-                    "b_recipient": recipient,
-                    "b_status": status,
-                    "b_delivered": delivered,
-                    "b_reason": reason,
-                    "b_discharged_at": discharged_at,
-                    "b_received_at": now,
+                    "b_at": report.now,
+                    "b_kind": "message.delivered",
+                    "b_imei": report.imei,
+                    "b_message_id": message.id,
+                    "b_detail": f"to {message.recipient}",
                 },
             )
-            if message is None or not final or message.status != Status.SENT:
-                return message
-            if not delivered:
-                message.reason = f"not delivered: {reason}"
-                connection.execute(
-                    hotpath.NOT_DELIVERED, {"b_id": message.id, "b_reason": message.reason}
-                )
-                return message
-            reports = connection.execute(hotpath.REPORTS_OF, {"b_message_id": message.id}).all()
-            done = {ref for ref, was_delivered in reports if was_delivered}
-            if set(_split_refs(message.part_refs)) <= done:
-                message.status, message.delivered_at = Status.DELIVERED, now
-                connection.execute(hotpath.DELIVERED, {"b_id": message.id, "b_now": now})
-                # issue 4: webhooks read message.delivered from the event log
-                connection.execute(
-                    hotpath.LOG,
-                    {
-                        "b_at": now,
-                        "b_kind": "message.delivered",
-                        "b_imei": imei,
-                        "b_message_id": message.id,
-                        "b_detail": f"to {message.recipient}",
-                    },
-                )
-            return message
+        return message
 
 
 def is_final(status: str) -> bool:

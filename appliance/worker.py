@@ -45,7 +45,7 @@ from .clock import Clock
 from .models import Message
 from .numbers import InvalidRecipient, normalise
 from .pacing import Caps, Pacer, backoff, period_keys
-from .store import Store
+from .store import SimCounts, Store
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ class ModemWorker:
         node: str,
         on_idle: Callable[[ModemWorker], object],
         claim_identity: Callable[[str, ModemWorker], bool] = lambda imei, worker: True,
+        record_report: Callable[[str, pdu.StatusReport, datetime], object] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
@@ -140,6 +141,7 @@ class ModemWorker:
         self.node = node
         self._on_idle = on_idle
         self._claim_identity = claim_identity
+        self._record_report = record_report  # None: filed on this thread (appliance.reports)
         self._rng = rng or random.Random()
         self.pacer = Pacer(settings.max_per_minute, rng=self._rng)
         self.caps = Caps(settings.daily_limit, settings.monthly_limit)
@@ -147,6 +149,9 @@ class ModemWorker:
         self.reason = "not opened yet"
         self.imei: str | None = None
         self.iccid: str | None = None
+        # the SIM's counters as the store last returned them: the dispatcher checks the caps
+        # against these before each hand-over, without a read (only this worker moves them)
+        self.sim_counts: SimCounts | None = None
         self.group = settings.group
         self.busy = False  # a send is handed over or running
         self._inbox: queue.PriorityQueue[tuple[int, int, _Item]] = queue.PriorityQueue()
@@ -294,6 +299,7 @@ class ModemWorker:
         modem.configure()
         status = modem.status()
         self.iccid = status.iccid
+        self.sim_counts = self.store.sim_counts(status.iccid) if status.iccid else None
         if status.iccid:
             sim = self.store.sim(status.iccid)
             self.store.upsert_sim(
@@ -402,7 +408,7 @@ class ModemWorker:
         self.pacer.record(message.parts - message.parts_sent, started)
         if error is None:
             assert result is not None
-            self.store.mark_sent(
+            self.sim_counts = self.store.mark_sent(
                 message.id,
                 result.references,
                 message.parts,
@@ -415,7 +421,10 @@ class ModemWorker:
             )
             self.state, self.reason = ModemState.READY, "ready"  # saved by mark_sent
         else:
-            self.store.mark_progress(message.id, error.sent_references, self.iccid, now, day, month)
+            counts = self.store.mark_progress(
+                message.id, error.sent_references, self.iccid, now, day, month
+            )
+            self.sim_counts = counts or self.sim_counts
             self._outcome_of_failure(message, error, now)
         if isinstance(error, (PortGone, CommandTimeout)):
             self.busy = False
@@ -598,7 +607,10 @@ class ModemWorker:
         elif isinstance(event, events.MessageReceived):
             self._take(event.message, None)
         elif isinstance(event, events.ReportReceived):
-            self._take(event.report, None)
+            if self._record_report is not None and self.imei:
+                self._record_report(self.imei, event.report, self.clock.now())
+            else:
+                self._take(event.report, None)
         elif isinstance(event, events.Unrecognised) and event.problem:
             self.store.log("modem.garbage", self.clock.now(), event.problem, imei=self.imei)
 
