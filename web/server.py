@@ -37,7 +37,7 @@ class PanelServer:
 
     def start(self) -> PanelServer:
         self._thread.start()
-        logging.getLogger(__name__).info("panel on %s", self.url)
+        logging.getLogger(__name__).debug("panel on %s", self.url)  # serve prints it
         return self
 
     def stop(self) -> None:
