@@ -14,7 +14,10 @@ How an event travels:
    those rows and moves the cursor (``webhook_cursor``, migration 0003) past the event in one
    transaction: a crash or a restart neither loses an event nor fans it out twice. The data is
    read at that moment (about a second after the event): a message that is already
-   ``delivered`` when ``message.sent`` is fanned out says so.
+   ``delivered`` when ``message.sent`` is fanned out says so. While no webhook is active, the
+   new events are for no one: the look leaves them, and the cursor is moved past them in one
+   statement, unread, once a minute and whenever a webhook is created or enabled (in that same
+   transaction), so a webhook starts from the moment it is active, never from older events.
 2. **Delivery.** Due deliveries are POSTed (``urllib.request``, 10 s timeout, no redirects
    followed), at most one at a time per webhook and four at a time in all. Before a POST, the
    row is leased (its ``due_at`` pushed a minute ahead, committed), so another node sharing the
@@ -93,9 +96,11 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import Engine, delete, func, insert, or_, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from . import views
@@ -286,6 +291,8 @@ def create_webhook(
         created_at=now,
     )
     with store.session() as session:
+        if active:
+            catch_up(session)  # the first active webhook starts now, not from old events
         session.add(row)
         session.commit()
     return _summary(row), row.secret
@@ -324,6 +331,8 @@ def _update(store: Store, webhook_id: int, **values: object) -> bool:
         row = session.get(Webhook, webhook_id)
         if row is None:
             return False
+        if values.get("active") and not row.active:
+            catch_up(session)  # enabled while none was: it starts now, not from old events
         for name, value in values.items():
             setattr(row, name, value)
         session.add(row)
@@ -439,19 +448,79 @@ def headers(attempt: Attempt, raw_body: bytes, timestamp: int) -> dict[str, str]
 # --- fan-out: new events become deliveries -----------------------------------------------------
 
 
+# The sender looks every second, in the daemon, on the interpreter lock the modem workers need:
+# its statements are built once with bound parameters (``appliance.hotpath`` says why: built
+# per call, SQLAlchemy's Python costs far more than the database's work) and run on a plain
+# connection. Measured (a loop of turns, 4 new events each, SQLite): 5.2 ms of CPU per turn with
+# no webhook configured, 0.2 ms now (the look alone; see ``WebhookSender._turn``); 7.1 ms with one
+# webhook subscribed, 3.2 ms now (messages read in one query, deliveries in one INSERT).
+_cursor = WebhookCursor.__table__.c
+_event = Event.__table__.c
+_due = WebhookDelivery.__table__.c
+_hook = Webhook.__table__.c
+_ANY_ACTIVE = core_select(_hook.id).where(_hook.active).exists()
+
+LOOK = core_select(
+    core_select(_cursor.last_event_id)
+    .where(_cursor.name == CURSOR)
+    .scalar_subquery()
+    .label("cursor"),
+    core_select(func.max(_event.id)).scalar_subquery().label("newest"),
+    core_select(func.min(_due.due_at)).where(_due.status == PENDING).scalar_subquery().label("due"),
+    _ANY_ACTIVE.label("active"),
+)
+
+# While no webhook is active the new events are for no one: the cursor is moved past them
+# without reading them, in one statement that checks again that no webhook is active (a
+# webhook enabled or created meanwhile gets every event logged after it). Creating or enabling
+# a webhook runs it first, in the same transaction, so that the webhook starts from that moment
+# however far behind the cursor was; the sender runs it at most every ``CATCH_UP_EVERY``.
+_NEWEST = core_select(func.coalesce(func.max(_event.id), 0)).scalar_subquery()
+CATCH_UP = (
+    update(WebhookCursor.__table__)
+    .where(_cursor.name == CURSOR, _cursor.last_event_id < _NEWEST, ~_ANY_ACTIVE)
+    .values(last_event_id=_NEWEST)
+)
+CATCH_UP_EVERY = 60.0  # seconds
+
+
+class Look(NamedTuple):
+    """What the sender's once-a-second look sees."""
+
+    cursor: int | None  # None: no cursor row (a database stamped without migration 0003's)
+    newest: int  # the newest event id (0: none yet)
+    due: datetime | None  # when the next pending delivery is due
+    active: bool  # whether any webhook is active
+
+    @property
+    def new_events(self) -> bool:
+        return self.cursor is None or self.newest > self.cursor
+
+
+def look(reader: Engine) -> Look:
+    """One read of the cursor, the newest event, the next due delivery and whether a webhook
+    is active, on ``reader`` (an engine whose SQLite transactions begin DEFERRED: the look
+    never takes the write lock, so it never makes a worker wait)."""
+    with reader.connect() as connection:
+        cursor, newest, due, active = connection.execute(LOOK).one()
+    return Look(cursor, newest or 0, due, bool(active))
+
+
+def _deferred(store: Store) -> Engine:
+    return store.engine.execution_options(sqlite_begin="DEFERRED")
+
+
 def pending_work(store: Store) -> tuple[bool, datetime | None]:
     """(are there events past the cursor?, when is the next pending delivery due?) without the
     write lock, so the sender's once-a-second look never makes a worker wait."""
-    engine = store.engine.execution_options(sqlite_begin="DEFERRED")
-    with Session(engine) as session:
-        cursor = session.exec(
-            select(WebhookCursor.last_event_id).where(WebhookCursor.name == CURSOR)
-        ).first()
-        newest = session.exec(select(func.max(Event.id))).first()
-        due = session.exec(
-            select(func.min(WebhookDelivery.due_at)).where(WebhookDelivery.status == PENDING)
-        ).first()
-    return (newest or 0) > (cursor or 0) or cursor is None, due
+    seen = look(_deferred(store))
+    return seen.new_events, seen.due
+
+
+def catch_up(session: Session) -> None:
+    """Move the cursor past every event logged so far if no webhook is active (``CATCH_UP``),
+    in the caller's write transaction."""
+    session.connection().execute(CATCH_UP)
 
 
 def fan_out(
@@ -478,6 +547,12 @@ def fan_out(
             session.add(WebhookCursor(name=CURSOR, last_event_id=newest))
             session.commit()
             return 0
+        hooks = session.exec(select(Webhook).where(col(Webhook.active))).all()
+        if not hooks:  # for no one: past them all in one statement, none read
+            newest = session.exec(select(func.max(Event.id))).one() or 0
+            catch_up(session)
+            session.commit()
+            return max(newest - cursor.last_event_id, 0)
         events = session.exec(
             select(Event)
             .where(col(Event.id) > cursor.last_event_id)
@@ -486,23 +561,29 @@ def fan_out(
         ).all()
         if not events:
             return 0
-        hooks = session.exec(select(Webhook).where(col(Webhook.active))).all()
         subscribers = {
             kind: [h.id for h in hooks if kind in h.events.split(",")] for kind in EVENTS
         }
         last, moved = cursor.last_event_id, 0
+        wanted: list[tuple[Event, list[int]]] = []
         for event in events:
             assert event.id is not None
             if event.id != last + 1 and still_waiting_for(last + 1):
                 break
             last, moved = event.id, moved + 1
-            targets = subscribers.get(event.kind, [])
-            if not targets:
-                continue
-            data = event_data(session, event)
-            for webhook_id in targets:
-                assert webhook_id is not None
-                session.add(_delivery(webhook_id, event, data, now))
+            targets = [i for i in subscribers.get(event.kind, []) if i is not None]
+            if targets:
+                wanted.append((event, targets))
+        # held while the events are read: the session's identity map keeps objects weakly
+        loaded = _load_messages(session, [event for event, _ in wanted])
+        rows = []
+        for event, targets in wanted:
+            assert event.id is not None and event.at is not None
+            stored = payload(event.kind, event.id, event.at, event_data(session, event))
+            rows.extend(_delivery_values(i, event.kind, stored, now) for i in targets)
+        del loaded
+        if rows:  # one INSERT for the batch (the ORM's unit of work wrote them one by one)
+            session.connection().execute(ADD_DELIVERY, rows)
         cursor.last_event_id = last
         session.add(cursor)
         session.commit()
@@ -547,6 +628,37 @@ def _inbound_of(session: Session, event: Event) -> Inbound | None:
         .order_by(col(Inbound.received_at).desc(), col(Inbound.id).desc())
         .limit(1)
     ).first()
+
+
+def _load_messages(session: Session, events: Iterable[Event]) -> list[Message]:
+    """Read the messages of these events in one query, so that ``event_data``'s
+    ``session.get`` finds each in the session (while the caller holds the list) instead of
+    asking the database once an event."""
+    ids = {
+        e.message_id for e in events if e.message_id is not None and e.kind != "message.received"
+    }
+    if not ids:
+        return []
+    return list(session.exec(select(Message).where(col(Message.id).in_(sorted(ids)))).all())
+
+
+ADD_DELIVERY = insert(WebhookDelivery.__table__)
+
+
+def _delivery_values(
+    webhook_id: int, kind: str, stored_payload: str, now: datetime
+) -> dict[str, object]:
+    """The columns of a new pending delivery to one webhook (``ADD_DELIVERY``); the payload is
+    the same for every webhook, so it is made once an event."""
+    return {
+        "webhook_id": webhook_id,
+        "event": kind,
+        "payload": stored_payload,
+        "status": PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "due_at": now,
+    }
 
 
 def _delivery(
@@ -741,6 +853,7 @@ class WebhookSender:
         keep: timedelta = KEEP_LOG,
     ) -> None:
         self.store = store
+        self._reader = _deferred(store)
         self.clock = clock
         self.poll_interval = poll_interval
         self.timeout = timeout
@@ -754,6 +867,7 @@ class WebhookSender:
         self._in_flight: dict[int, int] = {}  # delivery id -> webhook id
         self._gaps = _Gaps(gap_grace)
         self._pruned_at: float | None = None
+        self._caught_up_at = float("-inf")
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="webhook")
         self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
 
@@ -789,11 +903,17 @@ class WebhookSender:
             self._wakeup.wait(pause)
 
     def _turn(self) -> float:
-        """One look at the database; returns how long to sleep before the next."""
-        new_events, due = pending_work(self.store)
-        if new_events:
+        """One look at the database; returns how long to sleep before the next.
+
+        While no webhook is active, new events are left where they are (creating or enabling a
+        webhook moves the cursor past them) and the cursor is moved up only now and then: a turn
+        is then one read (0.2 ms of CPU, against 5.2 ms when each turn fanned out to no one).
+        """
+        seen = look(self._reader)
+        due = seen.due
+        if seen.new_events and (seen.active or seen.cursor is None or self._catch_up_due()):
             self._fan_out()
-            due = pending_work(self.store)[1]
+            due = look(self._reader).due
         now = self.clock.now()
         if due is not None and due <= now:
             self._send_due(now)
@@ -803,6 +923,13 @@ class WebhookSender:
         if due is None or due <= now:
             return self.poll_interval
         return max(0.0, min(self.poll_interval, (due - now).total_seconds()))
+
+    def _catch_up_due(self) -> bool:
+        """Whether it is time to move the cursor past the events no one watched."""
+        if time.monotonic() - self._caught_up_at < CATCH_UP_EVERY:
+            return False
+        self._caught_up_at = time.monotonic()
+        return True
 
     def _fan_out(self) -> None:
         batch = 200

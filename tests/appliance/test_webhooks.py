@@ -15,21 +15,24 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
+from sqlalchemy import event
 from sqlmodel import select
 
 import appliance.webhooks as webhooks
 from appliance import views
 from appliance.clock import SystemClock
-from appliance.database import alembic_config, create_engine_for
+from appliance.database import alembic_config, create_engine_for, migrate
 from appliance.models import Event, WebhookCursor, WebhookDelivery
 from appliance.store import Claim, Store
 from appliance.webhooks import Backoff, WebhookError, WebhookSender
 from tests.appliance.conftest import enqueue
+from tests.pg import fresh_database, postgresql_server  # noqa: F401 - a fixture
 from tests.waiting import wait_until
 
 FAST = Backoff(first=timedelta(milliseconds=20), factor=2, cap=timedelta(seconds=1), attempts=8)
@@ -517,6 +520,134 @@ def test_a_missing_event_id_is_waited_for_then_skipped(store, config):
     assert cursor(store) == start and rows(store) == []
     assert webhooks.fan_out(store, now(), still_waiting_for=lambda event_id: False) == 1
     assert cursor(store) == start + 2 and len(rows(store)) == 1
+
+
+# --- the once-a-second look, cheap when no webhook is active (issue 3) ----------------------------
+
+
+def statements_of(store: Store):
+    """A list that fills with the SQL statements run on ``store`` while the context is open."""
+    seen: list[str] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            seen.append(statement)
+
+    @contextmanager
+    def watching():
+        event.listen(store.engine, "before_cursor_execute", keep)
+        try:
+            yield seen
+        finally:
+            event.remove(store.engine, "before_cursor_execute", keep)
+
+    return watching()
+
+
+def test_with_no_active_webhook_a_turn_is_one_read_and_new_events_go_to_no_one(store, receiver):
+    paused, _ = webhooks.create_webhook(
+        store, url=receiver.url("/paused"), events=["modem.up"], now=now(), active=False
+    )
+    sender = WebhookSender(store, SystemClock(), backoff=FAST)  # not started: turns by hand
+    store.log("modem.up", now(), "before", imei=IMEI)
+    sender._turn()  # the first turn that sees new events catches up; it prunes too
+    start = cursor(store)
+    for _ in range(3):
+        store.log("modem.up", now(), "ready", imei=IMEI)
+    with statements_of(store) as seen:
+        assert sender._turn() == sender.poll_interval
+    assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT"), seen
+    assert cursor(store) == start and rows(store) == []  # left there: no one wants them
+    # Enabling the webhook moves the cursor past them in the same transaction: it starts now.
+    assert webhooks.set_active(store, paused.id, True)
+    assert cursor(store) == last_event_id(store) == start + 3
+    store.log("modem.up", now(), "after enabling", imei=IMEI)
+    sender._turn()
+    (delivery,) = rows(store)
+    assert delivery.webhook_id == paused.id and '"after enabling"' in delivery.payload
+    assert json.loads(delivery.payload)["id"] == start + 4
+    wait_until(lambda: len(receiver.got("/paused")) == 1, 5, "the POST")
+    sender.stop()
+
+
+def test_a_webhook_created_after_unwatched_events_starts_from_its_creation(store, receiver):
+    sender = WebhookSender(store, SystemClock(), backoff=FAST)
+    store.log("modem.up", now(), "before", imei=IMEI)
+    sender._turn()
+    for _ in range(5):  # logged while no webhook exists, and not moved past yet
+        store.log("modem.up", now(), "before", imei=IMEI)
+        sender._turn()
+    assert cursor(store) < last_event_id(store)
+    webhooks.create_webhook(store, url=receiver.url(), events=["modem.up"], now=now())
+    assert cursor(store) == last_event_id(store)
+    store.log("modem.up", now(), "after", imei=IMEI)
+    sender._turn()
+    assert [json.loads(r.payload)["id"] for r in rows(store)] == [last_event_id(store)]
+    sender.stop()
+
+
+def test_the_sender_catches_up_now_and_then_without_reading_the_events(store, monkeypatch):
+    sender = WebhookSender(store, SystemClock(), backoff=FAST)
+    store.log("modem.up", now(), "before", imei=IMEI)
+    sender._turn()
+    for _ in range(250):
+        store.log("message.sent", now(), "to +33612345678", imei=IMEI, message_id=1)
+    clock = [time.monotonic()]
+    monkeypatch.setattr(webhooks.time, "monotonic", lambda: clock[0])
+    sender._turn()
+    assert cursor(store) < last_event_id(store)  # caught up less than a minute ago
+    clock[0] += webhooks.CATCH_UP_EVERY
+    with statements_of(store) as seen:
+        sender._turn()
+    assert cursor(store) == last_event_id(store) and rows(store) == []
+    assert not any("FROM event" in s and "max" not in s.lower() for s in seen), seen
+    # and fan_out itself, as the shutdown runs it, moves past them in one go
+    store.log("message.sent", now(), "to +33612345678", imei=IMEI, message_id=1)
+    assert webhooks.fan_out(store, now()) == 1 and cursor(store) == last_event_id(store)
+
+
+def test_a_batch_fans_out_to_each_webhook_with_the_message_as_it_is(store, config):
+    """The fan-out's batch path (messages read in one query, deliveries in one INSERT) gives
+    each subscribed webhook one delivery per event, with the message's data."""
+    one, _ = webhooks.create_webhook(
+        store, url="http://127.0.0.1:9/1", events=["message.sent"], now=now()
+    )
+    two, _ = webhooks.create_webhook(
+        store, url="http://127.0.0.1:9/2", events=["message.sent", "modem.up"], now=now()
+    )
+    sent = [sent_message(store, config, f"message {n}") for n in range(3)]
+    store.log("modem.up", now(), "ready", imei=IMEI)
+    assert webhooks.fan_out(store, now()) == 4
+    made = rows(store)
+    assert [(r.webhook_id, r.event, r.status, r.attempts) for r in made] == [
+        (w, "message.sent", "pending", 0) for _ in sent for w in (one.id, two.id)
+    ] + [(two.id, "modem.up", "pending", 0)]
+    texts = [json.loads(r.payload)["data"]["text"] for r in made[:-1]]
+    assert texts == [m.text for m in sent for _ in (one, two)]
+
+
+def test_the_look_the_catch_up_and_the_batch_run_on_postgresql(postgresql_server, config):  # noqa: F811
+    with fresh_database(postgresql_server) as url:
+        engine = create_engine_for(url)
+        migrate(engine)
+        store = Store(engine)
+        paused, _ = webhooks.create_webhook(
+            store, url="http://127.0.0.1:9/", events=["message.sent"], now=now(), active=False
+        )
+        sent_message(store, config, "before")
+        seen = webhooks.look(engine)
+        assert seen.new_events and not seen.active and seen.due is None
+        assert webhooks.fan_out(store, now()) == 1 and rows(store) == []
+        assert cursor(store) == last_event_id(store)
+        sent_message(store, config, "still for no one")
+        assert webhooks.set_active(store, paused.id, True)
+        assert cursor(store) == last_event_id(store)
+        message = sent_message(store, config, "after")
+        assert webhooks.fan_out(store, now()) == 1
+        (delivery,) = rows(store)
+        assert json.loads(delivery.payload)["data"]["id"] == message.id
+        assert webhooks.look(engine).due == delivery.due_at
+        engine.dispose()
 
 
 def test_old_finished_deliveries_are_pruned(store, receiver):
