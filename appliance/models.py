@@ -110,7 +110,8 @@ class Message(SQLModel, table=True):
     due_at: datetime | None = _when(nullable=False)  # not before (scheduled send, retry backoff)
     expires_at: datetime | None = _when()
     sending_at: datetime | None = _when()
-    sent_at: datetime | None = _when()
+    # indexed (revision 0005): the send-latency histogram and the hourly chart read a window of it
+    sent_at: datetime | None = _when(index=True)
     delivered_at: datetime | None = _when()
     finished_at: datetime | None = _when()
 

@@ -16,8 +16,9 @@ median CPU time of this process per request (which depends less on the machine's
     .venv/bin/python bench/pages.py [--rows 1000000] [--requests 60] [--cli-runs 10]
                                     [--database FILE] [--keep] [--json]
 
-``--database`` reuses a database an earlier ``--keep`` run left (it is changed: a user, a token
-and the modems are added if missing), which saves the fill's half minute.
+``--database`` reuses a database an earlier ``--keep`` run left (it is changed: migrated to the
+newest revision, and a user, a token and the modems are added if missing), which saves the
+fill's half minute.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def prepare(
     )
     config = read_config(config_path)
     engine = create_engine_for(config.database)
+    migrate(engine)  # a database kept by an older run (a no-op when it is up to date)
     store = Store(engine)
     now = datetime.now(UTC)
     user = next((u for u in users(store) if u.name == "bench"), None)

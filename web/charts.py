@@ -5,8 +5,9 @@ labels); the template ``_charts.html`` turns it into SVG elements, so every labe
 Jinja's autoescape like any other text on the page.
 
 Two charts, both over the last 24 hours in the appliance's time zone:
-- the signal of a modem, a line in dBm from -113 (none) to -51 (excellent), broken where the
-  samples stop (the modem was away, or the daemon was), so a gap never looks like a steady signal;
+- the signal of a modem, a line in dBm from -113 (none) to -51 (excellent), one point per
+  5 minutes (the weakest sample of each), broken where the samples stop (the modem was away, or
+  the daemon was) or the signal was lost, so a gap never looks like a steady signal;
 - messages sent per hour, 24 bars, the last one the hour under way.
 """
 
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from appliance.history import SIGNAL_STEP, SignalSlot
+
 WIDTH, HEIGHT = 300, 90
 LEFT, RIGHT, TOP, BOTTOM = 30, 4, 6, 16  # room for the labels
 DBM_FLOOR, DBM_CEILING = -113, -51  # the range +CSQ can report (TS 27.007 8.5)
 SIGNAL_GRID = (-110, -90, -70)
-SIGNAL_GAP = timedelta(minutes=5)  # health polls come every 30 s: 5 min without one is a gap
 HOUR = timedelta(hours=1)
 
 
@@ -113,40 +115,60 @@ def _time_ticks(start: datetime, end: datetime, zone: ZoneInfo, every: int = 6) 
 
 
 def signal_chart(
-    samples: Iterable[tuple[datetime, int | None]],
+    slots: Iterable[SignalSlot],
     *,
     end: datetime,
     zone: ZoneInfo,
+    latest: int | None = None,
     span: timedelta = timedelta(hours=24),
-    gap: timedelta = SIGNAL_GAP,
+    step: timedelta = SIGNAL_STEP,
 ) -> LineChart:
-    """The signal of one modem from ``end - span`` to ``end``; ``samples`` are (time, dBm),
-    oldest first; a dBm of None (no signal measurable) breaks the line like a missing sample."""
+    """The signal of one modem from ``end - span`` to ``end``, one point per slot (its weakest
+    sample, at the slot's middle: ``appliance.history.thin_signal`` says why), oldest first.
+
+    Slots that follow each other are joined; a missing slot (no sample for a whole step: the
+    modem was away, or the daemon was) or a slot where the signal was lost breaks the line, so a
+    gap never looks like a steady signal. 288 points a day draw the same line on 270 pixels as
+    2 880 samples did, for a tenth of the work and of the page's bytes. ``latest`` is the last
+    dBm measured, for the summary."""
     start = end - span
     runs: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
-    previous: datetime | None = None
-    values: list[int] = []
-    for at, dbm in samples:
-        if at < start or at > end:
+    lows: list[int] = []
+    highs: list[int] = []
+    # In seconds, not datetimes, and each dBm's height once: this runs for every modem on
+    # every refresh of the page (4 charts of 288 points: 4.8 ms of CPU with datetimes).
+    first, width, seconds = start.timestamp(), step.total_seconds(), span.total_seconds() or 1.0
+    heights: dict[int, float] = {}
+    previous: float | None = None
+    for slot in slots:
+        begins = slot.start.timestamp() - first
+        if begins + width <= 0 or begins > seconds:
             continue
-        broken = dbm is None or previous is None or at - previous > gap
+        if slot.strongest is not None:
+            highs.append(slot.strongest)
+        weakest = slot.weakest
+        broken = weakest is None or previous is None or begins - previous > width
         if broken and current:
             runs.append(current)
             current = []
-        previous = at if dbm is not None else None
-        if dbm is None:
+        previous = begins if weakest is not None else None
+        if weakest is None:
             continue
-        values.append(dbm)
-        current.append((_x(at, start, end), _y(dbm, DBM_FLOOR, DBM_CEILING)))
+        lows.append(weakest)
+        share = min(max((begins + width / 2) / seconds, 0.0), 1.0)
+        y = heights.get(weakest)
+        if y is None:
+            y = heights[weakest] = _y(weakest, DBM_FLOOR, DBM_CEILING)
+        current.append((round(LEFT + share * (WIDTH - LEFT - RIGHT), 1), y))
     if current:
         runs.append(current)
     lines = tuple(" ".join(f"{x:g},{y:g}" for x, y in run) for run in runs if len(run) > 1)
     dots = tuple(Dot(*run[0]) for run in runs if len(run) == 1)
-    if values:
+    if lows:
         summary = (
-            f"Signal over the last {_hours(span)}: between {min(values)} and {max(values)} dBm, "
-            f"latest {values[-1]} dBm"
+            f"Signal over the last {_hours(span)}: between {min(lows)} and {max(highs)} dBm"
+            + (f", latest {latest} dBm" if latest is not None else "")
         )
     else:
         summary = f"No signal measured in the last {_hours(span)}"
@@ -165,18 +187,32 @@ def _hours(span: timedelta) -> str:
     return "hour" if hours == 1 else f"{hours} hours"
 
 
-def hourly_bars(
-    times: Sequence[datetime], *, end: datetime, zone: ZoneInfo, hours: int = 24
-) -> BarChart:
-    """How many of ``times`` fall in each of the last ``hours`` local hours (the last bar is the
-    hour under way at ``end``)."""
+def hour_starts(end: datetime, *, zone: ZoneInfo, hours: int = 24) -> list[datetime]:
+    """The starts of the last ``hours`` local hours, the last one the hour under way at ``end``
+    (the hourly chart's bars; ``appliance.history.sent_per_hour`` counts in them)."""
     last = _hour_start(end, zone)
-    first = last - HOUR * (hours - 1)
+    return [last - HOUR * (hours - 1 - index) for index in range(hours)]
+
+
+def count_per_hour(
+    times: Iterable[datetime], *, end: datetime, zone: ZoneInfo, hours: int = 24
+) -> list[int]:
+    """How many of ``times`` fall in each of the last ``hours`` local hours (up to ``end``): what
+    ``appliance.history.sent_per_hour`` asks the database, for times already in hand."""
+    first = hour_starts(end, zone=zone, hours=hours)[0]
     counts = [0] * hours
     for at in times:
         index = int((at - first) // HOUR)
         if 0 <= index < hours and at <= end:
             counts[index] += 1
+    return counts
+
+
+def hourly_bars(counts: Sequence[int], *, end: datetime, zone: ZoneInfo) -> BarChart:
+    """One bar per count, for the last ``len(counts)`` local hours (the last bar is the hour
+    under way at ``end``; ``count_per_hour`` or ``sent_per_hour`` give the counts)."""
+    hours = len(counts)
+    first = hour_starts(end, zone=zone, hours=hours)[0]
     peak = max(counts)
     scale_top = max(peak, 1)
     slot = (WIDTH - LEFT - RIGHT) / hours

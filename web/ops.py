@@ -14,7 +14,8 @@ loopback: protect ``/metrics`` in the proxy then.
 
 ``smsrelay_send_seconds`` is a histogram over a sliding window (messages sent in the last
 ``LATENCY_WINDOW``), not an ever-growing counter: read its buckets as they are, don't ``rate()``.
-Messages queued more than ``SENT_LOOKBACK`` (7 days) before they were sent are not in it.
+It is exact: every message sent in the window, however long before it was queued (the index on
+``sent_at``, revision 0005, makes that a read of the window's rows alone).
 
 ``smsrelay_messages`` comes from ``appliance.tally``: queued, sending and unknown are counted
 at each scrape; the settled statuses from a count refreshed in the background every minute plus
@@ -36,7 +37,6 @@ from sqlmodel import Session, col, func, select
 
 from appliance import views
 from appliance.config import Config
-from appliance.history import SENT_LOOKBACK
 from appliance.models import Message, Modem, Status
 from appliance.store import Store
 from appliance.worker import ModemState
@@ -121,16 +121,12 @@ def metrics() -> Response:
 def _send_durations(store: Store, since: datetime) -> list[float]:
     """Seconds from the claim (``sending``) to ``sent`` of the messages sent since ``since``.
 
-    ``sent_at`` has no index: a filter on it alone reads every message (0.45 s of CPU a scrape
-    at a million). A message is created before it is sent, so the indexed ``created_at`` bounds
-    the read to what was created from ``since - SENT_LOOKBACK`` on, as the panel's hourly chart
-    does (``appliance.history.sent_times``): a message sent more than that after it was queued
-    (scheduled a week ahead) is left out of the window.
+    A range on ``ix_message_sent_at`` (revision 0005): at a million messages it reads the
+    window's rows only (3.9 ms, against 446 ms for the scan the same filter was without it).
     """
     with _reading(store) as session:
         rows = session.exec(
             select(Message.sending_at, Message.sent_at).where(
-                col(Message.created_at) >= since - SENT_LOOKBACK,
                 col(Message.sent_at) >= since,
                 col(Message.sending_at).is_not(None),
             )

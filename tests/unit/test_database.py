@@ -271,3 +271,66 @@ def test_the_quick_head_check_agrees_with_alembic(tmp_path):
     migrate(engine)
     migrate(engine)  # the quick path
     assert revision(engine) == HEAD
+
+
+# --- migration 0005: the index on message.sent_at, on a database that already holds messages -----
+
+
+def _alembic(engine, verb, target: str) -> None:
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, verb)(config, target)
+
+
+def _message_indexes(engine) -> set[str]:
+    return {index["name"] for index in inspect(engine).get_indexes("message")}
+
+
+def _sent_in_window(engine, since: datetime) -> tuple[list[int], str]:
+    """Ids of the messages sent since ``since``, and SQLite's plan for that query."""
+    query = "SELECT id FROM message WHERE sent_at >= ?"
+    value = since.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    with engine.connect() as connection:
+        ids = sorted(connection.exec_driver_sql(query, (value,)).scalars())
+        plan = " ".join(
+            str(row[-1])
+            for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", (value,))
+        )
+    return ids, plan
+
+
+def test_migration_0005_indexes_sent_at_of_existing_messages_and_goes_back_down(tmp_path):
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'old.db'}")
+    _alembic(engine, "upgrade", "0004")
+    sent = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
+    with Session(engine) as session:
+        for n in range(30):
+            message = queued(f"+336123456{n:02d}")
+            if n % 3:  # two in three were sent, a minute apart; the rest still wait
+                message.status, message.sent_at = "sent", sent.replace(minute=n)
+            session.add(message)
+        session.commit()
+    assert "ix_message_sent_at" not in _message_indexes(engine)
+    _, plan = _sent_in_window(engine, sent)
+    assert "ix_message_sent_at" not in plan
+
+    _alembic(engine, "upgrade", "head")
+    assert revision(engine) == HEAD
+    assert "ix_message_sent_at" in _message_indexes(engine)
+    ids, plan = _sent_in_window(engine, sent.replace(minute=20))
+    assert ids == [n + 1 for n in range(20, 30) if n % 3]  # rows from before the upgrade
+    assert "ix_message_sent_at" in plan, plan
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+    _alembic(engine, "downgrade", "0004")
+    assert "ix_message_sent_at" not in _message_indexes(engine)
+    assert _sent_in_window(engine, sent.replace(minute=20))[0] == ids
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM message").scalar() == 30
+    _alembic(engine, "upgrade", "head")  # and up again
+    assert "ix_message_sent_at" in _message_indexes(engine)
+    engine.dispose()

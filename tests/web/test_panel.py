@@ -32,12 +32,14 @@ from appliance.store import Store
 from appliance.wakeup import Wakeup
 from modem import pdu
 from tests.browser import CHROMIUM, launch_chromium
+from tests.pg import fresh_database, postgresql_server  # noqa: F401 - a fixture
 from web import charts
 
 from .conftest import T0
 
 NUMBER = "+33612345678"
 IMEI = "861234567890123"
+OTHER_IMEI = "861234567890131"
 ICCID = "89330123456789012345"
 XSS = "<script>alert(1)</script>"
 
@@ -275,7 +277,7 @@ def test_waiting_messages_and_no_ready_modem_is_explained(volunteer_client, stor
 
 def test_signal_and_hourly_charts_are_drawn_from_the_store(volunteer_client, store, config):
     a_modem(store)
-    for minutes, dbm in [(300, -95), (299, -93), (298, -91), (30, -75), (29, -73)]:
+    for minutes, dbm in [(300, -95), (295, -93), (290, -91), (30, -75), (25, -74), (20, -73)]:
         store.add_signal(IMEI, T0 - timedelta(minutes=minutes), dbm, 2)
     for hours_ago in (0.1, 0.2, 3.5):
         message = queue_message(store, config)
@@ -811,13 +813,15 @@ def test_the_signal_chart_breaks_at_gaps_and_at_no_signal():
     samples = [
         (T0 - timedelta(hours=25), -60),  # before the window: ignored
         (T0 - timedelta(minutes=60), -100),
-        (T0 - timedelta(minutes=59), -99),
-        (T0 - timedelta(minutes=58), None),  # no signal: a break
-        (T0 - timedelta(minutes=57), -80),
-        (T0 - timedelta(minutes=10), -70),  # 47 min later: a break
-        (T0 - timedelta(minutes=9), -69),
+        (T0 - timedelta(minutes=55), -99),
+        (T0 - timedelta(minutes=50), -98),
+        (T0 - timedelta(minutes=45), None),  # no signal: a break
+        (T0 - timedelta(minutes=40), -80),
+        (T0 - timedelta(minutes=10), -70),  # 30 min later: a break
+        (T0 - timedelta(minutes=5), -69),
     ]
-    chart = charts.signal_chart(samples, end=T0, zone=paris)
+    slots = history.thin_signal(samples)
+    chart = charts.signal_chart(slots, end=T0, zone=paris, latest=-69)
     assert len(chart.runs) == 2 and len(chart.dots) == 1
     assert chart.summary.endswith("between -100 and -69 dBm, latest -69 dBm")
     xs = [float(p.split(",")[0]) for run in chart.runs for p in run.split()]
@@ -825,6 +829,138 @@ def test_the_signal_chart_breaks_at_gaps_and_at_no_signal():
     assert [t.label for t in chart.ticks] == ["12:00", "18:00", "00:00", "06:00"]
     empty = charts.signal_chart([], end=T0, zone=paris)
     assert empty.empty and empty.summary == "No signal measured in the last 24 hours"
+
+
+def test_a_day_of_signal_is_one_point_per_five_minutes_that_keeps_every_drop():
+    """2 880 samples (one per 30 s) become 288 points; a single sample at -109 dBm among
+    -70s shows as a point at -109 (the weakest of its slot, not a mean that would hide it)."""
+    from zoneinfo import ZoneInfo
+
+    samples = [(T0 - timedelta(seconds=30 * n), -70) for n in range(2880, 0, -1)]
+    drop = T0 - timedelta(hours=6)
+    samples = [(at, -109 if at == drop else dbm) for at, dbm in samples]
+    slots = history.thin_signal(samples)
+    assert len(slots) <= 289 and {s.weakest for s in slots} == {-70, -109}
+    chart = charts.signal_chart(slots, end=T0, zone=ZoneInfo("Europe/Paris"), latest=-70)
+    (line,) = chart.runs
+    points = line.split()
+    assert 287 <= len(points) <= 289
+    lowest = charts._y(-109, charts.DBM_FLOOR, charts.DBM_CEILING)
+    assert sum(float(p.split(",")[1]) == lowest for p in points) == 1
+    assert "between -109 and -70 dBm, latest -70 dBm" in chart.summary
+
+
+def test_the_database_thins_the_signal_as_the_reference_does(store):
+    """``history.signal_slots`` (grouped by the database) equals ``history.thin_signal`` over
+    the same samples, gaps and lost signal included; the latest measured dBm is the newest."""
+    pattern = [-71, -75, None, -90, -109, -60, -113, -80]
+    samples = []
+    for n in range(600):  # five hours, one sample per 30 s, with a 40-minute gap
+        if 200 <= n < 280:
+            continue
+        at = T0 - timedelta(seconds=30 * (600 - n)) + timedelta(milliseconds=n)
+        samples.append((at, pattern[n % 7] if n % 11 else pattern[7]))
+    for at, dbm in samples:
+        store.add_signal(IMEI, at, dbm, 2)
+    store.add_signal(OTHER_IMEI, T0 - timedelta(minutes=1), -50, 5)
+    since = T0 - timedelta(hours=24)
+    found = history.signal_slots(store, [IMEI, OTHER_IMEI, "no-samples"], since, T0)
+    assert found[IMEI] == history.thin_signal(samples)
+    assert found[OTHER_IMEI] == history.thin_signal([(T0 - timedelta(minutes=1), -50)])
+    assert found["no-samples"] == []
+    latest = next(dbm for _, dbm in reversed(samples) if dbm is not None)
+    assert history.latest_signal(store, IMEI, since, T0) == latest
+
+
+def test_kept_signal_slots_follow_the_table(store):
+    """The page keeps the settled slots between requests (``history.SignalHistory``), yet shows
+    what the table holds: samples that arrive as time goes on, one written late into the kept
+    range, a modem that appears, and slots that leave the window."""
+    window = timedelta(hours=24)
+    kept = history.SignalHistory(store)
+    samples = {IMEI: [], OTHER_IMEI: []}
+
+    def add(imei, at, dbm):
+        store.add_signal(imei, at, dbm, 2)
+        samples[imei].append((at, dbm))
+
+    def expected(imei, now):
+        return history.thin_signal(sorted(s for s in samples[imei] if s[0] >= now - window))
+
+    for n in range(200):
+        add(IMEI, T0 - window - timedelta(minutes=30) + timedelta(seconds=30 * n), -70 - n % 9)
+    for n in range(100):
+        add(IMEI, T0 - timedelta(seconds=30 * n), -80 - n % 13)
+    now = T0
+    found = kept.slots([IMEI], now - window, now)
+    first = expected(IMEI, now)
+    assert found[IMEI][1:] == first[1:] and found[IMEI][0].start == first[0].start
+    for minute in range(1, 40):  # the daemon goes on, the page refreshes
+        now = T0 + timedelta(minutes=minute)
+        add(IMEI, now - timedelta(seconds=30), -60 - minute % 7)
+        add(IMEI, now, None if minute == 17 else -61)
+        found = kept.slots([IMEI], now - window, now)
+        assert found[IMEI][1:] == expected(IMEI, now)[1:], minute
+    add(IMEI, now - timedelta(hours=3), -113)  # late, into the kept range
+    assert kept.slots([IMEI], now - window, now)[IMEI][1:] == expected(IMEI, now)[1:]
+    add(OTHER_IMEI, now - timedelta(hours=2), -90)  # a modem that was not asked for before
+    both = kept.slots([IMEI, OTHER_IMEI], now - window, now)
+    assert both[OTHER_IMEI] == expected(OTHER_IMEI, now)
+    assert both[IMEI][1:] == expected(IMEI, now)[1:]
+
+
+def test_the_database_counts_sent_messages_per_local_hour(store, config):
+    """``history.sent_per_hour`` agrees with ``charts.count_per_hour`` over the same times, in
+    a zone half an hour off UTC, and counts a message scheduled long before it was sent."""
+    from zoneinfo import ZoneInfo
+
+    india = ZoneInfo("Asia/Kolkata")
+    end = T0 + timedelta(minutes=30)
+    times = [end - timedelta(minutes=m) for m in (0, 1, 29, 31, 89, 90, 91, 60 * 23, 60 * 25)]
+    for n, at in enumerate(times):
+        queued_at = T0 - timedelta(days=9) if n == 0 else T0 - timedelta(days=1, hours=2)
+        message = queue_message(store, config, now=queued_at)
+        imei = IMEI if n % 3 else OTHER_IMEI
+        set_status(store, message.id, Status.SENT, modem_imei=imei, sent_at=at)
+    starts = charts.hour_starts(end, zone=india)
+    counts = history.sent_per_hour(store, starts, end)
+    for imei in (IMEI, OTHER_IMEI):
+        mine = [at for n, at in enumerate(times) if (n % 3 != 0) == (imei == IMEI)]
+        assert counts[imei] == charts.count_per_hour(mine, end=end, zone=india), imei
+    assert sum(map(sum, counts.values())) == 8  # 25 hours ago is out of the chart
+
+
+def test_the_chart_queries_run_on_postgresql(postgresql_server, config):  # noqa: F811
+    """The slot and hour grouping (dialect-specific, parameters in GROUP BY) on PostgreSQL."""
+    from zoneinfo import ZoneInfo
+
+    with fresh_database(postgresql_server) as url:
+        engine = create_engine_for(url)
+        migrate(engine)
+        store = Store(engine)
+        samples = [
+            (T0 - timedelta(seconds=30 * n) + timedelta(milliseconds=n), [-70, None, -99][n % 3])
+            for n in range(400, 0, -1)
+        ]
+        for at, dbm in samples:
+            store.add_signal(IMEI, at, dbm, 2)
+        since = T0 - timedelta(hours=24)
+        read = history.read_signal_slots(store, [IMEI], since, T0)[IMEI]
+        assert [slot for slot, _ in read] == history.thin_signal(samples)
+        assert sum(n for _, n in read) == len(samples)
+        assert (
+            history.signal_slots(store, [IMEI], since, T0)[IMEI][1:]
+            == (history.thin_signal(samples)[1:])
+        )
+        assert history.latest_signal(store, IMEI, since, T0) == -99
+        india = ZoneInfo("Asia/Kolkata")
+        times = [T0 - timedelta(minutes=m) for m in (1, 29, 31, 95, 600)]
+        for at in times:
+            message = queue_message(store, config, now=T0 - timedelta(days=2))
+            set_status(store, message.id, Status.SENT, modem_imei=IMEI, sent_at=at)
+        counts = history.sent_per_hour(store, charts.hour_starts(T0, zone=india), T0)
+        assert counts == {IMEI: charts.count_per_hour(times, end=T0, zone=india)}
+        engine.dispose()
 
 
 def test_hourly_bars_follow_local_hours():
@@ -838,11 +974,13 @@ def test_hourly_bars_follow_local_hours():
         end - timedelta(minutes=31),
         end - timedelta(hours=30),
     ]
-    chart = charts.hourly_bars(times, end=end, zone=paris)
+    chart = charts.hourly_bars(
+        charts.count_per_hour(times, end=end, zone=paris), end=end, zone=paris
+    )
     assert len(chart.bars) == 24
     assert chart.bars[-1].title == "11:00: 2 sent" and chart.bars[-2].title == "10:00: 1 sent"
     assert chart.total == 3 and chart.peak == 2
-    india = charts.hourly_bars([], end=end, zone=ZoneInfo("Asia/Kolkata"))  # UTC+05:30
+    india = charts.hourly_bars([0] * 24, end=end, zone=ZoneInfo("Asia/Kolkata"))  # UTC+05:30
     assert india.bars[-1].title == "16:00: 0 sent" and india.summary.startswith("Nothing sent")
 
 
