@@ -30,6 +30,21 @@ BATCH = 100  # reports per transaction at most
 RETRY_AFTER = 1.0  # seconds, after a failed transaction (a database hiccup), once
 
 
+def filed(imei: str, report: pdu.StatusReport, now: datetime) -> ReportFiled:
+    """What the store keeps of a status report that modem ``imei`` received at ``now``."""
+    return ReportFiled(
+        imei=imei,
+        part_ref=report.message_reference,
+        recipient=report.recipient,
+        status=report.status,
+        delivered=report.delivered,
+        final=report.final,
+        reason=report.reason,
+        discharged_at=report.discharge_time,
+        now=now,
+    )
+
+
 class ReportRecorder:
     """One thread filing delivery reports for every modem of this daemon."""
 
@@ -45,19 +60,7 @@ class ReportRecorder:
 
     def record(self, imei: str, report: pdu.StatusReport, now: datetime) -> None:
         """File ``report``, received by modem ``imei`` at ``now``, soon, on the recorder thread."""
-        self._queue.put(
-            ReportFiled(
-                imei=imei,
-                part_ref=report.message_reference,
-                recipient=report.recipient,
-                status=report.status,
-                delivered=report.delivered,
-                final=report.final,
-                reason=report.reason,
-                discharged_at=report.discharge_time,
-                now=now,
-            )
-        )
+        self._queue.put(filed(imei, report, now))
 
     def stop(self) -> None:
         """File what was handed over, then stop."""

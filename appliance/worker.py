@@ -45,6 +45,7 @@ from .clock import Clock
 from .models import Message
 from .numbers import InvalidRecipient, normalise
 from .pacing import Caps, Pacer, backoff, period_keys
+from .reports import filed
 from .store import SimCounts, Store
 
 log = logging.getLogger(__name__)
@@ -647,17 +648,7 @@ class ModemWorker:
                     "message.received", now, f"from {whole.sender}", imei=imei, message_id=whole.id
                 )
         else:
-            self.store.add_report(
-                imei=imei,
-                part_ref=message.message_reference,
-                recipient=message.recipient,
-                status=message.status,
-                delivered=message.delivered,
-                final=message.final,
-                reason=message.reason,
-                discharged_at=message.discharge_time,
-                now=now,
-            )
+            self.store.add_reports([filed(imei, message, now)])
 
     # --- state ---------------------------------------------------------------------------------
 

@@ -112,3 +112,18 @@ def fresh_database(server_url: str) -> Iterator[str]:
             connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
     finally:
         admin.dispose()
+
+
+@pytest.fixture
+def postgresql_store(postgresql_server):
+    """A ``Store`` on a fresh database of the session's cluster, migrated by our scripts."""
+    from appliance.database import create_engine_for, migrate
+    from appliance.store import Store
+
+    with fresh_database(postgresql_server) as url:
+        engine = create_engine_for(url)
+        migrate(engine)
+        try:
+            yield Store(engine)
+        finally:
+            engine.dispose()

@@ -21,8 +21,13 @@ from .services import Services
 from .sessions import HttpsOnlySecureCookies, secret_key
 
 
-def create_app(config: Config | None = None, *, store: Store | None = None,
-               clock: Clock | None = None, test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(
+    config: Config | None = None,
+    *,
+    store: Store | None = None,
+    clock: Clock | None = None,
+    test_config: dict[str, Any] | None = None,
+) -> Flask:
     """Build the app. ``store`` is shared with the daemon when it runs in ``smsrelay serve``."""
     config = config or load_config()
     if store is None:
@@ -43,8 +48,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     if test_config:
         app.config.update(test_config)
     app.session_interface = HttpsOnlySecureCookies()
-    app.extensions["smsrelay"] = Services(config=config, store=store,
-                                          clock=clock or SystemClock())
+    app.extensions["smsrelay"] = Services(config=config, store=store, clock=clock or SystemClock())
     csrf.init_app(app)
 
     from . import api, auth, ops, panel

@@ -12,23 +12,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from appliance.database import create_engine_for, migrate
 from appliance.models import Status
-from appliance.store import Claim, NewMessage, Store
-from tests.pg import fresh_database, postgresql_server  # noqa: F401 - the fixture
+from appliance.store import Claim, NewMessage
+from tests.pg import postgresql_server, postgresql_store  # noqa: F401 - the fixtures
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(postgresql_server):  # noqa: F811 - the fixture imported above
-    with fresh_database(postgresql_server) as url:
-        engine = create_engine_for(url)
-        migrate(engine)
-        try:
-            yield Store(engine)
-        finally:
-            engine.dispose()
+def store(postgresql_store):  # noqa: F811 - the fixture imported above
+    return postgresql_store
 
 
 def _new(text: str, **values) -> NewMessage:

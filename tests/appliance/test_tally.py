@@ -27,7 +27,7 @@ from appliance.outbox import prepare
 from appliance.store import Claim, Store
 from appliance.tally import Tally, full_counts, tally_for
 from tests.appliance.conftest import T0
-from tests.pg import fresh_database, postgresql_server  # noqa: F401 - the fixture
+from tests.pg import postgresql_server, postgresql_store  # noqa: F401 - the fixtures
 
 IMEI = "356938035643809"
 ICCID = "8933150319000000001"
@@ -246,14 +246,8 @@ def test_the_per_call_queries_read_only_what_they_count(store):
 
 
 @pytest.fixture
-def pg_store(postgresql_server):  # noqa: F811 - the fixture imported above
-    with fresh_database(postgresql_server) as url:
-        engine = create_engine_for(url)
-        migrate(engine)
-        try:
-            yield Store(engine)
-        finally:
-            engine.dispose()
+def pg_store(postgresql_store):  # noqa: F811 - the fixture imported above
+    return postgresql_store
 
 
 def test_on_postgresql_the_counts_follow_the_store(pg_store, config, small):
