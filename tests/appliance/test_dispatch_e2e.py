@@ -68,13 +68,14 @@ def test_unplug_and_replug_under_another_name(daemon_factory, store, config, tmp
         enqueue(store, config, "+33612345678", f"rappel {i}")
     wait_until(lambda: done(store) >= 60, 30, "the run to be under way")
     victim.unplug()
-    wait_until(lambda: _state(store, imei) == "absent", 10, "the modem to be absent")
+    # generous deadlines: they only matter on a machine busy with other work (seen once)
+    wait_until(lambda: _state(store, imei) == "absent", 30, "the modem to be absent")
     new_link = tmp_path / "ttyUSB7"
     victim.replug(link=new_link)
     daemon.pool.add(daemon._settings(str(new_link)))  # what hot-plug discovery does
     wait_until(
         lambda: _state(store, imei) == "ready" and _port(store, imei) == str(new_link),
-        10,
+        30,
         "the same modem ready on its new port",
     )
     wait_until(lambda: settled(store, 300), 60, "300 messages settled")
