@@ -28,7 +28,8 @@ def create_app(
     clock: Clock | None = None,
     test_config: dict[str, Any] | None = None,
 ) -> Flask:
-    """Build the app. ``store`` is shared with the daemon when it runs in ``smsrelay serve``."""
+    """Build the app. Without ``store``, one of its own on ``config.database`` (as in the panel's
+    process, ``web.process``); tests pass theirs."""
     config = config or load_config()
     if store is None:
         engine = create_engine_for(config.database)
