@@ -300,15 +300,16 @@ class ModemWorker:
         modem.configure()
         status = modem.status()
         self.iccid = status.iccid
-        self.sim_counts = self.store.sim_counts(status.iccid) if status.iccid else None
+        self.sim_counts = None
         if status.iccid:
             sim = self.store.sim(status.iccid)
-            self.store.upsert_sim(
+            sim = self.store.upsert_sim(
                 status.iccid,
                 imsi=status.imsi,
                 modem_imei=identity.imei,
                 sim_group=self.group or (sim.sim_group if sim else None),
             )
+            self.sim_counts = SimCounts(sim.day, sim.sent_day, sim.month, sim.sent_month)
         self._save_status(status, identity_port=True)
         self.store.log(
             "modem.up",
