@@ -11,6 +11,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+# the throwaway PostgreSQL cluster (tests/pg.py): one for the whole run, whichever tests use it
+pytest_plugins = ["tests.pg"]
+
 TIME_SCALE = 0.01
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

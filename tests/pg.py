@@ -1,9 +1,10 @@
 """A throwaway PostgreSQL cluster for the tests that need the real thing (≈ 1 s to start).
 
 ``postgresql_server`` (session scope) starts one cluster for the whole run and yields its URL
-(``postgresql+psycopg://postgres@127.0.0.1:PORT/postgres``); a test module that uses it imports
-it (``from tests.pg import postgresql_server``) and makes its own databases on it with
-``fresh_database``, so tests never see each other's rows. When the PostgreSQL binaries are
+(``postgresql+psycopg://postgres@127.0.0.1:PORT/postgres``); tests/conftest.py registers this
+module (``pytest_plugins``), so every test may ask for it. A test makes its own database on it
+with ``fresh_database``, or takes ``postgresql_store`` (a fresh database, migrated), so tests
+never see each other's rows. When the PostgreSQL binaries are
 missing the tests are skipped, which tests/conftest.py turns into a failure in CI.
 
 The cluster is made for speed (no fsync, no synchronous commit, no full-page writes) and dies

@@ -29,7 +29,7 @@ from appliance.database import alembic_config, create_engine_for, migrate
 from appliance.history import MessageFilter
 from appliance.models import Message, Status
 from appliance.store import Store
-from tests.pg import fresh_database, postgresql_server  # noqa: F401 - the fixture
+from tests.pg import fresh_database
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 NUMBERS = ("+33612345678", "+33698765432", "36180")
@@ -336,7 +336,7 @@ def test_migration_0004_indexes_existing_messages_and_goes_back_down_on_sqlite(t
 
 
 def test_migration_0004_indexes_existing_messages_and_goes_back_down_on_postgresql(
-    postgresql_server,  # noqa: F811 - the fixture imported above
+    postgresql_server,
 ):
     with fresh_database(postgresql_server) as url:
         engine = create_engine_for(url)
@@ -344,18 +344,15 @@ def test_migration_0004_indexes_existing_messages_and_goes_back_down_on_postgres
         engine.dispose()
 
 
-def test_postgresql_serves_ilike_from_the_trigram_index(postgresql_server):  # noqa: F811
+def test_postgresql_serves_ilike_from_the_trigram_index(postgresql_store):
     """The query ``search_messages`` sends (``ILIKE ... ESCAPE '/'``) can use the GIN index."""
-    with fresh_database(postgresql_server) as url:
-        engine = create_engine_for(url)
-        migrate(engine)
-        load(engine, corpus(200))
-        store = Store(engine)
-        with store.reading() as session:
-            condition = history._text_condition(session, "a_b 100%")
-            query = select(Message.id).where(condition)
-            compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
-            session.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
-            plan = "\n".join(session.connection().exec_driver_sql(f"EXPLAIN {compiled}").scalars())
-        assert "ix_message_text_trgm" in plan, plan
-        engine.dispose()
+    store = postgresql_store
+    engine = store.engine
+    load(engine, corpus(200))
+    with store.reading() as session:
+        condition = history._text_condition(session, "a_b 100%")
+        query = select(Message.id).where(condition)
+        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+        session.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(session.connection().exec_driver_sql(f"EXPLAIN {compiled}").scalars())
+    assert "ix_message_text_trgm" in plan, plan

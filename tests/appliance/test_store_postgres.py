@@ -14,13 +14,12 @@ import pytest
 
 from appliance.models import Status
 from appliance.store import Claim, NewMessage
-from tests.pg import postgresql_server, postgresql_store  # noqa: F401 - the fixtures
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(postgresql_store):  # noqa: F811 - the fixture imported above
+def store(postgresql_store):
     return postgresql_store
 
 

@@ -27,7 +27,6 @@ from appliance.outbox import prepare
 from appliance.store import Claim, Store
 from appliance.tally import Tally, full_counts, tally_for
 from tests.appliance.conftest import T0
-from tests.pg import postgresql_server, postgresql_store  # noqa: F401 - the fixtures
 
 IMEI = "356938035643809"
 ICCID = "8933150319000000001"
@@ -246,7 +245,7 @@ def test_the_per_call_queries_read_only_what_they_count(store):
 
 
 @pytest.fixture
-def pg_store(postgresql_store):  # noqa: F811 - the fixture imported above
+def pg_store(postgresql_store):
     return postgresql_store
 
 

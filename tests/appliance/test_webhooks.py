@@ -27,12 +27,11 @@ from sqlmodel import select
 import appliance.webhooks as webhooks
 from appliance import views
 from appliance.clock import SystemClock
-from appliance.database import alembic_config, create_engine_for, migrate
+from appliance.database import alembic_config, create_engine_for
 from appliance.models import Event, WebhookCursor, WebhookDelivery
 from appliance.store import Claim, Store
 from appliance.webhooks import Backoff, WebhookError, WebhookSender
 from tests.appliance.conftest import enqueue
-from tests.pg import fresh_database, postgresql_server  # noqa: F401 - a fixture
 from tests.waiting import wait_until
 
 FAST = Backoff(first=timedelta(milliseconds=20), factor=2, cap=timedelta(seconds=1), attempts=8)
@@ -626,28 +625,24 @@ def test_a_batch_fans_out_to_each_webhook_with_the_message_as_it_is(store, confi
     assert texts == [m.text for m in sent for _ in (one, two)]
 
 
-def test_the_look_the_catch_up_and_the_batch_run_on_postgresql(postgresql_server, config):  # noqa: F811
-    with fresh_database(postgresql_server) as url:
-        engine = create_engine_for(url)
-        migrate(engine)
-        store = Store(engine)
-        paused, _ = webhooks.create_webhook(
-            store, url="http://127.0.0.1:9/", events=["message.sent"], now=now(), active=False
-        )
-        sent_message(store, config, "before")
-        seen = webhooks.look(engine)
-        assert seen.new_events and not seen.active and seen.due is None
-        assert webhooks.fan_out(store, now()) == 1 and rows(store) == []
-        assert cursor(store) == last_event_id(store)
-        sent_message(store, config, "still for no one")
-        assert webhooks.set_active(store, paused.id, True)
-        assert cursor(store) == last_event_id(store)
-        message = sent_message(store, config, "after")
-        assert webhooks.fan_out(store, now()) == 1
-        (delivery,) = rows(store)
-        assert json.loads(delivery.payload)["data"]["id"] == message.id
-        assert webhooks.look(engine).due == delivery.due_at
-        engine.dispose()
+def test_the_look_the_catch_up_and_the_batch_run_on_postgresql(postgresql_store, config):
+    store, engine = postgresql_store, postgresql_store.engine
+    paused, _ = webhooks.create_webhook(
+        store, url="http://127.0.0.1:9/", events=["message.sent"], now=now(), active=False
+    )
+    sent_message(store, config, "before")
+    seen = webhooks.look(engine)
+    assert seen.new_events and not seen.active and seen.due is None
+    assert webhooks.fan_out(store, now()) == 1 and rows(store) == []
+    assert cursor(store) == last_event_id(store)
+    sent_message(store, config, "still for no one")
+    assert webhooks.set_active(store, paused.id, True)
+    assert cursor(store) == last_event_id(store)
+    message = sent_message(store, config, "after")
+    assert webhooks.fan_out(store, now()) == 1
+    (delivery,) = rows(store)
+    assert json.loads(delivery.payload)["data"]["id"] == message.id
+    assert webhooks.look(engine).due == delivery.due_at
 
 
 def test_old_finished_deliveries_are_pruned(store, receiver):

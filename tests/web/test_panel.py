@@ -32,7 +32,6 @@ from appliance.store import Store
 from appliance.wakeup import Wakeup
 from modem import pdu
 from tests.browser import CHROMIUM, launch_chromium
-from tests.pg import fresh_database, postgresql_server  # noqa: F401 - a fixture
 from web import charts
 
 from .conftest import T0
@@ -930,37 +929,33 @@ def test_the_database_counts_sent_messages_per_local_hour(store, config):
     assert sum(map(sum, counts.values())) == 8  # 25 hours ago is out of the chart
 
 
-def test_the_chart_queries_run_on_postgresql(postgresql_server, config):  # noqa: F811
+def test_the_chart_queries_run_on_postgresql(postgresql_store, config):
     """The slot and hour grouping (dialect-specific, parameters in GROUP BY) on PostgreSQL."""
     from zoneinfo import ZoneInfo
 
-    with fresh_database(postgresql_server) as url:
-        engine = create_engine_for(url)
-        migrate(engine)
-        store = Store(engine)
-        samples = [
-            (T0 - timedelta(seconds=30 * n) + timedelta(milliseconds=n), [-70, None, -99][n % 3])
-            for n in range(400, 0, -1)
-        ]
-        for at, dbm in samples:
-            store.add_signal(IMEI, at, dbm, 2)
-        since = T0 - timedelta(hours=24)
-        read = history.read_signal_slots(store, [IMEI], since, T0)[IMEI]
-        assert [slot for slot, _ in read] == history.thin_signal(samples)
-        assert sum(n for _, n in read) == len(samples)
-        assert (
-            history.signal_slots(store, [IMEI], since, T0)[IMEI][1:]
-            == (history.thin_signal(samples)[1:])
-        )
-        assert history.latest_signal(store, IMEI, since, T0) == -99
-        india = ZoneInfo("Asia/Kolkata")
-        times = [T0 - timedelta(minutes=m) for m in (1, 29, 31, 95, 600)]
-        for at in times:
-            message = queue_message(store, config, now=T0 - timedelta(days=2))
-            set_status(store, message.id, Status.SENT, modem_imei=IMEI, sent_at=at)
-        counts = history.sent_per_hour(store, charts.hour_starts(T0, zone=india), T0)
-        assert counts == {IMEI: charts.count_per_hour(times, end=T0, zone=india)}
-        engine.dispose()
+    store = postgresql_store
+    samples = [
+        (T0 - timedelta(seconds=30 * n) + timedelta(milliseconds=n), [-70, None, -99][n % 3])
+        for n in range(400, 0, -1)
+    ]
+    for at, dbm in samples:
+        store.add_signal(IMEI, at, dbm, 2)
+    since = T0 - timedelta(hours=24)
+    read = history.read_signal_slots(store, [IMEI], since, T0)[IMEI]
+    assert [slot for slot, _ in read] == history.thin_signal(samples)
+    assert sum(n for _, n in read) == len(samples)
+    assert (
+        history.signal_slots(store, [IMEI], since, T0)[IMEI][1:]
+        == (history.thin_signal(samples)[1:])
+    )
+    assert history.latest_signal(store, IMEI, since, T0) == -99
+    india = ZoneInfo("Asia/Kolkata")
+    times = [T0 - timedelta(minutes=m) for m in (1, 29, 31, 95, 600)]
+    for at in times:
+        message = queue_message(store, config, now=T0 - timedelta(days=2))
+        set_status(store, message.id, Status.SENT, modem_imei=IMEI, sent_at=at)
+    counts = history.sent_per_hour(store, charts.hour_starts(T0, zone=india), T0)
+    assert counts == {IMEI: charts.count_per_hour(times, end=T0, zone=india)}
 
 
 def test_hourly_bars_follow_local_hours():
