@@ -85,7 +85,7 @@ def status(config: Config, store: Store, now: datetime) -> dict:
     sending = store.sending_by_modem()
     modems = []
     for m in store.modems():
-        sim = store.sim(m.iccid) if m.iccid else None
+        sim = store.sim_counts(m.iccid) if m.iccid else None  # a plain row, no model
         state, reason = m.state, m.reason
         if state == "ready" and m.imei in sending:
             state, reason = "busy", f"sending message {sending[m.imei]}"
