@@ -311,6 +311,7 @@ class ModemWorker:
             )
             self.sim_counts = SimCounts(sim.day, sim.sent_day, sim.month, sim.sent_month)
         self._save_status(status, identity_port=True)
+        self._sample_signal(status)  # the chart has its first point at once, not after a poll
         self.store.log(
             "modem.up",
             self.clock.now(),
@@ -478,6 +479,10 @@ class ModemWorker:
             return
         status = modem.status()
         self._save_status(status)
+        self._sample_signal(status)
+
+    def _sample_signal(self, status: ModemStatus) -> None:
+        """A point of the panel's 24 h signal chart."""
         if status.signal is not None and self.imei:
             self.store.add_signal(
                 self.imei, self.clock.now(), status.signal.dbm, status.signal.bars
