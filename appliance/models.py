@@ -18,23 +18,9 @@ from sqlalchemy import Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from .states import FINAL_STATUSES, Status
 
-class Status(StrEnum):
-    """Message states (DESIGN.md): queued → sending → sent → delivered, or an end state."""
-
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    UNKNOWN = "unknown"  # may or may not have left: re-sent only on request
-
-
-FINAL_STATUSES = frozenset(
-    {Status.SENT, Status.DELIVERED, Status.FAILED, Status.EXPIRED, Status.CANCELLED}
-)
+__all__ = ["FINAL_STATUSES", "Status"]  # re-exported: the store's callers name them here
 
 
 class Priority(StrEnum):

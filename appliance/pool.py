@@ -13,8 +13,9 @@ import threading
 from collections.abc import Callable
 
 from .clock import Clock
+from .states import ModemState
 from .store import Store
-from .worker import ModemState, ModemWorker, WorkerSettings
+from .worker import ModemWorker, WorkerSettings
 
 log = logging.getLogger(__name__)
 

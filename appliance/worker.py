@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from modem import events, pdu
 from modem.device import Modem, ModemStatus, Timeouts
@@ -46,21 +45,10 @@ from .models import Message
 from .numbers import InvalidRecipient, normalise
 from .pacing import Caps, Pacer, backoff, period_keys
 from .reports import filed
+from .states import ModemState
 from .store import SimCounts, Store
 
 log = logging.getLogger(__name__)
-
-
-class ModemState(StrEnum):
-    ABSENT = "absent"
-    PROBING = "probing"
-    SIM_LOCKED = "sim-locked"
-    NO_SIM = "no-sim"
-    SEARCHING = "searching"
-    READY = "ready"
-    BUSY = "busy"
-    RESETTING = "resetting"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True)

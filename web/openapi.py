@@ -18,7 +18,7 @@ import copy
 from typing import Any
 
 from appliance.models import Priority, Status
-from appliance.worker import ModemState
+from appliance.states import ModemState
 
 from .api import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, PREFIX, RETRY_AFTER_SECONDS
 

@@ -29,7 +29,7 @@ from gi.repository import UMockdev  # noqa: E402
 from appliance.config import ModemConfig, load_config  # noqa: E402
 from appliance.daemon import Daemon, Tuning  # noqa: E402
 from appliance.outbox import prepare, submit  # noqa: E402
-from appliance.worker import ModemState  # noqa: E402
+from appliance.states import ModemState  # noqa: E402
 from modem.device import Timeouts  # noqa: E402
 from modem.sim import FakeModem, SimServer  # noqa: E402
 from tests.pi.udev_rules import Device, evaluate, parse, read_capture  # noqa: E402
