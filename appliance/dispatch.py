@@ -79,7 +79,8 @@ class Dispatcher:
                     deadline = when
 
             candidates = [(self._usage(worker, now), worker) for worker in self.pool.available()]
-            candidates.sort(key=lambda c: (c[0][0], c[1].imei or ""))
+            # a SIM with errors in a row goes last: a healthy one takes the work first
+            candidates.sort(key=lambda c: (c[1].breaker.streak, c[0][0], c[1].imei or ""))
             free = len(candidates)
             for (_, left), worker in candidates:
                 ready_at = worker.pacer.ready_at(now)
@@ -131,6 +132,13 @@ class Dispatcher:
         return (sim.sent_day if sim and sim.day == day else 0), left
 
     def _hand_over(self, worker: ModemWorker, now: datetime, left: int, others_free: bool) -> bool:
+        """Claim the best message ``worker`` may send now and give it to it.
+
+        What failed on this modem goes to another one when another is free: a transient error
+        blames the SIM, not the message. When none is free, this modem takes it again itself
+        (one bad draw is no fault), unless it failed twice in a row and a healthy modem (not
+        pausing after errors) will soon be free: then it leaves its failures to that one.
+        """
         if left <= 0:
             return False
         claim = Claim(
@@ -140,7 +148,8 @@ class Dispatcher:
             node=self.config.node,
             max_parts=left,
             quiet=quiet(now, self.config),
-            avoid_own_retries=others_free,
+            avoid_own_retries=others_free
+            or (worker.breaker.streak >= 2 and self.pool.healthy_peers(worker) > 0),
         )
         message = self.store.claim(claim, now)
         if message is None:

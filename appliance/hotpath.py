@@ -52,7 +52,7 @@ def _claim(quiet: bool, avoid_own_retries: bool):
     )
     if quiet:  # inside quiet hours only high-priority campaign traffic goes
         query = query.where(or_(m.source != "campaign", m.rank == 0))
-    if avoid_own_retries:  # another modem is free: let it take what failed on this one
+    if avoid_own_retries:  # another modem is healthy: let it take what failed on this one
         query = query.where(
             or_(m.modem_imei.is_(None), m.modem_imei != imei, m.attempts == 0, m.parts_sent > 0)
         )

@@ -34,6 +34,11 @@ class Pacer:
             return None
         return self.next_at
 
+    def hold(self, until: datetime) -> None:
+        """No send before ``until`` (a SIM's breaker pause), whatever the rhythm says."""
+        if self.next_at is None or self.next_at < until:
+            self.next_at = until
+
     def record(self, parts: int, started_at: datetime) -> None:
         """A send of ``parts`` parts started at ``started_at``."""
         stretch = 1.0 + self._rng.uniform(0.0, self.jitter)

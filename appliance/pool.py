@@ -53,6 +53,7 @@ class Pool:
                 on_idle=self._on_idle,
                 claim_identity=self._claim_identity,
                 record_report=self._record_report,
+                healthy_peers=self.healthy_peers,
             )
             self._by_port[settings.port] = worker
         return worker.start()
@@ -91,6 +92,18 @@ class Pool:
 
     def available(self) -> list[ModemWorker]:
         return [w for w in self.workers() if w.available and w.imei]
+
+    def healthy_peers(self, worker: ModemWorker) -> int:
+        """Modems other than ``worker`` that could send a message now or after their current
+        send: ready or busy, and not pausing after errors in a row."""
+        return sum(
+            1
+            for other in self.workers()
+            if other is not worker
+            and other.imei
+            and other.state in (ModemState.READY, ModemState.BUSY)
+            and not other.breaker.open
+        )
 
     def poll_all(self) -> None:
         for worker in self.workers():

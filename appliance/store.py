@@ -88,7 +88,7 @@ class Claim:
     node: str
     max_parts: int  # what the SIM's caps still allow
     quiet: bool  # inside quiet hours: campaign traffic below high priority waits
-    avoid_own_retries: bool  # another modem is free: let it take what failed here
+    avoid_own_retries: bool  # another modem is healthy: let it take what failed here
 
 
 class Store:

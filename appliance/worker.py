@@ -29,7 +29,6 @@ from modem.errors import (
     CmsError,
     CommandTimeout,
     IncorrectPin,
-    InvalidMessage,
     ModemError,
     PortBusy,
     PortGone,
@@ -40,6 +39,7 @@ from modem.errors import (
     SimPukRequired,
 )
 
+from .breaker import Blame, SimBreaker, blame, kind, sim_label
 from .clock import Clock
 from .models import Message
 from .numbers import InvalidRecipient, normalise
@@ -62,7 +62,9 @@ class WorkerSettings:
     monthly_limit: int | None = 3000
     group: str | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
-    max_attempts: int = 6
+    max_attempts: int = 10  # every attempt counts; a failed one costs seconds, not hours
+    breaker_threshold: int = 3  # errors in a row before the SIM pauses (appliance.breaker)
+    breaker_max_pause: float = 600.0
     retry_base: float = 30.0
     retry_failed_after: float = 300.0
     reconnect_after: float = 2.0
@@ -121,6 +123,7 @@ class ModemWorker:
         on_idle: Callable[[ModemWorker], object],
         claim_identity: Callable[[str, ModemWorker], bool] = lambda imei, worker: True,
         record_report: Callable[[str, pdu.StatusReport, datetime], object] | None = None,
+        healthy_peers: Callable[[ModemWorker], int] = lambda worker: 0,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
@@ -131,9 +134,13 @@ class ModemWorker:
         self._on_idle = on_idle
         self._claim_identity = claim_identity
         self._record_report = record_report  # None: filed on this thread (appliance.reports)
+        self._healthy_peers = healthy_peers  # other modems that could take a message now
         self._rng = rng or random.Random()
         self.pacer = Pacer(settings.max_per_minute, rng=self._rng)
         self.caps = Caps(settings.daily_limit, settings.monthly_limit)
+        self.breaker = SimBreaker(settings.breaker_threshold, settings.breaker_max_pause)
+        self.operator: str | None = None
+        self._pause_words = ""  # why the SIM pauses, while its breaker is open
         self.state = ModemState.ABSENT
         self.reason = "not opened yet"
         self.imei: str | None = None
@@ -229,7 +236,7 @@ class ModemWorker:
         except queue.Empty:
             return
         if isinstance(item, _Send):  # we are not ready: give it back to the queue
-            self._requeue(item.message, "the modem was not ready; queued again", self.clock.now())
+            self._give_back(item.message, "the modem was not ready; queued again")
             self._done()
         elif isinstance(item, _Stop):
             self._stopping.set()
@@ -372,9 +379,7 @@ class ModemWorker:
         modem = self._modem
         assert modem is not None and message.id is not None
         if self.state != ModemState.READY:
-            self._requeue(
-                message, f"modem {self.imei} was {self.state}; queued again", self.clock.now()
-            )
+            self._give_back(message, f"modem {self.imei} was {self.state}; queued again")
             self._done()
             return
         # Busy is not written to the store: the panel derives it from the message this modem has
@@ -397,7 +402,9 @@ class ModemWorker:
         now = self.clock.now()
         day, month = period_keys(now, self.settings.timezone)
         self.pacer.record(message.parts - message.parts_sent, started)
+        self.breaker.observe((now - started).total_seconds())
         if error is None:
+            self.breaker.success()
             assert result is not None
             self.sim_counts = self.store.mark_sent(
                 message.id,
@@ -420,8 +427,8 @@ class ModemWorker:
         if isinstance(error, (PortGone, CommandTimeout)):
             self.busy = False
             raise error  # the serving loop heals the modem, then tells the dispatcher
-        if error is not None:
-            self._set(ModemState.READY, "ready")
+        if error is not None:  # a pausing SIM says so on its card until its next success
+            self._set(ModemState.READY, self._pause_words if self.breaker.open else "ready")
         self._done()
 
     def _outcome_of_failure(self, message: Message, error: ModemError, now: datetime) -> None:
@@ -439,21 +446,70 @@ class ModemWorker:
             else:
                 self.store.mark_unknown(message.id, f"may or may not have left: {reason}", now)
             return
-        if isinstance(error, InvalidMessage) or (isinstance(error, CmsError) and error.permanent):
+        culprit = blame(error)
+        if culprit is Blame.MESSAGE:
             self.store.mark_failed(message.id, _plain(error), now)
-            return
-        self._requeue(message, _plain(error), now)
+        elif culprit is Blame.DESTINATION:
+            self._back_off_message(message, _plain(error), now)
+        else:
+            self._back_off_sim(message, error, now)
 
-    def _requeue(self, message: Message, reason: str, now: datetime) -> None:
-        """A transient failure: back to the queue after a backoff, or failed past max attempts."""
+    def _back_off_sim(self, message: Message, error: ModemError, now: datetime) -> None:
+        """The modem, its SIM or its network failed: the message goes again at once, on another
+        modem when one is healthy; this SIM pauses once its errors in a row pass the threshold."""
         assert message.id is not None
-        if message.attempts >= self.settings.max_attempts:
-            self.store.mark_failed(
-                message.id, f"gave up after {message.attempts} attempts: {reason}", now
+        reason = _plain(error)
+        pause = self.breaker.failure(kind(error), self.pacer.interval.total_seconds())
+        words = ""
+        if pause > 0:
+            self.pacer.hold(now + timedelta(seconds=pause))
+            words = self.breaker.words(sim_label(self.iccid, self.operator), pause)
+            self._pause_words = words  # the card says it once the send is over (_send)
+            self.store.log("sim.pause", now, words, imei=self.imei, message_id=message.id)
+        if self._gave_up(message, reason, now):
+            return
+        if self._healthy_peers(self) > 0:
+            then = "retrying at once on another modem"
+        else:
+            wait = self.pacer.ready_at(now)
+            seconds = (wait - now).total_seconds() if wait else 0.0
+            then = (
+                f"retrying on this modem in {seconds:.0f} s"
+                if seconds >= 1
+                else "retrying on this modem"
             )
+        if words:
+            then = f"{then} ({words})"
+        self.store.mark_retry(message.id, f"{reason}; {then}", now)
+
+    def _back_off_message(self, message: Message, reason: str, now: datetime) -> None:
+        """The destination's fault: the message waits (30 s, 60 s, 120 s ...), not the SIM."""
+        assert message.id is not None
+        if self._gave_up(message, reason, now):
             return
         delay = backoff(message.attempts, base=self.settings.retry_base, rng=self._rng)
-        self.store.mark_retry(message.id, f"will retry: {reason}", now + delay)
+        self.store.mark_retry(
+            message.id,
+            f"{reason}; the destination's side: retrying in {delay.total_seconds():.0f} s",
+            now + delay,
+        )
+
+    def _give_back(self, message: Message, reason: str) -> None:
+        """A message handed over while this modem was not ready: back to the queue, due now."""
+        now = self.clock.now()
+        if not self._gave_up(message, reason, now):
+            assert message.id is not None
+            self.store.mark_retry(message.id, reason, now)
+
+    def _gave_up(self, message: Message, reason: str, now: datetime) -> bool:
+        """Past the limit on attempts the message fails, whoever was at fault."""
+        assert message.id is not None
+        if message.attempts < self.settings.max_attempts:
+            return False
+        self.store.mark_failed(
+            message.id, f"gave up after {message.attempts} attempts: {reason}", now
+        )
+        return True
 
     def _done(self) -> None:
         self.busy = False
@@ -486,6 +542,7 @@ class ModemWorker:
         else:
             state, reason = ModemState.READY, "ready"
         was_available = self.available
+        self.operator = status.operator or self.operator
         values: dict[str, object] = dict(
             state=state,
             reason=reason,

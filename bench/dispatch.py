@@ -39,76 +39,26 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
-import time
 from collections import defaultdict
-from datetime import timedelta
 from typing import Any
 
+from batch import REPORT_DELAY, run_batch
 from figures import Figure, Report, summarise
 from fleet import Fleet
 from observed import gaps, reactions
-from rig import all_ready, read_config, scratch, start_daemon, wait_for, write_config
 
-from appliance.clock import SystemClock
 from appliance.models import Message, Status
-from appliance.outbox import prepare, wakeup_path
-from appliance.wakeup import notify
 
 PER_MODEM_DEFAULT = 60
-REPORT_DELAY = 10.0  # the simulator's default: each message's delivery report 10 s after it
-ENQUEUE_LEAD_PER_MESSAGE = 0.006  # seconds of lead time per queued message (measured ~2 ms)
 
 
 def run_case(
     modems: int, messages: int, send_delay: float, profile: str, report_delay: float
 ) -> dict[str, Any]:
-    clock = SystemClock()
-    with (
-        scratch("dispatch") as folder,
-        Fleet(
-            modems,
-            folder / "ports",
-            profile=profile,
-            time_scale=1.0,
-            send_delay=send_delay,
-            report_delay=report_delay,
-        ) as fleet,
-    ):
-        config = read_config(write_config(folder, fleet.links))
-        daemon = start_daemon(config)
-        try:
-            wait_for(lambda: all_ready(daemon, modems), 60, f"{modems} ready modems")
-            enqueue_started = time.monotonic()
-            now = clock.now()
-            due = now + timedelta(seconds=max(2.0, messages * ENQUEUE_LEAD_PER_MESSAGE))
-            for index in range(messages):
-                new = prepare(config, to="+33612345678", text=f"bench {index}", now=now)
-                daemon.store.enqueue(dataclasses.replace(new, due_at=due), now)
-            enqueue_seconds = time.monotonic() - enqueue_started
-            if clock.now() >= due:
-                raise RuntimeError("queueing took longer than the lead time; raise it")
-            notify(wakeup_path(config))  # once: the dispatcher learns when the batch is due
-            ideal = messages * send_delay / modems
-            cpu_before = time.process_time()
-            wait_for(
-                lambda: fleet.answered_total() >= messages,
-                ideal * 3 + 60,
-                f"{messages} sends answered",
-                interval=0.5,  # the times come from the store: a slow look costs nothing
-            )
-            cpu_seconds = time.process_time() - cpu_before
-            wait_for(lambda: sent(daemon.store.counts()) >= messages, 30, "all marked sent")
-            rows = daemon.store.messages(limit=messages + 10)
-        finally:
-            daemon.stop()
-    case = analyse(rows, fleet, modems, messages, send_delay, enqueue_seconds)
-    case["cpu_ms_per_message"] = cpu_seconds * 1000 / messages
+    batch = run_batch(modems, messages, send_delay, profile=profile, report_delay=report_delay)
+    case = analyse(batch.rows, batch.fleet, modems, messages, send_delay, batch.enqueue_seconds)
+    case["cpu_ms_per_message"] = batch.cpu_seconds * 1000 / messages
     return case
-
-
-def sent(counts: dict[str, int]) -> int:
-    """Sent, or already delivered: the simulated network reports delivery after 10 s."""
-    return counts[Status.SENT] + counts[Status.DELIVERED]
 
 
 def analyse(

@@ -38,6 +38,7 @@ class Fleet:
         profile: str = "generic",
         time_scale: float = 1.0,
         seed: int = 0,
+        per_modem: list[dict[str, Any]] | None = None,
         **faults: Any,
     ) -> None:
         self.count = count
@@ -49,6 +50,7 @@ class Fleet:
             f"--time-scale={time_scale}",
             f"--seed={seed}",
             f"--faults={json.dumps(faults)}",
+            f"--per-modem={json.dumps(per_modem or [])}",
         ]
         self.links: list[str] = []
         self.imeis: list[str] = []
@@ -87,6 +89,11 @@ class Fleet:
     def started(self) -> list[list[float]]:
         """Per modem, when each ``AT+CMGS=`` arrived."""
         return self.times["started"]
+
+    @property
+    def refused(self) -> list[list[float]]:
+        """Per modem, when each ``+CMS ERROR`` left (injected faults)."""
+        return self.times["refused"]
 
     @property
     def answered(self) -> list[list[float]]:
@@ -129,6 +136,9 @@ def serve() -> None:
     parser.add_argument("--time-scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--faults", default="{}", help='JSON, e.g. {"send_delay": 0.5}')
+    parser.add_argument(
+        "--per-modem", default="[]", help='JSON list of faults per modem, e.g. [{"fail_rate": 1}]'
+    )
     args = parser.parse_args()
     lock = threading.Lock()
 
@@ -145,6 +155,7 @@ def serve() -> None:
         time_scale=args.time_scale,
         seed=args.seed,
         listener=tell,
+        per_modem=json.loads(args.per_modem),
         **json.loads(args.faults),
     )
     try:

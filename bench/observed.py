@@ -28,7 +28,7 @@ CTRL_Z = b"\x1a"
 
 
 Listener = Callable[[str, float], None]  # (one of EVENTS, monotonic seconds)
-EVENTS = ("started", "prompted", "pdu", "answered")
+EVENTS = ("started", "prompted", "pdu", "answered", "refused")
 
 
 class ObservedModem(FakeModem):
@@ -39,7 +39,8 @@ class ObservedModem(FakeModem):
     - ``prompted``: the ``> `` prompt written out;
     - ``pdu``: the Ctrl-Z that ends the PDU received (``prompted`` to ``pdu`` is the driver's
       reaction to the prompt, plus writing ~50 hex characters);
-    - ``answered``: the ``OK`` that ends the ``+CMGS: <mr>`` answer written out.
+    - ``answered``: the ``OK`` that ends the ``+CMGS: <mr>`` answer written out;
+    - ``refused``: a ``+CMS ERROR`` written out instead (a fault the benchmark injected).
     """
 
     def __init__(self, *args: Any, listener: Listener | None = None, **kwargs: Any) -> None:
@@ -79,6 +80,8 @@ class ObservedModem(FakeModem):
             emitted = time.monotonic()
             if self.profile.prompt in out:  # a URC may share the write: not endswith
                 self._note("prompted", emitted)
+            if b"+CMS ERROR" in out:
+                self._note("refused", emitted)
             answer = out.find(b"+CMGS:")
             if answer >= 0:
                 self._answer_open = True
@@ -96,10 +99,12 @@ def start_observed_fleet(
     time_scale: float = 1.0,
     seed: int = 0,
     listener: Callable[[int, str, float], None] | None = None,
+    per_modem: list[dict[str, Any]] | None = None,
     **faults: Any,
 ) -> list[SimServer]:
     """``count`` observed modems on ptys, links ``<directory>/ttySIM<i>`` (as ``start_fleet``);
-    ``listener(index, what, when)`` hears every send start and answer."""
+    ``listener(index, what, when)`` hears every send start and answer; ``per_modem[i]`` holds
+    faults for modem ``i`` alone (on top of ``faults``)."""
     os.makedirs(directory, exist_ok=True)
     servers: list[SimServer] = []
     try:
@@ -108,7 +113,10 @@ def start_observed_fleet(
             if listener is not None:
                 heard = functools.partial(listener, index)
             modem = ObservedModem(profile, seed=seed * 1000 + index, listener=heard)
-            for name, value in faults.items():
+            mine = {**faults, **(per_modem[index] if per_modem and index < len(per_modem) else {})}
+            for name, value in mine.items():
+                if name == "fail_codes":
+                    value = tuple(value)  # JSON gives a list
                 if not hasattr(modem.faults, name):
                     raise TypeError(f"unknown fault {name!r}")
                 setattr(modem.faults, name, value)
