@@ -47,7 +47,7 @@ from appliance.database import create_engine_for, migrate
 from appliance.history import MESSAGE_TEXT_INDEX as TEXT_INDEX
 from appliance.store import Store
 from web import create_app
-from web.auth import session_key
+from web.sessions import login_id
 
 TARGET_P95_MS = 100.0
 RECIPIENTS = 5_000
@@ -286,8 +286,7 @@ def client_for(database_url: str, folder: Path) -> Any:
     user = add_user(store, "bench", "bench-password-1", "admin", datetime.now(UTC))
     client = app.test_client()
     with client.session_transaction() as session:
-        session["user_id"] = user.id
-        session["user_key"] = session_key(user)
+        session["_user_id"] = login_id(user)  # logged in, as Flask-Login keeps it
     return client, config
 
 

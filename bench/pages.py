@@ -44,7 +44,7 @@ from appliance.database import create_engine_for, migrate
 from appliance.models import SignalSample
 from appliance.store import Store
 from web import create_app
-from web.auth import session_key
+from web.sessions import login_id
 
 TARGET_P95_MS = 100.0
 WARM_UP = 5
@@ -113,8 +113,7 @@ def prepare(
     app = create_app(config, store=store, clock=SystemClock())
     client = app.test_client()
     with client.session_transaction() as session:
-        session["user_id"] = user.id
-        session["user_key"] = session_key(user)
+        session["_user_id"] = login_id(user)  # logged in, as Flask-Login keeps it
     return client, {"Authorization": f"Bearer {secret}"}, config_path
 
 

@@ -16,9 +16,10 @@ from appliance.config import Config, load_config
 from appliance.database import create_engine_for, migrate
 from appliance.store import Store
 
-from .security import csrf
+from . import sessions
+from .security import csrf, limiter
 from .services import Services
-from .sessions import HttpsOnlySecureCookies, secret_key
+from .sessions import secret_key
 
 
 def create_app(
@@ -48,22 +49,18 @@ def create_app(
     )
     if test_config:
         app.config.update(test_config)
-    app.session_interface = HttpsOnlySecureCookies()
     app.extensions["smsrelay"] = Services(config=config, store=store, clock=clock or SystemClock())
+    sessions.install(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
-    from . import api, auth, ops, panel
+    from . import api, ops, pages
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(panel.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
-    from . import webhooks as webhook_pages  # issue 4: the admin's webhook pages
-
-    app.register_blueprint(webhook_pages.bp)
+    pages.register(app)  # last: the API's and /metrics' routing errors come before its login gate
     csrf.exempt(api.bp)
     csrf.exempt(ops.bp)
-    auth.install(app)
     app.after_request(_harden)
     return app
 

@@ -1,23 +1,91 @@
-"""Session cookies: HttpOnly and SameSite always, Secure whenever the request came over HTTPS.
+"""Panel sessions: who is logged in (Flask-Login), the cookie that carries it, and its key.
 
-A fixed ``SESSION_COOKIE_SECURE = True`` would lock volunteers out of a panel opened over plain
-HTTP on the local network (browsers drop Secure cookies there); a fixed False would send the
-cookie in clear behind a TLS proxy. So the flag follows the request.
+The cookie is HttpOnly and SameSite always, Secure whenever the request came over HTTPS: a fixed
+``SESSION_COOKIE_SECURE = True`` would lock volunteers out of a panel opened over plain HTTP on
+the local network (browsers drop Secure cookies there); a fixed False would send the cookie in
+clear behind a TLS proxy. So the flag follows the request.
+
+The id Flask-Login keeps in the cookie is the account's id *and* a fingerprint of it (name,
+creation, password hash): renaming a user, changing their password or deleting them (SQLite
+may give a newcomer the old id) ends their sessions, as Flask-Login's documentation suggests
+for "alternative tokens". The user is read afresh on every request, so a new role applies at
+the next click.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, UserMixin
+
+from appliance.accounts import get_user
+from appliance.models import User
+
+from .services import services
+
+login_manager = LoginManager()
+login_manager.session_protection = None  # a session is not tied to an address: phones roam
+
+
+@dataclass(frozen=True, eq=False)
+class PanelUser(UserMixin):
+    """The logged-in account as Flask-Login and the templates see it (``current_user``)."""
+
+    account: User
+
+    @property
+    def id(self) -> int:
+        return self.account.id  # type: ignore[return-value]
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+    @property
+    def role(self) -> str:
+        return self.account.role
+
+    def get_id(self) -> str:
+        return login_id(self.account)
+
+
+def session_key(user: User) -> str:
+    """A fingerprint of the account (id, name, creation, password hash) kept in the session."""
+    created = user.created_at.isoformat() if user.created_at else ""
+    material = f"{user.id}|{user.name}|{created}|{user.password_hash}"
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def login_id(user: User) -> str:
+    """What the session keeps for ``user``: its id and ``session_key``."""
+    return f"{user.id}:{session_key(user)}"
+
+
+@login_manager.user_loader
+def _load(kept: str) -> PanelUser | None:
+    user_id, _, key = kept.partition(":")
+    user = get_user(services().store, int(user_id)) if user_id.isdigit() else None
+    if user is None or key != session_key(user):
+        session.clear()  # an account changed or gone: nothing of the old session stays
+        return None
+    return PanelUser(user)
 
 
 class HttpsOnlySecureCookies(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def install(app: Flask) -> None:
+    """Sessions on ``app``: the cookie's flags and Flask-Login (``current_user``)."""
+    app.session_interface = HttpsOnlySecureCookies()
+    login_manager.init_app(app)
 
 
 def secret_key(data_dir: Path) -> bytes:

@@ -28,7 +28,7 @@ from appliance.database import create_engine_for, migrate
 from appliance.models import User
 from appliance.store import Store
 from web import create_app
-from web.auth import session_key
+from web.sessions import login_id
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday
 ADMIN_NAME, ADMIN_PASSWORD = "alice", "alice-password-1"
@@ -118,13 +118,23 @@ def volunteer(store, clock) -> User:
 # --- panel fixtures (appended by helper "panel") --------------------------------------------------
 
 
-@pytest.fixture
-def fresh_login_limiter(monkeypatch) -> None:
-    """A login rate limiter with no failure remembered (the real one lives for the process)."""
-    from web import auth
-    from web.security import LoginLimiter
+def sign_in(client: FlaskClient, user: User) -> None:
+    """Give ``client`` a session logged in as ``user`` (as it was when read: a stale copy makes
+    the session of an account since renamed or re-passworded), the way Flask-Login keeps it."""
+    with client.session_transaction() as session:
+        session["_user_id"] = login_id(user)
+        session["_fresh"] = True
 
-    monkeypatch.setattr(auth, "limiter", LoginLimiter())
+
+@pytest.fixture
+def fresh_login_limiter() -> Iterator[None]:
+    """A login rate limiter with no failure remembered (the real one lives for the process)."""
+    from web.security import limiter
+
+    if limiter.initialized:  # an app of an earlier test made its storage
+        limiter.reset()
+    yield
+    limiter.reset()
 
 
 @pytest.fixture
@@ -139,9 +149,7 @@ def signed_in(request, app_factory) -> Callable[..., FlaskClient]:
     def make(role: str, **test_config: object) -> FlaskClient:
         client = app_factory(**{"WTF_CSRF_ENABLED": False, **test_config}).test_client()
         user = request.getfixturevalue("admin" if role == "admin" else "volunteer")
-        with client.session_transaction() as session:
-            session["user_id"] = user.id
-            session["user_key"] = session_key(user)
+        sign_in(client, user)
         return client
 
     return make

@@ -29,8 +29,7 @@ from appliance.accounts import (
     set_role,
     users,
 )
-from tests.web.conftest import ADMIN_NAME, VOLUNTEER_NAME, VOLUNTEER_PASSWORD
-from web.auth import session_key
+from tests.web.conftest import ADMIN_NAME, VOLUNTEER_NAME, VOLUNTEER_PASSWORD, sign_in
 
 NEW_PASSWORD = "a-new-password-9"
 
@@ -108,8 +107,7 @@ def test_an_admin_who_renames_themself_stays_logged_in(admin_client, store, admi
     assert response.status_code == 303
     assert admin_client.get("/admin").status_code == 200
     other_browser = admin_client.application.test_client()
-    with other_browser.session_transaction() as session:
-        session["user_id"], session["user_key"] = admin.id, session_key(admin)  # the old one
+    sign_in(other_browser, admin)  # the old one
     assert logged_out(other_browser)
 
 

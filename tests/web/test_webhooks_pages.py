@@ -14,16 +14,14 @@ from sqlmodel import select
 
 from appliance import webhooks
 from appliance.models import Webhook, WebhookDelivery
-from web.auth import session_key
+from tests.web.conftest import sign_in
 
 SCRIPT = "<script>alert(1)</script>"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def log_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
-        session["user_key"] = session_key(user)
+    sign_in(client, user)
 
 
 def csrf(client, path: str = "/admin/webhooks") -> str:

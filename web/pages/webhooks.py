@@ -16,14 +16,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from appliance import webhooks
 from appliance.webhooks import WebhookError
+from web.services import services
 
-from .auth import role_required
-from .services import services
+from .common import MAX_ID, role_required
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 
 PAGE_SIZE = 50
-MAX_ID = 2**63 - 1  # larger ids cannot be in the database (and would overflow the driver)
 EVENT_HELP = {
     "message.sent": "a modem sent a message (the network accepted every part)",
     "message.failed": "a message failed for good (bad number, barred, too many attempts)",

@@ -1,0 +1,30 @@
+"""The panel's pages: one Flask blueprint per group of pages, each in its own module.
+
+- ``login``: /login, /logout, /setup (blueprint ``auth``), and the gate that sends every other
+  page to them until someone is logged in
+- ``modems``: / and /fragments/modems, the modem cards and why nothing moves
+- ``queue``: /queue, and the Cancel and Retry of any message
+- ``history``: /history, the search over every message
+- ``inbox``: /inbox, the SMS that came in
+- ``compose``: /compose and its counter /count
+- ``admin``: /admin, users and API tokens
+- ``webhooks``: /admin/webhooks, the admin's webhooks and their delivery logs
+- ``common``: what they share (the id bound of URL rules, role checks, template helpers)
+
+The pages are thin: the logic they show lives in ``appliance`` (``status``, ``intake``,
+``history``, ``accounts``, ``webhooks``) and is tested without Flask.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Put every page group on ``app``, behind the login gate."""
+    from . import admin, common, compose, history, inbox, login, modems, queue, webhooks
+
+    app.jinja_env.globals.update(common.TEMPLATE_GLOBALS)
+    for module in (login, modems, queue, history, inbox, compose, admin, webhooks):
+        app.register_blueprint(module.bp)
+    login.install(app)
