@@ -37,10 +37,6 @@ from modem.at import (
     parse_csca,
     parse_csq,
     parse_cusd,
-    parse_huawei_boot,
-    parse_huawei_hcsq,
-    parse_huawei_mode,
-    parse_huawei_rssi,
     parse_iccid,
     parse_imei,
     parse_imsi,
@@ -51,6 +47,12 @@ from modem.at.fields import split_fields
 from modem.at.gsm7 import decode_septets, unpack_septets
 from modem.errors import RemoteProtocolError
 from modem.pdu.gsm7 import BASIC as DEFAULT_ALPHABET
+from modem.vendors.huawei import (
+    parse_huawei_boot,
+    parse_huawei_hcsq,
+    parse_huawei_mode,
+    parse_huawei_rssi,
+)
 
 DELIVER = "07913306092011F0040B913336766883F5000061216212807140074A351A8D56AB01"  # GARRONEJ
 HELLO = "07917283010010F5040BC87238880900F10000993092516195800AE8329BFD4697D9EC37"  # dreamfabric
