@@ -2,7 +2,17 @@
 
 ``AtConnection`` frames the modem's bytes, matches answers to the pending ``Command`` and tells
 unsolicited result codes apart by that command, never by the first character of a line. The
-device facade (``modem/device.py``) owns the port, the clock and the threads.
+device facade (``modem.device``) owns the port, the clock and the threads; nothing here does I/O.
+
+- ``connection``: ``AtConnection``, the framing and matching state machine
+- ``events``: what it yields (``Response``, ``Urc``, ``Prompt``, ...) and the ``Command`` it takes
+- ``results``: final result codes (OK, ERROR, +CME/+CMS ERROR)
+- ``unsolicited``: the names of known URCs (3GPP and vendors'), which carry a PDU line, their kind
+- ``fields``: reading parameters (quoted fields, numbers, hex, UCS-2)
+- ``gsm7``: packed 7-bit text in USSD replies
+- ``parsers/``: the 3GPP parsers by subject (network, identity, sms, ussd)
+
+The vendors' own codes and quirks are in ``modem.vendors``, which builds on this package.
 """
 
 from .connection import GARBAGE_SAMPLE_BYTES, MAX_LINE_BYTES, AtConnection
@@ -16,42 +26,44 @@ from .events import (
     Response,
     Urc,
 )
-from .parsers import (
-    BAR_FLOORS_DBM,
-    REGISTRATION_STATUS,
+from .parsers.identity import (
     SIM_CODES,
-    MemoryUsage,
-    Operator,
-    Registration,
-    Signal,
-    StoredPdu,
-    Ussd,
     parse_ati,
-    parse_cds,
-    parse_cdsi,
     parse_cgmi,
     parse_cgmm,
     parse_cgmr,
+    parse_cpin,
+    parse_iccid,
+    parse_imei,
+    parse_imsi,
+)
+from .parsers.network import (
+    BAR_FLOORS_DBM,
+    REGISTRATION_STATUS,
+    Operator,
+    Registration,
+    Signal,
+    parse_cops,
+    parse_creg,
+    parse_csq,
+    signal_bars,
+)
+from .parsers.sms import (
+    MemoryUsage,
+    StoredPdu,
+    parse_cds,
+    parse_cdsi,
     parse_cmgl,
     parse_cmgr,
     parse_cmgs,
     parse_cmt,
     parse_cmti,
-    parse_cops,
-    parse_cpin,
     parse_cpms,
-    parse_creg,
     parse_csca,
-    parse_csq,
+)
+from .parsers.ussd import (
+    Ussd,
     parse_cusd,
-    parse_huawei_boot,
-    parse_huawei_hcsq,
-    parse_huawei_mode,
-    parse_huawei_rssi,
-    parse_iccid,
-    parse_imei,
-    parse_imsi,
-    signal_bars,
 )
 from .results import parse_final
 from .unsolicited import is_known_urc, line_name, urc_kind
@@ -98,10 +110,6 @@ __all__ = [
     "parse_csq",
     "parse_cusd",
     "parse_final",
-    "parse_huawei_boot",
-    "parse_huawei_hcsq",
-    "parse_huawei_mode",
-    "parse_huawei_rssi",
     "parse_iccid",
     "parse_imei",
     "parse_imsi",

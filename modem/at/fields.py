@@ -1,11 +1,14 @@
-"""Splitting the parameters of an information response into fields.
+"""Reading the parameters of an information response: fields, numbers, hex and UCS-2 strings.
 
 TS 27.007 §4.1: parameters are separated by commas, strings are quoted and may hold commas.
-Real modems add spaces here and there (``+CGREG: 2,1, 81ED, 1A9CEB``); they are dropped.
+Real modems add spaces here and there (``+CGREG: 2,1, 81ED, 1A9CEB``); they are dropped. The
+parsers in ``modem.at.parsers`` and ``modem.vendors`` share these helpers.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from modem.errors import RemoteProtocolError
@@ -87,3 +90,26 @@ def to_optional_int(field: Field | None) -> int | None:
         return None
     text = field.text.strip()
     return int(text) if is_number(text) else None
+
+
+def as_lines(lines: Sequence[str] | str) -> list[str]:
+    """One line or the lines of a response, as a list (the parsers take either)."""
+    return [lines] if isinstance(lines, str) else list(lines)
+
+
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+
+
+def is_hex(text: str) -> bool:
+    """At least one hex digit, and nothing else."""
+    return _HEX.fullmatch(text) is not None
+
+
+def ucs2_text(text: str) -> str | None:
+    """The text of a string printed as UCS-2 hex (under ``AT+CSCS="UCS2"``), None if it is not."""
+    if not text or len(text) % 4 or not is_hex(text):
+        return None
+    try:
+        return bytes.fromhex(text).decode("utf-16-be")
+    except UnicodeDecodeError:
+        return None

@@ -7,12 +7,8 @@ does not have them (AT+CCID on a Huawei, AT^CURC on a SIM800).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from . import commands_general, commands_sim, commands_sms, commands_ussd
-
-if TYPE_CHECKING:
-    from .dce import Handler
+from .handler import Handler
 
 HANDLERS: dict[str, Handler] = {
     **commands_general.HANDLERS,

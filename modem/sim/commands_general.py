@@ -7,20 +7,16 @@ Vendor wording comes from the profile (what ATI, +CGMR print).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .commandline import Command
+from .handler import PENDING, Dce, Handler, Outcome
 from .results import ERROR, Failure, cme
-
-if TYPE_CHECKING:
-    from .dce import FakeModem, Handler, Outcome
 
 
 def _flag(command: Command) -> int:
     return int(command.value or "0")
 
 
-def echo(m: FakeModem, c: Command, t: float) -> Outcome:
+def echo(m: Dce, c: Command, t: float) -> Outcome:
     value = _flag(c)
     if value not in (0, 1):
         return ERROR
@@ -28,7 +24,7 @@ def echo(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def verbose(m: FakeModem, c: Command, t: float) -> Outcome:
+def verbose(m: Dce, c: Command, t: float) -> Outcome:
     value = _flag(c)
     if value not in (0, 1):
         return ERROR
@@ -36,24 +32,24 @@ def verbose(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def quiet(m: FakeModem, c: Command, t: float) -> Outcome:
+def quiet(m: Dce, c: Command, t: float) -> Outcome:
     return [] if _flag(c) == 0 else ERROR  # Q1 would silence every result code: not modelled
 
 
-def reset(m: FakeModem, c: Command, t: float) -> Outcome:
+def reset(m: Dce, c: Command, t: float) -> Outcome:
     m.reset_settings()
     return []
 
 
-def store_profile(m: FakeModem, c: Command, t: float) -> Outcome:
+def store_profile(m: Dce, c: Command, t: float) -> Outcome:
     return []  # AT&W: accepted; the simulated profile is the factory one anyway
 
 
-def hang_up(m: FakeModem, c: Command, t: float) -> Outcome:
+def hang_up(m: Dce, c: Command, t: float) -> Outcome:
     return []  # ATH: no call to end
 
 
-def s_register(m: FakeModem, c: Command, t: float) -> Outcome:
+def s_register(m: Dce, c: Command, t: float) -> Outcome:
     number = int(c.name[1:])
     if c.kind == "read":
         return [f"{m.settings.s_registers.get(number, 0):03d}"]
@@ -64,14 +60,14 @@ def s_register(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def identification(m: FakeModem, c: Command, t: float) -> Outcome:
+def identification(m: Dce, c: Command, t: float) -> Outcome:
     if c.value not in ("", "0"):
         return ERROR
     return [line.format(imei=m.imei) for line in m.profile.ati]
 
 
 def _simple(attribute: str) -> Handler:
-    def handler(m: FakeModem, c: Command, t: float) -> Outcome:
+    def handler(m: Dce, c: Command, t: float) -> Outcome:
         if c.kind == "test":
             return []
         if c.kind != "action":
@@ -81,11 +77,11 @@ def _simple(attribute: str) -> Handler:
     return handler
 
 
-def capabilities(m: FakeModem, c: Command, t: float) -> Outcome:
+def capabilities(m: Dce, c: Command, t: float) -> Outcome:
     return [f"+GCAP: {m.profile.gcap}"] if c.kind == "action" else ERROR
 
 
-def error_format(m: FakeModem, c: Command, t: float) -> Outcome:
+def error_format(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         return [f"+CMEE: {m.settings.cmee}"]
     if c.kind == "test":
@@ -100,7 +96,7 @@ def error_format(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def charset(m: FakeModem, c: Command, t: float) -> Outcome:
+def charset(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         return [f'+CSCS: "{m.settings.cscs}"']
     if c.kind == "test":
@@ -114,7 +110,7 @@ def charset(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def functionality(m: FakeModem, c: Command, t: float) -> Outcome:
+def functionality(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         return [f"+CFUN: {m.cfun}"]
     if c.kind == "test":
@@ -134,7 +130,7 @@ def functionality(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def signal_quality(m: FakeModem, c: Command, t: float) -> Outcome:
+def signal_quality(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         return ["+CSQ: (0-31,99),(0-7,99)"]
     if c.kind != "action":
@@ -145,7 +141,7 @@ def signal_quality(m: FakeModem, c: Command, t: float) -> Outcome:
 
 
 def _registration_handler(name: str, attribute: str) -> Handler:
-    def handler(m: FakeModem, c: Command, t: float) -> Outcome:
+    def handler(m: Dce, c: Command, t: float) -> Outcome:
         if name == "+CEREG" and not m.profile.has_cereg:
             return ERROR
         if c.kind == "test":
@@ -164,7 +160,7 @@ def _registration_handler(name: str, attribute: str) -> Handler:
     return handler
 
 
-def operator(m: FakeModem, c: Command, t: float) -> Outcome:
+def operator(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         if not m.registered(t):
             return ["+COPS: 0"]
@@ -178,8 +174,6 @@ def operator(m: FakeModem, c: Command, t: float) -> Outcome:
             return _sim_failure(state)
         act = "" if m.profile.cops_act is None else f",{m.profile.cops_act}"
         found = f'(2,"{m.operator}","{m.operator}","{m.home_network}"{act})'
-        from .dce import PENDING
-
         # A network scan takes seconds on every real modem (the manuals allow 180 s).
         m.resume(t + 8.0, [f"+COPS: {found},,(0-4),(0-2)"])
         return PENDING
@@ -204,7 +198,7 @@ def _sim_failure(state: str) -> Failure:
     return cme({"absent": 10, "busy": 14, "pin": 11, "puk": 12}.get(state, 13))
 
 
-def huawei_curc(m: FakeModem, c: Command, t: float) -> Outcome:
+def huawei_curc(m: Dce, c: Command, t: float) -> Outcome:
     if not m.profile.has_curc:
         return ERROR
     if c.kind == "read":

@@ -7,27 +7,23 @@ SIMCom has AT+CCID (bare digits), Huawei AT^ICCID? (swapped, like the file), Que
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .commandline import Command
+from .handler import Dce, Handler, Outcome
 from .identity import swap_nibbles
 from .results import ERROR, Failure, cme
-
-if TYPE_CHECKING:
-    from .dce import FakeModem, Handler, Outcome
 
 EF_ICCID = 12258  # 0x2FE2
 READ_BINARY = 176
 
 
-def sim_gate_cme(m: FakeModem, t: float) -> Failure | None:
+def sim_gate_cme(m: Dce, t: float) -> Failure | None:
     """The +CME ERROR a command that needs an unlocked SIM gets, or None when it may run."""
     state = m.sim_state(t)
     codes = {"absent": 10, "busy": 14, "pin": 11, "puk": 12, "failure": 13}
     return cme(codes[state]) if state in codes else None
 
 
-def sim_gate_cms(m: FakeModem, t: float) -> Failure | None:
+def sim_gate_cms(m: Dce, t: float) -> Failure | None:
     """The same for SMS commands, in +CMS ERROR codes (TS 27.005 §3.2.5)."""
     from .results import cms
 
@@ -36,13 +32,13 @@ def sim_gate_cms(m: FakeModem, t: float) -> Failure | None:
     return cms(codes[state]) if state in codes else None
 
 
-def _card_gate(m: FakeModem, t: float) -> Failure | None:
+def _card_gate(m: Dce, t: float) -> Failure | None:
     """Reading the card itself (ICCID) needs a card, not a PIN."""
     state = m.sim_state(t)
     return {"absent": cme(10), "busy": cme(14), "failure": cme(13)}.get(state)
 
 
-def pin(m: FakeModem, c: Command, t: float) -> Outcome:
+def pin(m: Dce, c: Command, t: float) -> Outcome:
     state = m.sim_state(t)
     if c.kind == "test":
         return []
@@ -79,7 +75,7 @@ def pin(m: FakeModem, c: Command, t: float) -> Outcome:
     return cme(16)
 
 
-def imsi(m: FakeModem, c: Command, t: float) -> Outcome:
+def imsi(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         return []
     if c.kind != "action":
@@ -87,7 +83,7 @@ def imsi(m: FakeModem, c: Command, t: float) -> Outcome:
     return sim_gate_cme(m, t) or [m.imsi]
 
 
-def simcom_ccid(m: FakeModem, c: Command, t: float) -> Outcome:
+def simcom_ccid(m: Dce, c: Command, t: float) -> Outcome:
     if m.profile.iccid_style != "ccid":
         return ERROR
     if c.kind == "test":
@@ -95,7 +91,7 @@ def simcom_ccid(m: FakeModem, c: Command, t: float) -> Outcome:
     return _card_gate(m, t) or [m.iccid]
 
 
-def huawei_iccid(m: FakeModem, c: Command, t: float) -> Outcome:
+def huawei_iccid(m: Dce, c: Command, t: float) -> Outcome:
     if m.profile.iccid_style != "huawei":
         return ERROR
     if c.kind == "test":
@@ -105,7 +101,7 @@ def huawei_iccid(m: FakeModem, c: Command, t: float) -> Outcome:
     return _card_gate(m, t) or [f"^ICCID: {swap_nibbles(m.iccid)}"]
 
 
-def quectel_qccid(m: FakeModem, c: Command, t: float) -> Outcome:
+def quectel_qccid(m: Dce, c: Command, t: float) -> Outcome:
     if m.profile.iccid_style != "qccid":
         return ERROR
     if c.kind == "test":
@@ -115,7 +111,7 @@ def quectel_qccid(m: FakeModem, c: Command, t: float) -> Outcome:
     return _card_gate(m, t) or [f"+QCCID: {m.iccid}"]
 
 
-def restricted_sim_access(m: FakeModem, c: Command, t: float) -> Outcome:
+def restricted_sim_access(m: Dce, c: Command, t: float) -> Outcome:
     """AT+CRSM (TS 27.007 §8.18): only READ BINARY of EF_ICCID is on this card."""
     if c.kind == "test":
         return []

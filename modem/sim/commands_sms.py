@@ -13,20 +13,16 @@ code drawn from ``faults.fail_codes``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from modem.errors import PduError
 
 from .commandline import Command
 from .commands_sim import sim_gate_cms
+from .handler import LINE_GAP, PENDING, Dce, Handler, Outcome
 from .results import ERROR, Failure, cms
 from .storage import ALL, REC_READ, REC_UNREAD, MessageStore
 
-if TYPE_CHECKING:
-    from .dce import FakeModem, Handler, Outcome
 
-
-def message_format(m: FakeModem, c: Command, t: float) -> Outcome:
+def message_format(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         return [f"+CMGF: {m.settings.cmgf}"]
     if c.kind == "test":
@@ -38,7 +34,7 @@ def message_format(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def message_service(m: FakeModem, c: Command, t: float) -> Outcome:
+def message_service(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         return [f"+CSMS: {m.settings.csms},1,1,1"]
     if c.kind == "test":
@@ -50,7 +46,7 @@ def message_service(m: FakeModem, c: Command, t: float) -> Outcome:
     return ["+CSMS: 1,1,1"]
 
 
-def show_text_parameters(m: FakeModem, c: Command, t: float) -> Outcome:
+def show_text_parameters(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         return [f"+CSDH: {m.settings.csdh}"]
     if c.kind == "test":
@@ -62,7 +58,7 @@ def show_text_parameters(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def new_message_indications(m: FakeModem, c: Command, t: float) -> Outcome:
+def new_message_indications(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         return ["+CNMI: " + ",".join(str(v) for v in m.settings.cnmi)]
     if c.kind == "test":
@@ -87,7 +83,7 @@ def new_message_indications(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def _cpms_line(m: FakeModem, names: list[str], with_names: bool) -> str:
+def _cpms_line(m: Dce, names: list[str], with_names: bool) -> str:
     fields: list[str] = []
     for name in names:
         store = m.store(name)
@@ -96,7 +92,7 @@ def _cpms_line(m: FakeModem, names: list[str], with_names: bool) -> str:
     return "+CPMS: " + ",".join(fields)
 
 
-def preferred_storage(m: FakeModem, c: Command, t: float) -> Outcome:
+def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         names = "(" + ",".join(f'"{n}"' for n in m.profile.storage_names) + ")"
         return [f"+CPMS: {names},{names},{names}"]
@@ -121,7 +117,7 @@ def preferred_storage(m: FakeModem, c: Command, t: float) -> Outcome:
     return [_cpms_line(m, chosen, with_names=False)]
 
 
-def service_centre(m: FakeModem, c: Command, t: float) -> Outcome:
+def service_centre(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         return []
     gate = sim_gate_cms(m, t)
@@ -145,7 +141,7 @@ def service_centre(m: FakeModem, c: Command, t: float) -> Outcome:
     return []
 
 
-def send(m: FakeModem, c: Command, t: float) -> Outcome:
+def send(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         return []
     if c.kind != "set":
@@ -158,17 +154,13 @@ def send(m: FakeModem, c: Command, t: float) -> Outcome:
     length = c.arg(0).as_int()
     if length is None or not 1 <= length <= 164:
         return cms(304)
-    from .dce import PENDING
-
     m.open_prompt(length, t)
     return PENDING
 
 
-def submit_pdu(m: FakeModem, length: int, text: str, t: float) -> None:
+def submit_pdu(m: Dce, length: int, text: str, t: float) -> None:
     """Ctrl-Z after the prompt: check the PDU, then let the network answer."""
     from modem import pdu
-
-    from .dce import LINE_GAP
 
     hex_text = "".join(text.split())
     try:
@@ -201,7 +193,7 @@ def submit_pdu(m: FakeModem, length: int, text: str, t: float) -> None:
     m.resume(done, [f"+CMGS: {reference}"], on_written=on_air)
 
 
-def _report(m: FakeModem, submit: object, reference: int, sent: float, t: float) -> None:
+def _report(m: Dce, submit: object, reference: int, sent: float, t: float) -> None:
     from modem import pdu
 
     report = pdu.encode_status_report(
@@ -215,7 +207,7 @@ def _report(m: FakeModem, submit: object, reference: int, sent: float, t: float)
     m.network_report(report, t)
 
 
-def _read_store(m: FakeModem, c: Command, t: float) -> MessageStore | Failure:
+def _read_store(m: Dce, c: Command, t: float) -> MessageStore | Failure:
     """The storage AT+CMGL/AT+CMGR read (<mem1>), or why they cannot."""
     gate = sim_gate_cms(m, t)
     if gate:
@@ -226,7 +218,7 @@ def _read_store(m: FakeModem, c: Command, t: float) -> MessageStore | Failure:
     return store if store is not None else cms(302)
 
 
-def list_messages(m: FakeModem, c: Command, t: float) -> Outcome:
+def list_messages(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         return ["+CMGL: (0-4)"]
     store = _read_store(m, c, t)
@@ -243,7 +235,7 @@ def list_messages(m: FakeModem, c: Command, t: float) -> Outcome:
     return lines
 
 
-def read_message(m: FakeModem, c: Command, t: float) -> Outcome:
+def read_message(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         return []
     if c.kind != "set":
@@ -263,7 +255,7 @@ def read_message(m: FakeModem, c: Command, t: float) -> Outcome:
     return lines
 
 
-def delete_message(m: FakeModem, c: Command, t: float) -> Outcome:
+def delete_message(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         first = m.profile.first_index
         store = m.store(m.settings.cpms[0])

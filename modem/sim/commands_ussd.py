@@ -9,16 +9,12 @@ as in SMS, a spare final septet filled with CR so it cannot read as "@".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from modem.pdu import gsm7
 
 from .commandline import Command
 from .commands_sim import sim_gate_cme
+from .handler import Dce, Handler, Outcome
 from .results import ERROR, cme
-
-if TYPE_CHECKING:
-    from .dce import FakeModem, Handler, Outcome
 
 DCS_GSM7 = 15  # TS 23.038 §5: language unspecified, default alphabet
 
@@ -40,7 +36,7 @@ def unpack_ussd(hex_text: str) -> str:
     return gsm7.decode(septets)
 
 
-def ussd(m: FakeModem, c: Command, t: float) -> Outcome:
+def ussd(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
         return [f"+CUSD: {m.settings.cusd}"]
     if c.kind == "test":

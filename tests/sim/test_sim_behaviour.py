@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from modem.sim import FakeModem
 from modem.sim.commands_ussd import pack_ussd, unpack_ussd
-from modem.sim.dce import LINE_GAP
+from modem.sim.handler import LINE_GAP
 
 from .fake_dte import HELLOHELLO, Dte, ok, quiet
 

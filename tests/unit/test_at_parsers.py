@@ -37,10 +37,6 @@ from modem.at import (
     parse_csca,
     parse_csq,
     parse_cusd,
-    parse_huawei_boot,
-    parse_huawei_hcsq,
-    parse_huawei_mode,
-    parse_huawei_rssi,
     parse_iccid,
     parse_imei,
     parse_imsi,
@@ -51,6 +47,12 @@ from modem.at.fields import split_fields
 from modem.at.gsm7 import decode_septets, unpack_septets
 from modem.errors import RemoteProtocolError
 from modem.pdu.gsm7 import BASIC as DEFAULT_ALPHABET
+from modem.vendors.huawei import (
+    parse_huawei_boot,
+    parse_huawei_hcsq,
+    parse_huawei_mode,
+    parse_huawei_rssi,
+)
 
 DELIVER = "07913306092011F0040B913336766883F5000061216212807140074A351A8D56AB01"  # GARRONEJ
 HELLO = "07917283010010F5040BC87238880900F10000993092516195800AE8329BFD4697D9EC37"  # dreamfabric
@@ -110,31 +112,6 @@ def test_parse_csq_refuses_what_is_not_a_csq(line: str) -> None:
 )
 def test_signal_bars(dbm: int | None, bars: int) -> None:
     assert signal_bars(dbm) == bars
-
-
-@pytest.mark.parametrize(
-    ("line", "signal"),
-    [
-        ("^RSSI:18", Signal(18, None, -77, 5)),
-        ("^RSSI:99", Signal(None, None, None, 0)),  # GARRONEJ
-        ("^RSSI: 9", Signal(9, None, -95, 3)),
-    ],
-)
-def test_parse_huawei_rssi(line: str, signal: Signal) -> None:
-    assert parse_huawei_rssi(line) == signal
-
-
-@pytest.mark.parametrize(
-    ("line", "dbm"),
-    [
-        ('^HCSQ:"LTE",30,19,66,0', -91),  # MM huawei tests
-        ('^HCSQ: "WCDMA",30,30,58', -91),  # MM huawei tests
-        ('^HCSQ: "GSM",36,255', -85),  # MM huawei tests
-        ('^HCSQ: "NOSERVICE"', None),
-    ],
-)
-def test_parse_huawei_hcsq(line: str, dbm: int | None) -> None:
-    assert parse_huawei_hcsq(line) == Signal(None, None, dbm, signal_bars(dbm))
 
 
 # --- registration -------------------------------------------------------------------------------
@@ -553,16 +530,7 @@ def test_padding_septets_are_dropped() -> None:
     assert decode_septets(unpack_septets(bytes.fromhex("AA180C3602"))) == "*100#"  # E3131
 
 
-# --- vendor noise and kinds ---------------------------------------------------------------------
-
-
-def test_huawei_noise() -> None:
-    assert parse_huawei_boot("^BOOT:20952548,0,0,0,72") == (20952548, 0, 0, 0, 72)  # GARRONEJ
-    assert parse_huawei_mode("^MODE:5,4") == (5, 4)
-    assert parse_huawei_mode("^MODE: 3,4") == (3, 4)  # GARRONEJ
-    assert parse_huawei_mode("^MODE:0") == (0, None)
-    with pytest.raises(RemoteProtocolError):
-        parse_huawei_mode("^MODE:")
+# --- kinds ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

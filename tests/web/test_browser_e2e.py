@@ -28,7 +28,7 @@ from appliance.accounts import add_user
 from appliance.config import load_config
 from appliance.daemon import Daemon, Simulation
 from appliance.models import Status
-from modem.at.parsers import signal_bars
+from modem.at import signal_bars
 from tests.appliance.conftest import FAST_TUNING, UNPACED
 from tests.browser import chromium, needs_chromium, serving, watch
 from tests.conftest import TIME_SCALE

@@ -1,0 +1,83 @@
+"""``SimUnlock``: the SIM's state (AT+CPIN?) and its PIN, never sent again once refused."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from modem.at import parse_cpin
+from modem.errors import (
+    CmeError,
+    IncorrectPin,
+    RemoteProtocolError,
+    SimError,
+    SimNotInserted,
+    SimPinRequired,
+    SimPukRequired,
+)
+
+from .channel import AtChannel
+
+
+class SimUnlock(AtChannel):
+    """Reads the SIM's state and unlocks it; the PINs the SIM refused are remembered."""
+
+    def sim_state(self) -> str:
+        """READY, SIM PIN, SIM PUK, NOT INSERTED, ... as the SIM reports it."""
+        try:
+            lines = self._simple("AT+CPIN?", "+CPIN:")
+        except SimNotInserted:
+            return "NOT INSERTED"
+        except SimPinRequired:
+            return "SIM PIN"
+        except SimPukRequired:
+            return "SIM PUK"
+        if not lines:
+            raise RemoteProtocolError("AT+CPIN? answered OK without a +CPIN line")
+        return parse_cpin(lines[0])
+
+    def unlock(self, pin: str | None) -> None:
+        """Enter the PIN if the SIM asks for it. A PIN the SIM refused is never sent again."""
+        self._pin = pin
+        state = self._wait_sim_state()
+        if state == "READY":
+            return
+        if state == "SIM PIN":
+            if not pin:
+                raise SimPinRequired("the SIM needs its PIN: set pin in this modem's config")
+            if not re.fullmatch(r"\d{4,8}", pin):
+                raise SimError("the configured PIN must be 4 to 8 digits; it was not sent")
+            if pin in self._rejected_pins:
+                raise IncorrectPin("the SIM already refused this PIN; it is not sent again")
+            try:
+                self._simple(f'AT+CPIN="{pin}"')
+            except (IncorrectPin, CmeError) as exc:
+                self._rejected_pins.add(pin)
+                raise IncorrectPin(
+                    "the SIM refused the PIN; it is not retried (a SIM blocks after three wrong "
+                    "PINs): correct the PIN in the config"
+                ) from exc
+            if self._wait_sim_state() == "READY":
+                return
+            state = self.sim_state()
+        if state == "SIM PUK":
+            raise SimPukRequired(
+                "the SIM is blocked after three wrong PINs: unblock it with its PUK in a phone"
+            )
+        if state == "NOT INSERTED":
+            raise SimNotInserted("no SIM in the modem, or the modem cannot read it")
+        raise SimError(f"the SIM asks for {state}")
+
+    def _wait_sim_state(self) -> str:
+        """AT+CPIN?, retried while the SIM is busy (it is, for seconds after power-up or a PIN)."""
+        deadline = time.monotonic() + self.timeouts.sim_ready
+        while True:
+            try:
+                state = self.sim_state()
+            except CmeError as exc:
+                if exc.code not in (13, 14) or time.monotonic() > deadline:
+                    raise
+                state = "BUSY"
+            if state not in ("BUSY", "NOT READY") or time.monotonic() > deadline:
+                return state
+            self._closed.wait(0.2)

@@ -1,0 +1,40 @@
+"""Per-vendor quirks and parsers, one module per vendor family (ModemManager's plugins/<vendor>).
+
+- ``vendor``: ``Vendor``, what a family does differently from 3GPP (commands after
+  identification, the ICCID command, the USSD string format, its own URCs); its defaults are the
+  plain 3GPP behaviour
+- ``generic``: the default, for any manufacturer not listed
+- ``huawei``: ^CURC, ^ICCID, packed USSD, and the parsers of ^RSSI, ^HCSQ, ^BOOT, ^MODE
+- ``quectel``: +QCCID
+- ``simcom``: nothing beyond 3GPP so far
+
+Each family mirrors a simulator profile (``modem.sim.profiles``) and a capture in tests/captures/.
+Everything here is pure (no port, no clock): ``modem.device`` reads it; it builds on ``modem.at``
+and never the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from modem.at import Urc
+from modem.events import ModemEvent
+
+from . import generic, huawei, quectel, simcom
+from .vendor import Vendor
+
+GENERIC = generic.VENDOR
+VENDORS: tuple[Vendor, ...] = (huawei.VENDOR, quectel.VENDOR, simcom.VENDOR)
+
+# Vendor URCs are read whoever sent them: one may arrive before the modem is identified.
+URC_EVENTS: Mapping[str, Callable[[Urc], ModemEvent]] = {
+    name: event for vendor in VENDORS for name, event in vendor.urc_events.items()
+}
+
+
+def vendor_for(manufacturer: str) -> Vendor:
+    """The family whose name AT+CGMI printed, or the generic 3GPP default."""
+    return next((vendor for vendor in VENDORS if vendor.matches(manufacturer)), GENERIC)
+
+
+__all__ = ["GENERIC", "URC_EVENTS", "VENDORS", "Vendor", "vendor_for"]
