@@ -1,10 +1,9 @@
 """``smsrelay send``: check and queue one SMS, print its id; with ``--wait``, wait for its outcome
-(polling the database)."""
+(woken by the daemon through ``appliance.waiters``, not by polling the database)."""
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -70,6 +69,7 @@ def send(
       echo "Rappel: collecte demain" | smsrelay send 0612345678 - --at 2026-12-01T18:00
     """
     from appliance.outbox import BadRequest, prepare, submit
+    from appliance.waiters import wait_for_outcome, waiters_path
 
     text = text_from(text)
     config = load(config_path)
@@ -94,20 +94,14 @@ def send(
         return
     # Standard output carries the id alone (or the JSON) whatever the outcome, so that
     # ``id=$(smsrelay send ... --wait)`` works; what went wrong goes to standard error.
-    deadline = time.monotonic() + timeout
-    pause = 0.01
-    while time.monotonic() < deadline:
-        current = store.get(message.id)
-        if current is not None and current.status in views.SETTLED:
-            emit(views.message(current), as_json, [str(current.id)])
-            if current.status in ("sent", "delivered"):
-                sys.exit(EXIT_OK)
-            fail(
-                f"message {current.id} {current.status}: {current.reason or 'no reason'}",
-                EXIT_FAILED,
-            )
-        time.sleep(pause)
-        pause = min(pause * 1.5, 0.2)
+    settled = wait_for_outcome(
+        store, message.id, folder=waiters_path(config), timeout=timeout, settled=views.SETTLED
+    )
+    if settled is not None:
+        emit(views.message(settled), as_json, [str(settled.id)])
+        if settled.status in ("sent", "delivered"):
+            sys.exit(EXIT_OK)
+        fail(f"message {settled.id} {settled.status}: {settled.reason or 'no reason'}", EXIT_FAILED)
     current = store.get(message.id) or message
     emit(views.message(current), as_json, [str(current.id)])
     hint = (
