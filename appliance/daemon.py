@@ -28,7 +28,7 @@ from .memory import settle_after_start
 from .outbox import wakeup_path
 from .pool import Pool
 from .reports import ReportRecorder
-from .store import Store
+from .waiters import RingingStore, ring, waiters_path
 from .wakeup import Wakeup
 from .webhooks import WebhookSender  # issue 4: webhook deliveries
 from .worker import WorkerSettings
@@ -101,7 +101,9 @@ class Daemon:
         self.simulation = simulation or Simulation()
         self.tuning = tuning or Tuning()
         self.engine = create_engine_for(config.database)
-        self.store = Store(self.engine)
+        # every outcome it records rings the processes waiting for one (``send --wait``)
+        waiters = waiters_path(config)
+        self.store = RingingStore(self.engine, on_settled=lambda: ring(waiters))
         self.simulators: list = []
         self.wakeup: Wakeup | None = None
         self.pool: Pool | None = None
@@ -122,6 +124,8 @@ class Daemon:
 
     def start(self) -> Daemon:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        # made by the daemon, so its user (and group, under the service's umask) owns it
+        waiters_path(self.config).mkdir(exist_ok=True)
         sys.setswitchinterval(SWITCH_INTERVAL)
         migrate(self.engine, isolated=self._isolate_migration)
         settled = self.store.recover(self.config.node, self.config.resend_unknown, self.clock.now())

@@ -17,11 +17,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from appliance import waiters
 from appliance.cli import main
 from appliance.config import load_config
 from appliance.daemon import Daemon, Simulation
@@ -368,6 +370,21 @@ def test_send_wait_exits_0_once_the_modem_sent_it(config_path, store, daemon_for
     message = store.get(int(result.stdout))
     assert message.status in (Status.SENT, Status.DELIVERED)
     assert on_air(daemon) == ["Collecte demain 8h-12h"]
+
+
+def test_send_wait_is_woken_by_the_daemon_not_by_polling(
+    config_path, store, daemon_for, monkeypatch
+):
+    """With the safety re-read set to an hour, only the daemon's ring can end the wait before
+    the timeout: ``--wait`` returns as soon as the outcome is recorded (target: 100 ms)."""
+    monkeypatch.setattr(waiters, "REREAD_EVERY", 3600.0)
+    daemon_for()
+    result = run(config_path, "send", NUMBER, "réveillé", "--wait", "--timeout", "30")
+    returned = datetime.now(UTC)
+    assert result.exit_code == 0, result.output
+    sent_at = store.get(int(result.stdout)).sent_at
+    lag = returned - (sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=UTC))
+    assert lag.total_seconds() < 1.0, lag  # generous for a loaded machine
 
 
 def test_send_wait_from_another_process(config_path, store, daemon_for):

@@ -30,7 +30,8 @@ from appliance.clock import SystemClock
 from appliance.database import alembic_config, create_engine_for
 from appliance.models import Event, WebhookCursor, WebhookDelivery
 from appliance.store import Claim, Store
-from appliance.webhooks import Backoff, WebhookError, WebhookSender
+from appliance.webhooks import Backoff, WebhookError, WebhookSender, records
+from appliance.webhooks.sender import CATCH_UP_EVERY
 from tests.appliance.conftest import enqueue
 from tests.waiting import wait_until
 
@@ -419,12 +420,12 @@ def test_a_delivery_leased_by_a_sender_that_died_is_sent_once_the_lease_runs_out
     webhooks.create_webhook(store, url=receiver.url(), events=["message.sent"], now=now())
     sent_message(store, config)
     t0 = now()
-    webhooks.fan_out(store, t0)
-    (leased,) = webhooks.claim(store, t0, limit=4, lease=timedelta(minutes=1))
+    records.fan_out(store, t0)
+    (leased,) = records.claim(store, t0, limit=4, lease=timedelta(minutes=1))
     # The process dies here, before its POST: a second sender must not take it meanwhile ...
-    assert webhooks.claim(store, t0 + timedelta(seconds=59), limit=4, lease=timedelta(0)) == []
+    assert records.claim(store, t0 + timedelta(seconds=59), limit=4, lease=timedelta(0)) == []
     # ... but takes it over once the lease is over, as the same attempt.
-    (again,) = webhooks.claim(store, t0 + timedelta(seconds=61), limit=4, lease=timedelta(0))
+    (again,) = records.claim(store, t0 + timedelta(seconds=61), limit=4, lease=timedelta(0))
     assert (again.delivery_id, again.attempt) == (leased.delivery_id, 1)
 
 
@@ -434,11 +435,11 @@ def test_one_post_at_a_time_per_webhook(store, config, receiver):
     for _ in range(3):
         store.log("modem.up", now(), "ready", imei=IMEI)
     t0 = now()
-    webhooks.fan_out(store, t0)
+    records.fan_out(store, t0)
     lease = timedelta(minutes=1)
-    taken = webhooks.claim(store, t0, limit=10, lease=lease)
+    taken = records.claim(store, t0, limit=10, lease=lease)
     assert sorted(a.webhook_id for a in taken) == [one.id, two.id]
-    assert webhooks.claim(store, t0, limit=10, lease=lease, busy=[one.id, two.id]) == []
+    assert records.claim(store, t0, limit=10, lease=lease, busy=[one.id, two.id]) == []
 
 
 def test_a_delivered_report_and_a_received_message_are_posted(
@@ -515,9 +516,9 @@ def test_a_missing_event_id_is_waited_for_then_skipped(store, config):
     with store.session() as session:  # id start+1 is still being committed by someone else
         session.add(Event(id=start + 2, at=now(), kind="modem.up", modem_imei=IMEI))
         session.commit()
-    assert webhooks.fan_out(store, now(), still_waiting_for=lambda event_id: True) == 0
+    assert records.fan_out(store, now(), still_waiting_for=lambda event_id: True) == 0
     assert cursor(store) == start and rows(store) == []
-    assert webhooks.fan_out(store, now(), still_waiting_for=lambda event_id: False) == 1
+    assert records.fan_out(store, now(), still_waiting_for=lambda event_id: False) == 1
     assert cursor(store) == start + 2 and len(rows(store)) == 1
 
 
@@ -592,17 +593,17 @@ def test_the_sender_catches_up_now_and_then_without_reading_the_events(store, mo
     for _ in range(250):
         store.log("message.sent", now(), "to +33612345678", imei=IMEI, message_id=1)
     clock = [time.monotonic()]
-    monkeypatch.setattr(webhooks.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     sender._turn()
     assert cursor(store) < last_event_id(store)  # caught up less than a minute ago
-    clock[0] += webhooks.CATCH_UP_EVERY
+    clock[0] += CATCH_UP_EVERY
     with statements_of(store) as seen:
         sender._turn()
     assert cursor(store) == last_event_id(store) and rows(store) == []
     assert not any("FROM event" in s and "max" not in s.lower() for s in seen), seen
     # and fan_out itself, as the shutdown runs it, moves past them in one go
     store.log("message.sent", now(), "to +33612345678", imei=IMEI, message_id=1)
-    assert webhooks.fan_out(store, now()) == 1 and cursor(store) == last_event_id(store)
+    assert records.fan_out(store, now()) == 1 and cursor(store) == last_event_id(store)
 
 
 def test_a_batch_fans_out_to_each_webhook_with_the_message_as_it_is(store, config):
@@ -616,7 +617,7 @@ def test_a_batch_fans_out_to_each_webhook_with_the_message_as_it_is(store, confi
     )
     sent = [sent_message(store, config, f"message {n}") for n in range(3)]
     store.log("modem.up", now(), "ready", imei=IMEI)
-    assert webhooks.fan_out(store, now()) == 4
+    assert records.fan_out(store, now()) == 4
     made = rows(store)
     assert [(r.webhook_id, r.event, r.status, r.attempts) for r in made] == [
         (w, "message.sent", "pending", 0) for _ in sent for w in (one.id, two.id)
@@ -631,18 +632,18 @@ def test_the_look_the_catch_up_and_the_batch_run_on_postgresql(postgresql_store,
         store, url="http://127.0.0.1:9/", events=["message.sent"], now=now(), active=False
     )
     sent_message(store, config, "before")
-    seen = webhooks.look(engine)
+    seen = records.look(engine)
     assert seen.new_events and not seen.active and seen.due is None
-    assert webhooks.fan_out(store, now()) == 1 and rows(store) == []
+    assert records.fan_out(store, now()) == 1 and rows(store) == []
     assert cursor(store) == last_event_id(store)
     sent_message(store, config, "still for no one")
     assert webhooks.set_active(store, paused.id, True)
     assert cursor(store) == last_event_id(store)
     message = sent_message(store, config, "after")
-    assert webhooks.fan_out(store, now()) == 1
+    assert records.fan_out(store, now()) == 1
     (delivery,) = rows(store)
     assert json.loads(delivery.payload)["data"]["id"] == message.id
-    assert webhooks.look(engine).due == delivery.due_at
+    assert records.look(engine).due == delivery.due_at
 
 
 def test_old_finished_deliveries_are_pruned(store, receiver):
@@ -661,7 +662,7 @@ def test_old_finished_deliveries_are_pruned(store, receiver):
                 )
             )
         session.commit()
-    assert webhooks.prune(store, now() - timedelta(days=30)) == 2
+    assert records.prune(store, now() - timedelta(days=30)) == 2
     assert [r.status for r in rows(store)] == ["pending"]
 
 

@@ -1,0 +1,90 @@
+"""What every command shares: the exit codes, the ``--config`` and ``--json`` options, opening
+the config and the store (or exiting with the reason, never a traceback), and printing a result
+or a listing in words or as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Config file (default: $SMSRELAY_CONFIG, else /etc/smsrelay/smsrelay.toml, else "
+    "built-in defaults).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def load(path: Path | None):
+    """The config, or exit 2 naming the file, the key and why."""
+    from appliance.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+
+
+def open_store(config):
+    """The store, or exit 1 saying which database could not be opened and why (no traceback:
+    the usual causes are a folder the user may not write, or a PostgreSQL server that is down)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from appliance.database import create_engine_for, migrate
+    from appliance.store import Store
+
+    try:
+        engine = create_engine_for(config.database)
+        migrate(engine)
+    except (OSError, SQLAlchemyError) as exc:
+        where = make_url(config.database).render_as_string(hide_password=True)
+        why = getattr(exc, "orig", None) or exc
+        fail(f"cannot open the database {where}: {why}", EXIT_FAILED)
+    return Store(engine)
+
+
+def clock():
+    from appliance.clock import SystemClock
+
+    return SystemClock()
+
+
+def fail(why: str, code: int) -> NoReturn:
+    """Say what went wrong on standard error and exit with ``code``."""
+    click.echo(f"error: {why}", err=True)
+    sys.exit(code)
+
+
+def emit(data: Any, as_json: bool, lines: Iterable[str]) -> None:
+    """``data`` as indented JSON with ``--json``, else the ``lines`` for a person."""
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for line in lines:
+            click.echo(line)
+
+
+def emit_rows(
+    rows: Iterable[object],
+    view: Callable[[Any], dict],
+    line: Callable[[dict], str],
+    as_json: bool,
+    *,
+    empty: str | None = None,
+) -> None:
+    """A listing: each row as its stable JSON shape (``appliance.views``), shown as a JSON list
+    or one ``line`` per row (``empty`` when there is none, if given)."""
+    data = [view(row) for row in rows]
+    lines: Sequence[str] = [line(d) for d in data] or ([empty] if empty is not None else [])
+    emit(data, as_json, lines)

@@ -1,0 +1,36 @@
+"""The ``smsrelay`` group: the program's entry point (``appliance.cli:main`` in setup.cfg) and
+the one list of its commands, each defined in the module of its group."""
+
+from __future__ import annotations
+
+import click
+
+from . import debug, install, messages, send, serve, status, tokens, users
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="smsrelay")
+def main() -> None:
+    """smsrelay: a local SMS appliance driving USB GSM modems.
+
+    \b
+    Example:
+      smsrelay simulate --modems 2
+    """
+
+
+for command in (
+    debug.simulate,
+    debug.at_command,
+    serve.serve,
+    send.send,
+    status.status,
+    messages.messages,
+    messages.inbox,
+    messages.cancel,
+    messages.retry,
+    tokens.token,
+    users.user,
+    install.install_command,
+):
+    main.add_command(command)

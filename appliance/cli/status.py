@@ -1,0 +1,45 @@
+"""``smsrelay status``: the modems as the daemon last saw them, and the queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from appliance import views
+
+from .common import clock, config_option, emit, json_option, load, open_store
+
+
+@click.command()
+@config_option
+@json_option
+def status(config_path: Path | None, as_json: bool) -> None:
+    """Show the modems (as the daemon last saw them) and the queue.
+
+    \b
+    Example:
+      smsrelay status
+      smsrelay status --json | jq '.modems[] | {imei, state, reason}'
+    """
+    config = load(config_path)
+    store = open_store(config)
+    data = views.status(config, store, clock().now())
+    lines = []
+    for m in data["modems"]:
+        signal_text = f"{m['signal_dbm']} dBm" if m["signal_dbm"] is not None else "no signal"
+        lines.append(
+            f"{m['imei']}  {m['state']:<10} {signal_text:>10}  {m['operator'] or '-':<12}"
+            f" {m['sent_today']}/{m['daily_limit'] or '-'} today  {m['port'] or ''}"
+        )
+        if m["state"] != "ready" and m["reason"]:
+            lines.append(f"    why: {m['reason']}")
+    if not data["modems"]:
+        lines.append("no modem seen yet (is `smsrelay serve` running?)")
+    queue = data["queue"]
+    lines.append(
+        "queue: " + ", ".join(f"{k} {v}" for k, v in queue.items() if v)
+        if any(queue.values())
+        else "queue: empty"
+    )
+    emit(data, as_json, lines)
