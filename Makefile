@@ -1,4 +1,5 @@
 # Two commands do all set-up: `make run` and `make test` (see README.md).
+# `make test` = lint (ruff, import contracts) + the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -18,6 +19,7 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports  # the architecture's contracts, .importlinter
 
 test: lint
 	$(BIN)/python -m pytest -q
