@@ -117,6 +117,9 @@ def explain_modem(
         if reason and reason != ModemState.READY:
             return reason[0].upper() + reason[1:]
         return WHY_NOT_READY.get(state, f"The modem is {state}.")  # type: ignore[call-overload]
+    reason = modem.get("reason")
+    if reason and reason != ModemState.READY:  # ready, but pausing (a SIM's breaker, issue 9)
+        return reason[0].upper() + reason[1:]
     limit = modem.get("daily_limit")
     if limit and modem["sent_today"] >= limit:
         return (

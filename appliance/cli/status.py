@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from appliance import views
+from appliance.status import explain_modem, explain_queue
 
 from .common import clock, config_option, emit, json_option, load, open_store
 
@@ -24,7 +25,8 @@ def status(config_path: Path | None, as_json: bool) -> None:
     """
     config = load(config_path)
     store = open_store(config)
-    data = views.status(config, store, clock().now())
+    now = clock().now()
+    data = views.status(config, store, now)
     lines = []
     for m in data["modems"]:
         signal_text = f"{m['signal_dbm']} dBm" if m["signal_dbm"] is not None else "no signal"
@@ -32,8 +34,9 @@ def status(config_path: Path | None, as_json: bool) -> None:
             f"{m['imei']}  {m['state']:<10} {signal_text:>10}  {m['operator'] or '-':<12}"
             f" {m['sent_today']}/{m['daily_limit'] or '-'} today  {m['port'] or ''}"
         )
-        if m["state"] != "ready" and m["reason"]:
-            lines.append(f"    why: {m['reason']}")
+        why = explain_modem(m, now, node=config.node)
+        if why:
+            lines.append(f"    why: {_after_colon(why)}")
     if not data["modems"]:
         lines.append("no modem seen yet (is `smsrelay serve` running?)")
     queue = data["queue"]
@@ -42,4 +45,14 @@ def status(config_path: Path | None, as_json: bool) -> None:
         if any(queue.values())
         else "queue: empty"
     )
+    stuck = explain_queue(queue, data["modems"], now, node=config.node)
+    if stuck:
+        lines.append(f"    why: {_after_colon(stuck)}")
     emit(data, as_json, lines)
+
+
+def _after_colon(sentence: str) -> str:
+    """The panel's sentence as it reads after "why:" ("The SIM ..." -> "the SIM ...")."""
+    if sentence[:2].isupper():  # an acronym: "SIM …5678 pauses ..."
+        return sentence
+    return sentence[0].lower() + sentence[1:]

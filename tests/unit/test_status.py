@@ -137,3 +137,9 @@ def test_times_read_as_people_read_them_here():
     assert plain_time(NOW - timedelta(hours=1), NOW, PARIS) == "10:00"
     assert plain_time(datetime(2026, 3, 1, 8, 5, tzinfo=UTC), NOW, PARIS) == "01 Mar 09:05"
     assert plain_time(datetime(2025, 3, 1, 8, 5, tzinfo=UTC), NOW, PARIS) == "01 Mar 2025 09:05"
+
+
+def test_a_ready_modem_whose_sim_pauses_after_errors_says_so():
+    paused = modem(reason="SIM …5678 (Orange F) pauses 40 s after 3 network errors in a row")
+    assert explain_modem(paused, NOW) == paused["reason"]
+    assert not can_send(paused, NOW)
