@@ -42,7 +42,8 @@ from appliance.states import ModemState
 from appliance.store import Store
 
 from . import prometheus
-from .api import bearer_token, json_error, routing_error
+from .api.errors import json_error, routing_error
+from .api.requests import bearer_token
 from .prometheus import Family, Sample
 from .services import services
 
