@@ -6,16 +6,16 @@
 so it leaks nothing.
 
 ``GET /metrics`` is the Prometheus text format 0.0.4, computed from the database at each scrape
-(every node's numbers: they share it). It needs no token from the loopback address, where a
+(every node's numbers: they share it) by ``web.metrics``, which reads them all through
+:func:`read_metrics` here. It needs no token from the loopback address, where a
 Prometheus (or node exporter's textfile) on the Pi itself scrapes it; from any other address it
 needs ``Authorization: Bearer TOKEN`` like the API, because the numbers and IMEIs are nobody
 else's business. Behind a reverse proxy on the same machine every request comes from the
 loopback: protect ``/metrics`` in the proxy then.
 
-``smsrelay_send_seconds`` is a histogram over a sliding window (messages sent in the last
-``LATENCY_WINDOW``), not an ever-growing counter: read its buckets as they are, don't ``rate()``.
-It is exact: every message sent in the window, however long before it was queued (the index on
-``sent_at``, revision 0005, makes that a read of the window's rows alone).
+``smsrelay_send_seconds`` (a histogram over a sliding window, see ``web.metrics``) is exact:
+every message sent in the window, however long before it was queued (the index on ``sent_at``,
+revision 0005, makes that a read of the window's rows alone).
 
 ``smsrelay_messages`` comes from ``appliance.tally``: queued, sending and unknown are counted
 at each scrape; the settled statuses from a count refreshed in the background every minute plus
@@ -29,7 +29,7 @@ import ipaddress
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,20 +38,17 @@ from sqlmodel import Session, col, func, select
 from appliance import views
 from appliance.config import Config
 from appliance.models import Message, Modem, Status
-from appliance.states import ModemState
 from appliance.store import Store
 
-from . import prometheus
-from .api import bearer_token, json_error, routing_error
-from .prometheus import Family, Sample
+from .api.errors import json_error, routing_error
+from .api.requests import bearer_token
+from .metrics import CONTENT_TYPE, LATENCY_WINDOW, Readings, exposition
 from .services import services
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("ops", __name__)
 
-LATENCY_WINDOW = timedelta(hours=24)
-LATENCY_BUCKETS = (0.5, 1, 2, 5, 10, 30, 60)
 PATHS = ("/healthz", "/metrics")
 
 
@@ -107,15 +104,12 @@ def metrics() -> Response:
                 "from outside the appliance, /metrics needs 'Authorization: Bearer TOKEN'",
                 headers={"WWW-Authenticate": 'Bearer realm="smsrelay"'},
             )
-        text = prometheus.render(
-            families(services().config, services().store, services().clock.now())
-        )
+        config, store, now = services().config, services().store, services().clock.now()
+        text = exposition(lambda: read_metrics(config, store, now))
     except SQLAlchemyError as exc:
         log.warning("metrics: the database does not answer: %s", type(exc).__name__)
-        return Response(
-            "# the database does not answer\n", status=503, content_type=prometheus.CONTENT_TYPE
-        )
-    return Response(text, content_type=prometheus.CONTENT_TYPE)
+        return Response("# the database does not answer\n", status=503, content_type=CONTENT_TYPE)
+    return Response(text, content_type=CONTENT_TYPE)
 
 
 def _send_durations(store: Store, since: datetime) -> list[float]:
@@ -143,54 +137,13 @@ def _due_queue(store: Store, now: datetime) -> int:
         ).one()
 
 
-def families(config: Config, store: Store, now: datetime) -> list[Family]:
-    """Every metric, computed from the store now."""
+def read_metrics(config: Config, store: Store, now: datetime) -> Readings:
+    """Everything a scrape of ``/metrics`` reports, read from the store now (the one place
+    ``web.metrics`` reads through)."""
     status = views.status(config, store, now)
-    modems = status["modems"]
-
-    def per_modem(key: str) -> tuple[Sample, ...]:
-        return tuple(Sample(m[key], (("imei", m["imei"]),)) for m in modems if m[key] is not None)
-
-    return [
-        Family(
-            "smsrelay_messages",
-            "gauge",
-            "Messages in the store, by status.",
-            tuple(Sample(n, (("status", s),)) for s, n in status["queue"].items()),
-        ),
-        Family(
-            "smsrelay_queue_depth",
-            "gauge",
-            "Queued messages that are due now (scheduled ones not counted): the backlog.",
-            (Sample(_due_queue(store, now)),),
-        ),
-        Family(
-            "smsrelay_modem_signal_dbm",
-            "gauge",
-            "Signal strength of each modem in dBm (absent while unknown).",
-            per_modem("signal_dbm"),
-        ),
-        Family(
-            "smsrelay_modem_state",
-            "gauge",
-            "1 for the state each modem is in, 0 for the others.",
-            tuple(
-                Sample(int(m["state"] == state), (("imei", m["imei"]), ("state", state.value)))
-                for m in modems
-                for state in ModemState
-            ),
-        ),
-        Family(
-            "smsrelay_modem_sent_today",
-            "gauge",
-            "SMS parts sent today (local day) by the SIM in each modem.",
-            per_modem("sent_today"),
-        ),
-        Family(
-            "smsrelay_send_seconds",
-            "histogram",
-            "Seconds from taking a message to the network accepting it, over the messages sent "
-            "in the last 24 hours (a window, not a counter).",
-            prometheus.histogram(_send_durations(store, now - LATENCY_WINDOW), LATENCY_BUCKETS),
-        ),
-    ]
+    return Readings(
+        messages=status["queue"],
+        due=_due_queue(store, now),
+        modems=status["modems"],
+        send_seconds=_send_durations(store, now - LATENCY_WINDOW),
+    )

@@ -1,6 +1,6 @@
 """The JSON API as a script uses it: every route, every error, through Flask's test client.
 
-The contract (DESIGN.md, "HTTP API"; web/openapi.py): a bearer token on everything but the
+The contract (DESIGN.md, "HTTP API"; web/api/openapi.py): a bearer token on everything but the
 document; 201 with a Location for a queued message; errors always JSON naming the bad field;
 400 for what is not JSON or has the wrong type, 422 for values that fail validation; keyset
 pages; 404 (never 500) for any id that names no message.

@@ -14,6 +14,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import create_engine, event, update
 from sqlmodel import col
 
@@ -22,8 +24,7 @@ from appliance.models import Message
 from appliance.outbox import prepare
 from appliance.store import Claim, Store
 from tests.web.conftest import T0
-from web import ops, prometheus
-from web.prometheus import Family, Sample
+from web import metrics, ops
 
 # Users are made with cheap hashes (conftest): these tests are about the API, not scrypt.
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -249,60 +250,84 @@ def test_a_strange_label_value_cannot_break_the_format(client, store):
 
 
 # --- the exposition format, without Flask --------------------------------------------------------
+# prometheus_client writes the text (issue 10): these check that what ``web.metrics`` hands it comes
+# out escaped, numbered and ordered as the format wants, read back through ``parse``.
+
+
+class Fixed:
+    """A collector of the given families, so a test renders exactly them."""
+
+    def __init__(self, *families) -> None:
+        self.families = families
+
+    def collect(self):
+        return iter(self.families)
+
+
+def render(*families) -> str:
+    registry = CollectorRegistry()
+    registry.register(Fixed(*families))
+    return generate_latest(registry).decode()
 
 
 def test_escaping():
-    assert prometheus.escape_label('a"b\\c\nd') == 'a\\"b\\\\c\\nd'
-    assert prometheus.escape_help("two\nlines \\ here") == "two\\nlines \\\\ here"
+    family = GaugeMetricFamily("y", "two\nlines \\ here", labels=["k"])
+    family.add_metric(['a"b\\c\nd'], 1)
+    text = render(family)
+    assert "# HELP y two\\nlines \\\\ here\n" in text
+    assert 'y{k="a\\"b\\\\c\\nd"} ' in text
+    assert parse(text)["y"]["samples"][0][1] == {"k": 'a"b\\c\nd'}
 
 
 @pytest.mark.parametrize(
     ("number", "text"),
-    [
-        (3, "3"),
-        (-71, "-71"),
+    [  # as prometheus_client writes them: a whole number with ".0" (the format reads both)
+        (3, "3.0"),
+        (-71, "-71.0"),
         (0.25, "0.25"),
         (1e20, "1e+20"),
         (math.inf, "+Inf"),
         (-math.inf, "-Inf"),
         (math.nan, "NaN"),
-        (True, "1"),
+        (True, "1.0"),
     ],
 )
 def test_values(number, text):
-    assert prometheus.format_value(number) == text
+    written = render(GaugeMetricFamily("v", "V.", value=number))
+    assert written.endswith(f"\nv {text}\n")
+    (read,) = [v for _, _, v in parse(written)["v"]["samples"]]
+    assert read == number or (math.isnan(read) and math.isnan(number))
 
 
 def test_render_and_histogram():
-    family = Family(
-        "x_seconds",
-        "histogram",
-        "Help\nwith a line end.",
-        prometheus.histogram([0.1, 2.0, 2.0, 99.0], (1, 2.0)),
+    family = metrics.histogram(
+        "x_seconds", "Help\nwith a line end.", [0.1, 2.0, 2.0, 99.0], (1, 2.0)
     )
-    text = prometheus.render([family, Family("y", "gauge", "Y.", (Sample(1, (("k", "v"),)),))])
-    assert text == (
+    gauge = GaugeMetricFamily("y", "Y.", labels=["k"])
+    gauge.add_metric(["v"], 1)
+    text = render(family, gauge)
+    assert text == (  # prometheus_client writes _count before _sum, and numbers as floats
         "# HELP x_seconds Help\\nwith a line end.\n"
         "# TYPE x_seconds histogram\n"
-        'x_seconds_bucket{le="1.0"} 1\n'
-        'x_seconds_bucket{le="2.0"} 3\n'
-        'x_seconds_bucket{le="+Inf"} 4\n'
+        'x_seconds_bucket{le="1.0"} 1.0\n'
+        'x_seconds_bucket{le="2.0"} 3.0\n'
+        'x_seconds_bucket{le="+Inf"} 4.0\n'
+        "x_seconds_count 4.0\n"
         "x_seconds_sum 103.1\n"
-        "x_seconds_count 4\n"
         "# HELP y Y.\n"
         "# TYPE y gauge\n"
-        'y{k="v"} 1\n'
+        'y{k="v"} 1.0\n'
     )
     parse(text)
 
 
 def test_an_empty_histogram():
-    samples = prometheus.histogram([], (0.5,))
-    assert [(s.suffix, s.value) for s in samples] == [
+    samples = metrics.histogram("x", "X.", [], (0.5,)).samples
+    assert [(s.name.removeprefix("x"), s.value) for s in samples] == [
         ("_bucket", 0),
         ("_bucket", 0),
-        ("_sum", 0),
         ("_count", 0),
+        ("_sum", 0),
     ]
 
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from web.api import PREFIX
-from web.openapi import document
+from web.api.openapi import document
 
 SEED = 20261123
 

@@ -1,0 +1,43 @@
+"""The HTTP API under ``/api/v1``: JSON in, JSON out, a bearer token on every call.
+
+Scripts are its users, so every answer is JSON, errors included: ``{"error": "...", "field":
+"to"}``, never an HTML page, and a client's mistake is never a 500. The status codes are part of
+the contract (the OpenAPI document lists them per operation, and the tests hold the two
+together):
+
+- 400: the body is not JSON, not an object, or a field or parameter has the wrong type;
+- 401: no token, or a wrong or revoked one (``smsrelay token create NAME`` makes one);
+- 404: no such message or path, including ids beyond the 32-bit id columns;
+- 405, 409 (cancelling what already left), 413 (a body over 1 MB), 415 (not ``application/json``);
+- 422: a value fails validation: a bad number, an empty or overlong text, a past send time, an
+  unknown field or query parameter;
+- 503: the database does not answer (locked for too long, or down): try again later.
+
+Lists page by id, newest first ("keyset" pagination): a page ends with ``next_cursor``, an opaque
+string to pass back as ``cursor``; new messages arriving meanwhile never shift the pages.
+
+What lives where:
+
+- ``operations``: the blueprint ``bp`` and the route table: each view declared with its
+  parameters, body and answer models and error statuses (``@operation``);
+- ``schemas``: the request and response bodies as pydantic models, and the parameters' types;
+- ``requests``: reading a request: the bearer token, the query string, the JSON body (validated
+  by its model, the first fault answered), keyset pages;
+- ``errors``: ``ApiError`` and every refusal as JSON (404/405 routing, 413, 500, 503);
+- ``messages``, ``modems``, ``inbox``: the operations, one module per resource;
+- ``openapi``: the OpenAPI 3.1 document generated from the table and the models, and its route.
+
+Importing this package registers every operation on ``bp`` (the imports below); the order of
+the imports is the order of the document's paths.
+"""
+
+from __future__ import annotations
+
+from .operations import PREFIX, bp
+
+# isort: off
+from . import errors, requests  # noqa: F401  (the blueprint's handlers and checks)
+from . import messages, modems, inbox, openapi  # noqa: F401  (the operations, in this order)
+# isort: on
+
+__all__ = ["PREFIX", "bp"]

@@ -1,0 +1,24 @@
+"""``/modems``: every modem of every node, as the daemons last saw them."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from appliance import views
+from web.services import services
+
+from .operations import Answer, operation
+from .schemas import ModemList
+
+
+@operation(
+    "GET",
+    "/modems",
+    operation_id="listModems",
+    summary="The modems, as the daemons last saw them",
+    answer=Answer(200, "Every modem of every node.", ModemList),
+)
+def modems() -> Response:
+    config, store, now = services().config, services().store, services().clock.now()
+    listed = ModemList.model_validate({"modems": views.status(config, store, now)["modems"]})
+    return jsonify(listed.body())
