@@ -460,6 +460,9 @@ def test_modems_are_those_of_status(client, auth, store, clock):
     assert (by_imei[IMEI]["sent_today"], by_imei[IMEI]["daily_limit"]) == (12, 200)
     assert by_imei["867584030000000"]["reason"] == "the SIM asks for its PIN"
     assert by_imei[IMEI]["seen_at"] == T0.isoformat()
+    # the panel's words (appliance.status): null when it can send
+    assert by_imei[IMEI]["why"] is None
+    assert by_imei["867584030000000"]["why"] == "The SIM asks for its PIN"
 
 
 def test_no_modem_is_an_empty_list(client, auth):

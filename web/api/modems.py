@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify
 
 from appliance import views
+from appliance.status import explain_modem
 from web.services import services
 
 from .operations import Answer, operation
@@ -20,5 +21,8 @@ from .schemas import ModemList
 )
 def modems() -> Response:
     config, store, now = services().config, services().store, services().clock.now()
-    listed = ModemList.model_validate({"modems": views.status(config, store, now)["modems"]})
+    rows = views.status(config, store, now)["modems"]
+    for row in rows:
+        row["why"] = explain_modem(row, now, node=config.node)
+    listed = ModemList.model_validate({"modems": rows})
     return jsonify(listed.body())

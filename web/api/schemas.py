@@ -198,6 +198,13 @@ class Modem(Answer):
     port: str | None
     state: ModemState
     reason: str | None = Field(description="Why it is not ready, in words.")
+    why: str | None = Field(
+        default=None,
+        description=(
+            "Why it does not send now, as the panel and `smsrelay status` say it "
+            "(appliance.status), or null when it can send."
+        ),
+    )
     signal_dbm: int | None
     bars: Count
     sim: str | None
