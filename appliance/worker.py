@@ -425,16 +425,21 @@ class ModemWorker:
             self.sim_counts = counts or self.sim_counts
             self._outcome_of_failure(message, error, now)
         if isinstance(error, (PortGone, CommandTimeout)):
+            self._save(last_error=str(error), last_error_at=now)
             self.busy = False
             raise error  # the serving loop heals the modem, then tells the dispatcher
         if error is not None:  # a pausing SIM says so on its card until its next success
-            self._set(ModemState.READY, self._pause_words if self.breaker.open else "ready")
+            self._set(
+                ModemState.READY,
+                self._pause_words if self.breaker.open else "ready",
+                last_error=str(error),
+                last_error_at=now,
+            )
         self._done()
 
     def _outcome_of_failure(self, message: Message, error: ModemError, now: datetime) -> None:
         assert message.id is not None
-        reason = str(error)
-        self._save(last_error=reason, last_error_at=now)
+        reason = str(error)  # the card's last error is saved by _send, with its state
         self.store.log("message.error", now, reason, imei=self.imei, message_id=message.id)
         if error.maybe_sent:
             if self.settings.resend_unknown:
@@ -703,10 +708,10 @@ class ModemWorker:
 
     # --- state ---------------------------------------------------------------------------------
 
-    def _set(self, state: ModemState, reason: str) -> None:
+    def _set(self, state: ModemState, reason: str, **also: object) -> None:
         was_available = self.available
         if self.imei:
-            self._save(state=state, reason=reason)
+            self._save(state=state, reason=reason, **also)
         self.state, self.reason = state, reason  # after the store, as in _save_status
         if self.available and not was_available:
             self._on_idle(self)
