@@ -14,13 +14,13 @@ the server writes what ``poll`` returns to the pty at once, and hands over what 
 from __future__ import annotations
 
 import functools
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from modem.sim import FakeModem, SimServer
+from modem.sim.server import start_fleet
 
 SEND_COMMAND = b"AT+CMGS="
 FINAL_OK = b"\r\nOK\r\n"
@@ -105,28 +105,21 @@ def start_observed_fleet(
     """``count`` observed modems on ptys, links ``<directory>/ttySIM<i>`` (as ``start_fleet``);
     ``listener(index, what, when)`` hears every send start and answer; ``per_modem[i]`` holds
     faults for modem ``i`` alone (on top of ``faults``)."""
-    os.makedirs(directory, exist_ok=True)
-    servers: list[SimServer] = []
-    try:
-        for index in range(count):
-            heard = None
-            if listener is not None:
-                heard = functools.partial(listener, index)
-            modem = ObservedModem(profile, seed=seed * 1000 + index, listener=heard)
-            mine = {**faults, **(per_modem[index] if per_modem and index < len(per_modem) else {})}
-            for name, value in mine.items():
-                if name == "fail_codes":
-                    value = tuple(value)  # JSON gives a list
-                if not hasattr(modem.faults, name):
-                    raise TypeError(f"unknown fault {name!r}")
-                setattr(modem.faults, name, value)
-            link = directory / f"ttySIM{index}"
-            servers.append(SimServer(modem, link=link, time_scale=time_scale).start())
-    except BaseException:
-        for server in servers:
-            server.stop()
-        raise
-    return servers
+
+    def make(index: int, profile: str, seed: int) -> ObservedModem:
+        heard = None if listener is None else functools.partial(listener, index)
+        return ObservedModem(profile, seed=seed, listener=heard)
+
+    return start_fleet(
+        count,
+        profile=profile,
+        directory=directory,
+        time_scale=time_scale,
+        seed=seed,
+        per_modem=per_modem,
+        make=make,
+        **faults,
+    )
 
 
 def reactions(prompted: list[float], pdus: list[float]) -> list[float]:

@@ -27,7 +27,7 @@ import select
 import threading
 import time
 import tty
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
@@ -251,20 +251,32 @@ def start_fleet(
     directory: str | os.PathLike[str],
     time_scale: float = 1.0,
     seed: int = 0,
+    per_modem: Sequence[Mapping[str, Any]] | None = None,
+    make: Callable[[int, str, int], FakeModem] | None = None,
     **faults: Any,
 ) -> list[SimServer]:
     """``n`` started servers with links ``<directory>/ttySIM<i>`` and distinct identities.
 
-    ``faults`` set fields of each modem's ``Faults`` (``send_delay=0.5``, ``fail_rate=0.1``).
+    ``faults`` set fields of each modem's ``Faults`` (``send_delay=0.5``, ``fail_rate=0.1``),
+    ``per_modem[i]`` those of modem ``i`` alone, on top. ``make(index, profile, seed)`` builds
+    each modem (a ``FakeModem`` by default; the benchmarks pass one that notes its sends).
     """
     os.makedirs(directory, exist_ok=True)
     servers: list[SimServer] = []
     try:
         for index in range(n):
-            modem = FakeModem(profile, seed=seed * 1000 + index)
-            for name, value in faults.items():
+            if make is None:
+                modem = FakeModem(profile, seed=seed * 1000 + index)
+            else:
+                modem = make(index, profile, seed * 1000 + index)
+            mine = dict(faults)
+            if per_modem is not None and index < len(per_modem):
+                mine.update(per_modem[index])
+            for name, value in mine.items():
                 if not hasattr(modem.faults, name):
                     raise TypeError(f"unknown fault {name!r}")
+                if name == "fail_codes":
+                    value = tuple(value)
                 setattr(modem.faults, name, value)
             link = os.path.join(directory, f"ttySIM{index}")
             servers.append(SimServer(modem, link=link, time_scale=time_scale).start())
