@@ -25,8 +25,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .models import ApiToken, User
 from .store import Store
+from .store.schema import ApiToken, User
 
 ROLES = ("admin", "volunteer")
 MIN_PASSWORD = 8

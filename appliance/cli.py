@@ -50,8 +50,8 @@ def _store(config):
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .database import create_engine_for, migrate
     from .store import Store
+    from .store.engine import create_engine_for, migrate
 
     try:
         engine = create_engine_for(config.database)

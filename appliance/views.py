@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from .config import Config
-from .models import ApiToken, Inbound, Message, Status, User
 from .pacing import period_keys
 from .store import Store
-from .tally import counts
+from .store.schema import ApiToken, Inbound, Message, Status, User
+from .store.tally import counts
 
 SETTLED = frozenset(
     {Status.SENT, Status.DELIVERED, Status.FAILED, Status.EXPIRED, Status.CANCELLED, Status.UNKNOWN}

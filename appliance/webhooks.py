@@ -105,7 +105,8 @@ from sqlmodel import Session, col, select
 
 from . import views
 from .clock import Clock
-from .models import (
+from .store import Store
+from .store.schema import (
     Event,
     Inbound,
     Message,
@@ -114,7 +115,6 @@ from .models import (
     WebhookCursor,
     WebhookDelivery,
 )
-from .store import Store
 
 log = logging.getLogger(__name__)
 

@@ -43,9 +43,9 @@ from rig import read_config, scratch, write_config
 
 from appliance.accounts import add_user
 from appliance.clock import SystemClock
-from appliance.database import create_engine_for, migrate
-from appliance.history import MESSAGE_TEXT_INDEX as TEXT_INDEX
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
+from appliance.store.history import MESSAGE_TEXT_INDEX as TEXT_INDEX
 from web import create_app
 from web.auth import session_key
 

@@ -32,9 +32,9 @@ from werkzeug.routing import IntegerConverter
 
 from appliance import views
 from appliance.accounts import check_token
-from appliance.models import ApiToken, Status
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.outbox import BadRequest, prepare, submit
+from appliance.store.schema import ApiToken, Status
 
 from .services import services
 

@@ -25,7 +25,7 @@ from flask import (
 )
 
 from appliance.accounts import AccountError, add_user, check_login, get_user, user_count
-from appliance.models import User
+from appliance.store.schema import User
 
 from .security import LoginLimiter
 from .services import services

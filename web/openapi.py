@@ -17,8 +17,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from appliance.models import Priority, Status
 from appliance.states import ModemState
+from appliance.store.schema import Priority, Status
 
 from .api import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, PREFIX, RETRY_AFTER_SECONDS
 

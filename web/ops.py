@@ -37,9 +37,9 @@ from sqlmodel import Session, col, func, select
 
 from appliance import views
 from appliance.config import Config
-from appliance.models import Message, Modem, Status
 from appliance.states import ModemState
 from appliance.store import Store
+from appliance.store.schema import Message, Modem, Status
 
 from . import prometheus
 from .api import bearer_token, json_error, routing_error

@@ -33,7 +33,7 @@ from flask import (
     url_for,
 )
 
-from appliance import history, tally, views
+from appliance import views
 from appliance.accounts import (
     AccountError,
     UnknownUser,
@@ -48,10 +48,11 @@ from appliance.accounts import (
     tokens,
     users,
 )
-from appliance.history import MessageFilter
-from appliance.models import Status, User
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.outbox import BadRequest, prepare, wakeup_path
+from appliance.store import history, tally
+from appliance.store.history import MessageFilter
+from appliance.store.schema import Status, User
 from appliance.wakeup import notify
 from modem import pdu
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from appliance.models import Status
 from appliance.store import Claim, NewMessage
+from appliance.store.schema import Status
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -18,9 +18,9 @@ from sqlalchemy import create_engine, event, update
 from sqlmodel import col
 
 from appliance.config import Config
-from appliance.models import Message
 from appliance.outbox import prepare
 from appliance.store import Claim, Store
+from appliance.store.schema import Message
 from tests.web.conftest import T0
 from web import ops, prometheus
 from web.prometheus import Family, Sample

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from appliance import webhooks
-from appliance.models import Webhook, WebhookDelivery
+from appliance.store.schema import Webhook, WebhookDelivery
 from web.auth import session_key
 
 SCRIPT = "<script>alert(1)</script>"
