@@ -1,4 +1,4 @@
-"""``appliance.tally``: message counts by status that stay exact without a GROUP BY per call.
+"""``appliance.store.tally``: message counts by status that stay exact without a GROUP BY per call.
 
 The reference is ``Store.counts()`` (a plain ``GROUP BY status``). Messages move through the
 store's own operations where the move is the product's (enqueue, claim, sent, failed, cancel,

@@ -312,7 +312,7 @@ def test_t0_is_the_scrape_time(client, store, config):
     assert value(scrape(client), "smsrelay_send_seconds_count") == 1
 
 
-# --- at scale: the counts come from appliance.tally (issue 4) ------------------------------------
+# --- at scale: the counts come from appliance.store.tally (issue 4) ------------------------------
 
 
 def test_message_counts_stay_exact_between_scrapes(client, store, config, clock):
