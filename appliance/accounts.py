@@ -8,9 +8,11 @@ CLI alike, with the rules a person expects: names are unique (1 to 64 characters
 there is always an admin left (the last one can be neither deleted nor demoted; the check and
 the change are one transaction, with the admins' rows locked on PostgreSQL, so two admins
 demoting each other at once cannot both succeed), and an admin cannot delete the account they
-are logged in with. A renamed, deleted or re-passworded user's sessions end at their next
-request: the panel's session fingerprint (``web.auth.session_key``) covers id, name, creation
-time and password hash.
+are logged in with. The checks that need the database, and every query, are in
+``appliance.store.accounts``; the shape of names and passwords, and the hashing, are here.
+
+A renamed, deleted or re-passworded user's sessions end at their next request: the panel's
+session fingerprint (``web.auth.session_key``) covers id, name, creation time and password hash.
 """
 
 from __future__ import annotations
@@ -21,24 +23,16 @@ import secrets
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlmodel import Session, col, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .models import ApiToken, User
 from .store import Store
+from .store import accounts as stored
+from .store.accounts import AccountError, UnknownUser  # noqa: F401 - callers catch them here
+from .store.schema import ApiToken, User
 
 ROLES = ("admin", "volunteer")
 MIN_PASSWORD = 8
 USAGE_RESOLUTION = timedelta(minutes=1)
-
-
-class AccountError(ValueError):
-    """A user or token request that cannot be done; the message says why."""
-
-
-class UnknownUser(AccountError):
-    """No user has that name (or id)."""
 
 
 def _token_hash(token: str) -> str:
@@ -46,8 +40,7 @@ def _token_hash(token: str) -> str:
 
 
 def user_count(store: Store) -> int:
-    with store.session() as session:
-        return session.exec(select(func.count()).select_from(User)).one()
+    return stored.user_count(store)
 
 
 def _checked_name(name: str) -> str:
@@ -67,133 +60,59 @@ def _check_password(password: str) -> None:
         raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
 
 
-def _name_taken(session: Session, name: str) -> bool:
-    return session.exec(select(User.id).where(User.name == name)).first() is not None
-
-
 def add_user(store: Store, name: str, password: str, role: str, now: datetime) -> User:
     name = _checked_name(name)
     _check_role(role)
     _check_password(password)
-    with store.session() as session:
-        if _name_taken(session, name):
-            raise AccountError(f"there is already a user named {name!r}")
-        user = User(
-            name=name, password_hash=generate_password_hash(password), role=role, created_at=now
-        )
-        session.add(user)
-        session.commit()
-        return user
-
-
-def _find(session: Session, who: str | int) -> User:
-    """The user named ``who`` (a str) or of id ``who`` (an int); UnknownUser otherwise."""
-    if isinstance(who, int):
-        user = session.get(User, who)
-        missing = f"no user #{who}"
-    else:
-        user = session.exec(select(User).where(User.name == who.strip())).first()
-        missing = f"no user named {who.strip()!r}"
-    if user is None:
-        raise UnknownUser(missing)
-    return user
+    return stored.add_user(store, name, lambda: generate_password_hash(password), role, now)
 
 
 def find_user(store: Store, who: str | int) -> User:
     """The user named ``who`` (or of id ``who``); UnknownUser when there is none."""
-    with store.reading() as session:
-        return _find(session, who)
-
-
-def _other_admins(session: Session, user: User) -> int:
-    """Admins other than ``user``, their rows locked until the end of the transaction (on
-    PostgreSQL; SQLite's writer already holds the whole database)."""
-    rows = session.exec(select(User.id).where(User.role == "admin").with_for_update()).all()
-    return sum(1 for user_id in rows if user_id != user.id)
+    return stored.find_user(store, who)
 
 
 def rename_user(store: Store, who: str | int, new_name: str) -> User:
     """Give the user ``who`` (name or id) a new name, under the rules of ``add_user``."""
-    new_name = _checked_name(new_name)
-    with store.session() as session:
-        user = _find(session, who)
-        if new_name == user.name:
-            return user
-        if _name_taken(session, new_name):
-            raise AccountError(f"there is already a user named {new_name!r}")
-        user.name = new_name
-        session.add(user)
-        session.commit()
-        return user
+    return stored.rename_user(store, who, _checked_name(new_name))
 
 
 def set_role(store: Store, who: str | int, role: str) -> User:
     """Make ``who`` an admin or a volunteer; the last admin stays one."""
     _check_role(role)
-    with store.session() as session:
-        user = _find(session, who)
-        if user.role == "admin" and role != "admin" and _other_admins(session, user) == 0:
-            raise AccountError(
-                f"{user.name} is the last admin: make another user admin before this one "
-                "becomes a volunteer"
-            )
-        user.role = role
-        session.add(user)
-        session.commit()
-        return user
+    return stored.set_role(store, who, role)
 
 
 def set_password(store: Store, who: str | int, password: str) -> User:
     """A new password for ``who``: every session they have open ends."""
     _check_password(password)
-    with store.session() as session:
-        user = _find(session, who)
-        user.password_hash = generate_password_hash(password)
-        session.add(user)
-        session.commit()
-        return user
+    return stored.set_password(store, who, lambda: generate_password_hash(password))
 
 
 def delete_user(store: Store, who: str | int, *, acting: User | None = None) -> User:
     """Delete ``who``; ``acting`` is the admin asking in the panel, who may not delete the
     account they are logged in with. The last admin is never deleted."""
-    with store.session() as session:
-        user = _find(session, who)
-        if acting is not None and acting.id == user.id:
-            raise AccountError(
-                "you cannot delete the account you are logged in with: another admin can, "
-                "or `smsrelay user delete` on the appliance"
-            )
-        if user.role == "admin" and _other_admins(session, user) == 0:
-            raise AccountError(f"{user.name} is the last admin and cannot be deleted")
-        session.delete(user)
-        session.commit()
-        return user
+    return stored.delete_user(store, who, acting=acting)
 
 
 def check_login(store: Store, name: str, password: str, now: datetime) -> User | None:
     """The user if the password is right; None otherwise (same time either way)."""
-    with store.session() as session:
-        user = session.exec(select(User).where(User.name == name.strip())).first()
-        if user is None:
+
+    def matches(password_hash: str | None) -> bool:
+        if password_hash is None:
             check_password_hash(_dummy_hash(), password)  # spend the same time
-            return None
-        if not check_password_hash(user.password_hash, password):
-            return None
-        user.last_login_at = now
-        session.add(user)
-        session.commit()
-        return user
+            return False
+        return check_password_hash(password_hash, password)
+
+    return stored.log_in(store, name, now, matches)
 
 
 def get_user(store: Store, user_id: int) -> User | None:
-    with store.session() as session:
-        return session.get(User, user_id)
+    return stored.get_user(store, user_id)
 
 
 def users(store: Store) -> list[User]:
-    with store.session() as session:
-        return list(session.exec(select(User).order_by(col(User.name))).all())
+    return stored.users(store)
 
 
 def create_token(store: Store, name: str, now: datetime) -> tuple[ApiToken, str]:
@@ -203,44 +122,28 @@ def create_token(store: Store, name: str, now: datetime) -> tuple[ApiToken, str]
         raise AccountError("a token name is 1 to 64 characters")
     secret = "smr_" + secrets.token_urlsafe(32)
     token = ApiToken(name=name, token_hash=_token_hash(secret), created_at=now)
-    with store.session() as session:
-        session.add(token)
-        session.commit()
-    return token, secret
+    return stored.add_token(store, token), secret
 
 
 def check_token(store: Store, secret: str, now: datetime) -> ApiToken | None:
     """The token's row if ``secret`` is a live token. A read-only lookup: the write lock is
     taken only to note its use, at most once a minute."""
     digest = _token_hash(secret)
-    with store.reading() as session:
-        token = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    token = stored.token_by_hash(store, digest)
     if token is None or token.revoked or not hmac.compare_digest(token.token_hash, digest):
         return None
     if token.last_used_at is None or now - token.last_used_at > USAGE_RESOLUTION:
-        with store.session() as session:
-            session.execute(
-                update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
-            )
-            session.commit()
+        stored.note_token_use(store, token.id, now)
         token.last_used_at = now
     return token
 
 
 def tokens(store: Store) -> list[ApiToken]:
-    with store.session() as session:
-        return list(session.exec(select(ApiToken).order_by(col(ApiToken.id))).all())
+    return stored.tokens(store)
 
 
 def revoke_token(store: Store, token_id: int) -> bool:
-    with store.session() as session:
-        token = session.get(ApiToken, token_id)
-        if token is None:
-            return False
-        token.revoked = True
-        session.add(token)
-        session.commit()
-        return True
+    return stored.revoke_token(store, token_id)
 
 
 _dummy: str | None = None

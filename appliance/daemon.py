@@ -21,13 +21,13 @@ from modem.device import Timeouts
 
 from .clock import Clock, SystemClock
 from .config import Config, ModemConfig
-from .database import create_engine_for, migrate
 from .discovery import Discovery
 from .dispatch import Dispatcher
 from .memory import settle_after_start
 from .outbox import wakeup_path
 from .pool import Pool
 from .reports import ReportRecorder
+from .store.engine import create_engine_for, migrate
 from .waiters import RingingStore, ring, waiters_path
 from .wakeup import Wakeup
 from .webhooks import WebhookSender  # issue 4: webhook deliveries

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from modem import pdu
 
 from .config import Config
-from .models import Message, Priority
 from .numbers import InvalidRecipient, normalise
 from .store import NewMessage, Store
+from .store.schema import Message, Priority
 from .wakeup import notify
 
 

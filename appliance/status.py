@@ -51,7 +51,7 @@ WHY_NOT_READY = {
 
 
 class Sending(Protocol):
-    """The message a modem is sending (an ``appliance.models.Message`` will do)."""
+    """The message a modem is sending (an ``appliance.store.schema.Message`` will do)."""
 
     id: Any
     recipient: str

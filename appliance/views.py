@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from .config import Config
-from .models import ApiToken, Inbound, Message, Status, User
 from .pacing import period_keys
 from .store import Store
-from .tally import counts
+from .store.schema import ApiToken, Inbound, Message, Status, User
+from .store.tally import counts
 
 SETTLED = frozenset(
     {Status.SENT, Status.DELIVERED, Status.FAILED, Status.EXPIRED, Status.CANCELLED, Status.UNKNOWN}
@@ -79,7 +79,7 @@ def inbound(m: Inbound) -> dict:
 
 def status(config: Config, store: Store, now: datetime) -> dict:
     """``smsrelay status --json`` (and the panel's modems page): the modems, and the messages by
-    status from ``appliance.tally`` (a ``GROUP BY`` over every message would cost 0.1 s a call
+    status from ``appliance.store.tally`` (a ``GROUP BY`` over every message would cost 0.1 s a call
     at a million messages)."""
     day, _ = period_keys(now, config.timezone)
     sending = store.sending_by_modem()

@@ -40,8 +40,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from .config import Config
-from .models import Message
 from .store import Store
+from .store.schema import Message
 from .wakeup import Wakeup
 
 log = logging.getLogger(__name__)

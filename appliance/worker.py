@@ -41,12 +41,12 @@ from modem.errors import (
 
 from .breaker import Blame, SimBreaker, blame, kind, sim_label
 from .clock import Clock
-from .models import Message
 from .numbers import InvalidRecipient, normalise
 from .pacing import Caps, Pacer, backoff, period_keys
 from .reports import filed
 from .states import ModemState
 from .store import SimCounts, Store
+from .store.schema import Message
 
 log = logging.getLogger(__name__)
 

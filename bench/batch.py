@@ -20,8 +20,8 @@ from fleet import Fleet
 from rig import all_ready, read_config, scratch, start_daemon, wait_for, write_config
 
 from appliance.clock import SystemClock
-from appliance.models import Message, Status
 from appliance.outbox import prepare, wakeup_path
+from appliance.store.schema import Message, Status
 from appliance.wakeup import notify
 
 REPORT_DELAY = 10.0  # the simulator's default: each message's delivery report 10 s after it

@@ -47,7 +47,7 @@ from figures import Figure, Report, summarise
 from fleet import Fleet
 from observed import gaps, reactions
 
-from appliance.models import Message, Status
+from appliance.store.schema import Message, Status
 
 PER_MODEM_DEFAULT = 60
 

@@ -41,8 +41,8 @@ from pathlib import Path
 from figures import Figure, Report
 from rig import read_config, scratch, wait_for, write_config
 
-from appliance.database import create_engine_for
 from appliance.store import Store
+from appliance.store.engine import create_engine_for
 
 SMSRELAY = [sys.executable, "-m", "appliance"]
 FIRST_START_WINDOW = 2.0  # seconds: the first start is sampled for its RSS, not its idle CPU

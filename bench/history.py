@@ -10,7 +10,7 @@ row by row, and the same indexes in the end). Nothing else is added: no ``ANALYZ
 product runs none.
 
 Then the panel's ``/history`` route is timed through Flask's test client (the whole request:
-session check, filter parsing, the query of ``appliance.history``, the template of 50 rows),
+session check, filter parsing, the query of ``appliance.store.history``, the template of 50 rows),
 logged in as an admin, warm (a few requests first), for each case below, with the query
 string varied within a case (a different recipient, page or day each time) so no answer is
 served from a cache the next one could reuse. ``p95`` is the figure the target applies to.
@@ -43,9 +43,9 @@ from rig import read_config, scratch, write_config
 
 from appliance.accounts import add_user
 from appliance.clock import SystemClock
-from appliance.database import create_engine_for, migrate
-from appliance.history import MESSAGE_TEXT_INDEX as TEXT_INDEX
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
+from appliance.store.history import MESSAGE_TEXT_INDEX as TEXT_INDEX
 from web import create_app
 from web.sessions import login_id
 

@@ -32,7 +32,7 @@ from figures import Figure, Report, summarise
 from fleet import Fleet
 from rig import all_ready, read_config, scratch, start_daemon, wait_for, write_config
 
-from appliance.models import Status
+from appliance.store.schema import Status
 
 HERE = Path(__file__).resolve().parent
 WARM_UP = 5
@@ -43,9 +43,9 @@ PAUSE = (0.01, 0.1)
 def enqueuer(config_path: Path, seed: int) -> None:
     """The child: on each ``go`` line, pause, queue one message, print its id and times."""
     from appliance.clock import SystemClock
-    from appliance.database import create_engine_for
     from appliance.outbox import prepare, submit
     from appliance.store import Store
+    from appliance.store.engine import create_engine_for
 
     config = read_config(config_path)
     store = Store(create_engine_for(config.database))

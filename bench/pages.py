@@ -40,9 +40,9 @@ from sqlmodel import col
 
 from appliance.accounts import add_user, create_token, users
 from appliance.clock import SystemClock
-from appliance.database import create_engine_for, migrate
-from appliance.models import SignalSample
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
+from appliance.store.schema import SignalSample
 from web import create_app
 from web.sessions import login_id
 

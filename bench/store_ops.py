@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from figures import Figure, Report, summarise
 from rig import scratch
 
-from appliance.database import create_engine_for, migrate
 from appliance.store import Claim, NewMessage, Store
+from appliance.store.engine import create_engine_for, migrate
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -118,8 +118,8 @@ def fresh_database(server_url: str) -> Iterator[str]:
 @pytest.fixture
 def postgresql_store(postgresql_server):
     """A ``Store`` on a fresh database of the session's cluster, migrated by our scripts."""
-    from appliance.database import create_engine_for, migrate
     from appliance.store import Store
+    from appliance.store.engine import create_engine_for, migrate
 
     with fresh_database(postgresql_server) as url:
         engine = create_engine_for(url)

@@ -13,8 +13,8 @@ from flask import Flask, Response
 
 from appliance.clock import Clock, SystemClock
 from appliance.config import Config, load_config
-from appliance.database import create_engine_for, migrate
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
 
 from . import sessions
 from .security import csrf, limiter

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from appliance.history import SIGNAL_STEP, SignalSlot
+from appliance.store.history import SIGNAL_STEP, SignalSlot
 
 WIDTH, HEIGHT = 300, 90
 LEFT, RIGHT, TOP, BOTTOM = 30, 4, 6, 16  # room for the labels
@@ -124,7 +124,7 @@ def signal_chart(
     step: timedelta = SIGNAL_STEP,
 ) -> LineChart:
     """The signal of one modem from ``end - span`` to ``end``, one point per slot (its weakest
-    sample, at the slot's middle: ``appliance.history.thin_signal`` says why), oldest first.
+    sample, at the slot's middle: ``appliance.store.charts.thin_signal`` says why), oldest first.
 
     Slots that follow each other are joined; a missing slot (no sample for a whole step: the
     modem was away, or the daemon was) or a slot where the signal was lost breaks the line, so a
@@ -189,7 +189,7 @@ def _hours(span: timedelta) -> str:
 
 def hour_starts(end: datetime, *, zone: ZoneInfo, hours: int = 24) -> list[datetime]:
     """The starts of the last ``hours`` local hours, the last one the hour under way at ``end``
-    (the hourly chart's bars; ``appliance.history.sent_per_hour`` counts in them)."""
+    (the hourly chart's bars; ``appliance.store.charts.sent_per_hour`` counts in them)."""
     last = _hour_start(end, zone)
     return [last - HOUR * (hours - 1 - index) for index in range(hours)]
 
@@ -198,7 +198,7 @@ def count_per_hour(
     times: Iterable[datetime], *, end: datetime, zone: ZoneInfo, hours: int = 24
 ) -> list[int]:
     """How many of ``times`` fall in each of the last ``hours`` local hours (up to ``end``): what
-    ``appliance.history.sent_per_hour`` asks the database, for times already in hand."""
+    ``appliance.store.charts.sent_per_hour`` asks the database, for times already in hand."""
     first = hour_starts(end, zone=zone, hours=hours)[0]
     counts = [0] * hours
     for at in times:

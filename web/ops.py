@@ -17,7 +17,7 @@ loopback: protect ``/metrics`` in the proxy then.
 every message sent in the window, however long before it was queued (the index on ``sent_at``,
 revision 0005, makes that a read of the window's rows alone).
 
-``smsrelay_messages`` comes from ``appliance.tally``: queued, sending and unknown are counted
+``smsrelay_messages`` comes from ``appliance.store.tally``: queued, sending and unknown are counted
 at each scrape; the settled statuses from a count refreshed in the background every minute plus
 what moved since, so a scrape stays cheap at a million messages (see that module for the rare
 change it shows only after the next recount).
@@ -37,8 +37,8 @@ from sqlmodel import Session, col, func, select
 
 from appliance import views
 from appliance.config import Config
-from appliance.models import Message, Modem, Status
 from appliance.store import Store
+from appliance.store.schema import Message, Modem, Status
 
 from .api.errors import json_error, routing_error
 from .api.requests import bearer_token

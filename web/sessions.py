@@ -25,7 +25,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin
 
 from appliance.accounts import get_user
-from appliance.models import User
+from appliance.store.schema import User
 
 from .services import services
 

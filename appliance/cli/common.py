@@ -41,8 +41,8 @@ def open_store(config):
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from appliance.database import create_engine_for, migrate
     from appliance.store import Store
+    from appliance.store.engine import create_engine_for, migrate
 
     try:
         engine = create_engine_for(config.database)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from appliance.models import Event, Webhook
+from appliance.store.schema import Event, Webhook
 
 from .delivery import PENDING
 from .validation import EVENTS

@@ -11,9 +11,9 @@ import pytest
 from appliance.clock import ManualClock, SystemClock
 from appliance.config import Config, ModemConfig, load_config
 from appliance.daemon import Daemon, Simulation, Tuning
-from appliance.database import create_engine_for, migrate
 from appliance.outbox import prepare, submit
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
 from modem.device import Timeouts
 from tests.conftest import TIME_SCALE
 

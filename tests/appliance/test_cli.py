@@ -27,9 +27,9 @@ from appliance import waiters
 from appliance.cli import main
 from appliance.config import load_config
 from appliance.daemon import Daemon, Simulation
-from appliance.database import create_engine_for, migrate
-from appliance.models import Status
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
+from appliance.store.schema import Status
 from tests.appliance.conftest import FAST_TUNING
 from tests.conftest import TIME_SCALE
 from tests.waiting import wait_until

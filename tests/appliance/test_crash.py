@@ -30,10 +30,10 @@ import pytest
 
 from appliance.clock import SystemClock
 from appliance.config import load_config
-from appliance.database import create_engine_for, migrate
-from appliance.models import Status
 from appliance.outbox import prepare, submit
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
+from appliance.store.schema import Status
 from modem.sim import start_fleet
 from tests.conftest import TIME_SCALE
 from tests.waiting import wait_until

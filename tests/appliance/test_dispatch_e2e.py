@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from appliance.models import Status
+from appliance.store.schema import Status
 from tests.appliance.conftest import enqueue
 from tests.waiting import wait_until
 

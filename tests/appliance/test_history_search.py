@@ -24,11 +24,10 @@ from alembic import command
 from sqlalchemy import Engine, event, insert, inspect, text
 from sqlmodel import col, select
 
-from appliance import history
-from appliance.database import alembic_config, create_engine_for, migrate
-from appliance.history import MessageFilter
-from appliance.models import Message, Status
-from appliance.store import Store
+from appliance.store import Store, history
+from appliance.store.engine import alembic_config, create_engine_for, migrate
+from appliance.store.history import MessageFilter
+from appliance.store.schema import Message, Status
 from tests.pg import fresh_database
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

@@ -22,8 +22,8 @@ from sqlmodel import col, select
 
 from appliance.clock import ManualClock
 from appliance.config import Config, ModemConfig, RouteConfig
-from appliance.models import Event, Status
 from appliance.store import Claim
+from appliance.store.schema import Event, Status
 from tests.appliance.conftest import FAST_TUNING, UNPACED, enqueue
 from tests.waiting import wait_until
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from appliance.models import DeliveryReport, Status
 from appliance.reports import ReportRecorder
 from appliance.store import Claim
+from appliance.store.schema import DeliveryReport, Status
 from modem.pdu.status import StatusReport
 from tests.appliance.conftest import enqueue
 

@@ -60,7 +60,7 @@ def test_a_report_finds_its_message_among_hundreds(store):
     with store.session() as session:  # sent by our modem
         from sqlalchemy import update
 
-        from appliance.models import Message
+        from appliance.store.schema import Message
 
         session.execute(update(Message).values(modem_imei=imei, sending_at=T))
         session.commit()
@@ -92,8 +92,8 @@ def test_a_report_finds_its_message_among_hundreds(store):
 
 
 def _new(text):
-    from appliance.models import Priority
     from appliance.store import NewMessage
+    from appliance.store.schema import Priority
 
     return NewMessage(
         recipient="+33612345678", text=text, parts=1, encoding="gsm7", priority=Priority.NORMAL

@@ -1,4 +1,4 @@
-"""The send path's prebuilt statements (``appliance.hotpath``) on a real PostgreSQL.
+"""The send path's prebuilt statements (``appliance.store.statements``) on a real PostgreSQL.
 
 SQLite runs them in every other test; here the same store methods run on PostgreSQL, where
 several nodes claim from one queue: ``FOR UPDATE SKIP LOCKED`` must hand each message to one
@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from appliance.models import Status
 from appliance.store import Claim, NewMessage
+from appliance.store.schema import Status
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

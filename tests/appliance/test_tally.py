@@ -1,4 +1,4 @@
-"""``appliance.tally``: message counts by status that stay exact without a GROUP BY per call.
+"""``appliance.store.tally``: message counts by status that stay exact without a GROUP BY per call.
 
 The reference is ``Store.counts()`` (a plain ``GROUP BY status``). Messages move through the
 store's own operations where the move is the product's (enqueue, claim, sent, failed, cancel,
@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import event, text, update
 from sqlmodel import col
 
-from appliance import tally as tally_module
 from appliance.config import Config
-from appliance.database import create_engine_for, migrate
-from appliance.models import Message, Status
 from appliance.outbox import prepare
 from appliance.store import Claim, Store
-from appliance.tally import Tally, full_counts, tally_for
+from appliance.store import tally as tally_module
+from appliance.store.engine import create_engine_for, migrate
+from appliance.store.schema import Message, Status
+from appliance.store.tally import Tally, full_counts, tally_for
 from tests.appliance.conftest import T0
 
 IMEI = "356938035643809"

@@ -13,7 +13,7 @@ import itertools
 import pytest
 from sqlmodel import select
 
-from appliance.models import Event, Status
+from appliance.store.schema import Event, Status
 from tests.appliance.conftest import FAST_TUNING, enqueue
 from tests.appliance.test_policies import (
     FRANCE,

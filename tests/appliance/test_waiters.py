@@ -16,8 +16,8 @@ import pytest
 
 from appliance import views, waiters
 from appliance.clock import SystemClock
-from appliance.models import Status
 from appliance.store import Store
+from appliance.store.schema import Status
 from appliance.waiters import RingingStore, ring, wait_for_outcome
 from appliance.wakeup import Wakeup
 from tests.appliance.conftest import enqueue

@@ -27,9 +27,9 @@ from sqlmodel import select
 import appliance.webhooks as webhooks
 from appliance import views
 from appliance.clock import SystemClock
-from appliance.database import alembic_config, create_engine_for
-from appliance.models import Event, WebhookCursor, WebhookDelivery
 from appliance.store import Claim, Store
+from appliance.store.engine import alembic_config, create_engine_for
+from appliance.store.schema import Event, WebhookCursor, WebhookDelivery
 from appliance.webhooks import Backoff, WebhookError, WebhookSender, records
 from appliance.webhooks.sender import CATCH_UP_EVERY
 from tests.appliance.conftest import enqueue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from appliance.models import Message
+from appliance.store.schema import Message
 from appliance.worker import POLL_DEFER_MAX, ModemWorker, WorkerSettings, _Poll, _Send
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, select
 
-from appliance.database import (
+from appliance.store.engine import (
     MIGRATIONS,
     UNMODELLED_TABLES,
     alembic_config,
@@ -29,7 +29,7 @@ from appliance.database import (
     migrate,
     modelled,
 )
-from appliance.models import Message
+from appliance.store.schema import Message
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -184,7 +184,7 @@ def test_a_row_written_by_one_engine_is_read_by_another(url, engine):
 WRITER = """
 import sys
 from sqlalchemy import text
-from appliance.database import create_engine_for
+from appliance.store.engine import create_engine_for
 
 engine = create_engine_for(sys.argv[1])
 for _ in range(int(sys.argv[2])):
@@ -252,7 +252,7 @@ def test_the_migration_scripts_ship_in_the_package():
     parser.read(ROOT / "setup.cfg")
     include = parser["options.packages.find"]["include"].split()
     packages = set(find_packages(str(ROOT), include=include))
-    assert {"appliance.migrations", "appliance.migrations.versions"} <= packages
+    assert {"appliance.store.migrations", "appliance.store.migrations.versions"} <= packages
     data = [p.strip() for p in parser["options.package_data"]["*"].split(",")]
     for path in MIGRATIONS.rglob("*"):
         if path.is_file() and "__pycache__" not in path.parts:
@@ -264,7 +264,7 @@ def test_the_migration_scripts_ship_in_the_package():
 
 def test_the_quick_head_check_agrees_with_alembic(tmp_path):
     """``migrate`` skips importing alembic when the schema is at the head it reads itself."""
-    from appliance.database import head_revision
+    from appliance.store.engine import head_revision
 
     assert head_revision() == HEAD
     engine = create_engine_for(f"sqlite:///{tmp_path / 'x.db'}")

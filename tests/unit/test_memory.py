@@ -15,7 +15,7 @@ import appliance.daemon
 from appliance import memory
 from appliance.config import load_config
 from appliance.daemon import Daemon
-from appliance.database import (
+from appliance.store.engine import (
     MigrationFailed,
     _schema_is_current,
     create_engine_for,
@@ -129,7 +129,7 @@ def test_an_isolated_migration_leaves_alembic_out_of_the_process(tmp_path):
     program = textwrap.dedent(
         f"""
         import sys
-        from appliance.database import create_engine_for, migrate
+        from appliance.store.engine import create_engine_for, migrate
         migrate(create_engine_for({url!r}), isolated=True)
         print(sorted(m for m in sys.modules if m.split(".")[0] in ("alembic", "mako")))
         """

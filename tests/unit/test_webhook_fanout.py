@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from appliance.models import Event, Webhook
+from appliance.store.schema import Event, Webhook
 from appliance.webhooks.fanout import plan, subscribers
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -24,9 +24,9 @@ from sqlalchemy.engine import make_url
 from appliance.accounts import add_user, create_token
 from appliance.clock import ManualClock
 from appliance.config import Config, load_config
-from appliance.database import create_engine_for, migrate
-from appliance.models import User
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
+from appliance.store.schema import User
 from web import create_app
 from web.sessions import login_id
 

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from appliance.accounts import check_token, create_token, revoke_token
-from appliance.models import Status
 from appliance.store import Claim, Store
+from appliance.store.schema import Status
 from modem import pdu
 from tests.web.conftest import T0
 

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from appliance.accounts import add_user, user_count
-from appliance.models import User
+from appliance.store.schema import User
 
 from .conftest import ADMIN_NAME, ADMIN_PASSWORD, T0
 

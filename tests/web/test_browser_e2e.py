@@ -27,7 +27,7 @@ import pytest
 from appliance.accounts import add_user
 from appliance.config import load_config
 from appliance.daemon import Daemon, Simulation
-from appliance.models import Status
+from appliance.store.schema import Status
 from modem.at import signal_bars
 from tests.appliance.conftest import FAST_TUNING, UNPACED
 from tests.browser import chromium, needs_chromium, serving, watch

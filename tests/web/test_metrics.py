@@ -20,9 +20,9 @@ from sqlalchemy import create_engine, event, update
 from sqlmodel import col
 
 from appliance.config import Config
-from appliance.models import Message
 from appliance.outbox import prepare
 from appliance.store import Claim, Store
+from appliance.store.schema import Message
 from tests.web.conftest import T0
 from web import metrics, ops
 
@@ -337,7 +337,7 @@ def test_t0_is_the_scrape_time(client, store, config):
     assert value(scrape(client), "smsrelay_send_seconds_count") == 1
 
 
-# --- at scale: the counts come from appliance.tally (issue 4) ------------------------------------
+# --- at scale: the counts come from appliance.store.tally (issue 4) ------------------------------
 
 
 def test_message_counts_stay_exact_between_scrapes(client, store, config, clock):

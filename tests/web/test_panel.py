@@ -22,13 +22,12 @@ from sqlalchemy import delete, insert
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
-from appliance import history
 from appliance.accounts import check_token
-from appliance.database import create_engine_for, migrate
-from appliance.history import MessageFilter
-from appliance.models import ApiToken, Message, Status, User
 from appliance.outbox import prepare, wakeup_path
-from appliance.store import Store
+from appliance.store import Store, history
+from appliance.store.engine import create_engine_for, migrate
+from appliance.store.history import MessageFilter
+from appliance.store.schema import ApiToken, Message, Status, User
 from appliance.wakeup import Wakeup
 from modem import pdu
 from tests.browser import CHROMIUM, launch_chromium

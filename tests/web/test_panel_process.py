@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.database import create_engine_for, migrate
+from appliance.store.engine import create_engine_for, migrate
 from tests.waiting import wait_until
 from web.process import PANEL_NICENESS, PanelError, PanelProcess
 

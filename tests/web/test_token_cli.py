@@ -16,8 +16,8 @@ from appliance.accounts import check_token, tokens
 from appliance.cli import main
 from appliance.clock import SystemClock
 from appliance.config import load_config
-from appliance.database import create_engine_for, migrate
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
 from web import create_app
 
 

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from appliance.accounts import check_login
 from appliance.cli import main
-from appliance.database import create_engine_for, migrate
 from appliance.store import Store
+from appliance.store.engine import create_engine_for, migrate
 
 PASSWORD = "correct horse battery"
 

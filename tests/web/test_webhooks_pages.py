@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from appliance import webhooks
-from appliance.models import Webhook, WebhookDelivery
+from appliance.store.schema import Webhook, WebhookDelivery
 from tests.web.conftest import sign_in
 
 SCRIPT = "<script>alert(1)</script>"

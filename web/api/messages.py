@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response, jsonify, request, url_for
 
 from appliance import views
-from appliance.models import Status
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.outbox import BadRequest, prepare, submit
+from appliance.store.schema import Status
 from web.services import services
 
 from .errors import refuse

@@ -16,7 +16,7 @@ from flask import g, request
 from pydantic import BaseModel, ValidationError
 
 from appliance.accounts import check_token
-from appliance.models import ApiToken
+from appliance.store.schema import ApiToken
 from web.services import services
 
 from .errors import ApiError, refuse

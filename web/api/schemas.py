@@ -23,8 +23,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
-from appliance.models import Priority, Status
 from appliance.states import ModemState
+from appliance.store.schema import Priority, Status
 
 MAX_ID = 2**31 - 1  # message ids are INTEGER columns: 32 bits on PostgreSQL
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500

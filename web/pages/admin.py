@@ -26,7 +26,7 @@ from appliance.accounts import (
     tokens,
     users,
 )
-from appliance.models import User
+from appliance.store.schema import User
 from web.services import services
 from web.sessions import PanelUser
 

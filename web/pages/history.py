@@ -1,8 +1,8 @@
 """The history page (/history): every message, searched by number, text, status and dates.
 
-The search itself is ``appliance.history.search_messages``; this page turns the query string into
-a ``MessageFilter`` (dates are local days, a number is normalised like the compose form's) and
-answers 400 with the errors next to their fields when it cannot.
+The search itself is ``appliance.store.history.search_messages``; this page turns the query
+string into a ``MessageFilter`` (dates are local days, a number is normalised like the compose
+form's) and answers 400 with the errors next to their fields when it cannot.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import render_template, request
 
-from appliance import history
-from appliance.history import MessageFilter
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.states import Status
+from appliance.store import history
+from appliance.store.history import MessageFilter
 from web.services import services
 
 from .common import now, page_arg, page_group, role_required, zone

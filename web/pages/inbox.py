@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import render_template
 
-from appliance import history
+from appliance.store import history
 from web.services import services
 
 from .common import page_arg, page_group, role_required

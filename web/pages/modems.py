@@ -13,8 +13,9 @@ from typing import Any
 
 from flask import Response, render_template
 
-from appliance import history, views
+from appliance import views
 from appliance.status import doing, explain_modem, explain_queue
+from appliance.store import history
 from web import charts
 from web.services import services
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 
-from appliance import history, tally
-from appliance.history import MessageFilter
 from appliance.states import Status
+from appliance.store import history, tally
+from appliance.store.history import MessageFilter
 from web.services import services
 
 from .common import ID, back, now, page_group, role_required, wake_daemon

@@ -5,7 +5,7 @@ the same modem with its counters. Column names avoid SQL reserved words (``to``,
 so the same queries run on SQLite and PostgreSQL. Every timestamp is UTC, timezone-aware in Python
 and stored as ``TIMESTAMP WITH TIME ZONE`` where the database has one.
 
-Changing a table means a new alembic revision in ``appliance/migrations/versions``: an upgrade
+Changing a table means a new alembic revision in ``appliance/store/migrations/versions``: an upgrade
 must never lose data.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from .states import FINAL_STATUSES, Status
+from appliance.states import FINAL_STATUSES, Status
 
 __all__ = ["FINAL_STATUSES", "Status"]  # re-exported: the store's callers name them here
 

@@ -1,6 +1,6 @@
 """Alembic's entry point for smsrelay's schema.
 
-At run time ``appliance.database.migrate`` hands over an open connection (in
+At run time ``appliance.store.engine.migrate`` hands over an open connection (in
 ``config.attributes["connection"]``) inside its own transaction. Developers writing a new
 revision can also run the ``alembic`` command with ``-x url=sqlite:////tmp/dev.db`` or
 ``sqlalchemy.url`` set in a local alembic.ini; autogenerate then compares against the models.
@@ -14,8 +14,8 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import appliance.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from appliance.database import create_engine_for, modelled
+import appliance.store.schema  # noqa: F401 - registers the tables on SQLModel.metadata
+from appliance.store.engine import create_engine_for, modelled
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,10 +1,10 @@
 """An index on ``message.sent_at``, for what reads the messages sent in a window of time.
 
 ``/metrics``'s send-latency histogram (``web.ops``) and the modems page's sent-per-hour chart
-(``appliance.history.sent_per_hour``) ask for the messages sent in the last 24 hours. Without an
-index on ``sent_at`` that is a read of every message (446 ms a scrape at a million messages,
-measured on SQLite); both bounded it by the indexed ``created_at`` instead, which left out
-messages scheduled more than a week before they were sent. With the index the exact query
+(``appliance.store.charts.sent_per_hour``) ask for the messages sent in the last 24 hours. Without
+an index on ``sent_at`` that is a read of every message (446 ms a scrape at a million messages,
+measured on SQLite); both bounded it by the indexed ``created_at`` instead, which left out messages
+scheduled more than a week before they were sent. With the index the exact query
 reads only the window's rows (3.9 ms at a million).
 
 The upgrade builds the index from the messages already there: about 2 s at a million messages on

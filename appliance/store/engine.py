@@ -24,10 +24,10 @@ PostgreSQL (several nodes, ``postgresql+psycopg://``) needs none of this; connec
 with ``pool_pre_ping`` because a node's connections outlive database restarts and failovers.
 
 ``migrate`` runs alembic to the newest revision in code, without an ``alembic.ini``: the scripts
-ship inside the package (``appliance/migrations``). Alembic, mako and pygments cost the process
-that imports them about 12 MB for the rest of its life (they cannot be unloaded: measured, deleting
-them from ``sys.modules`` gives back nothing), so a long-running daemon migrates ``isolated``: in
-a short-lived child process, and the daemon never imports alembic.
+ship inside the package (``appliance/store/migrations``). Alembic, mako and pygments cost the
+process that imports them about 12 MB for the rest of its life (they cannot be unloaded: measured,
+deleting them from ``sys.modules`` gives back nothing), so a long-running daemon migrates
+``isolated``: in a short-lived child process, and the daemon never imports alembic.
 """
 
 from __future__ import annotations
@@ -234,10 +234,10 @@ def _upgrade_in_child(url: URL) -> None:
     # ``appliance`` package, appended so that the child runs this very code, from a source tree too.
     program = (
         "import sys; sys.path.append(sys.argv[1]); "
-        "from appliance.database import _child_upgrade; sys.exit(_child_upgrade())"
+        "from appliance.store.engine import _child_upgrade; sys.exit(_child_upgrade())"
     )
     child = subprocess.run(
-        [sys.executable, "-c", program, str(Path(__file__).resolve().parents[1])],
+        [sys.executable, "-c", program, str(Path(__file__).resolve().parents[2])],
         input=url.render_as_string(hide_password=False),
         capture_output=True,
         text=True,

@@ -38,15 +38,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from .models import FINAL_STATUSES, Message, Status
-from .store import Store
+from .schema import FINAL_STATUSES, Message, Status
+
+if TYPE_CHECKING:
+    from . import Store
 
 log = logging.getLogger(__name__)
 
@@ -242,18 +244,10 @@ class Tally:
             log.warning("counting the messages again failed", exc_info=True)
 
 
-_tallies: weakref.WeakKeyDictionary[Store, Tally] = weakref.WeakKeyDictionary()
-_tallies_lock = threading.Lock()
-
-
 def tally_for(store: Store) -> Tally:
-    """The one ``Tally`` of this store in this process (the panel's requests share it). It
-    holds the store weakly, so that a store dropped (a test's) takes its tally along."""
-    with _tallies_lock:
-        tally = _tallies.get(store)
-        if tally is None:
-            tally = _tallies[store] = Tally(weakref.proxy(store))
-        return tally
+    """The one ``Tally`` of this store in this process (the panel's requests share it): the
+    store's own, ``Store.tally``."""
+    return store.tally
 
 
 def counts(store: Store) -> dict[str, int]:

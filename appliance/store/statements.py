@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, case, func, insert, literal, or_, select, upda
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.schema import Column
 
-from .models import DeliveryReport, Event, Message, Modem, Sim, Status
+from .schema import DeliveryReport, Event, Message, Modem, Sim, Status
 
 MESSAGE = Message.__table__
 SIM = Sim.__table__

@@ -1,0 +1,68 @@
+"""The store: everything that touches the database, and the only package that runs SQL.
+
+Callers import what they need from here (``from appliance.store import Store, Claim``) or from
+the subject modules below that keep functions of their own (``history``, ``tally``,
+``accounts``, ``webhooks``). What lives where:
+
+- ``engine``: opening a database (SQLite pragmas, ``BEGIN IMMEDIATE``, PostgreSQL) and
+  ``migrate`` (alembic, the scripts in ``migrations/``);
+- ``schema``: the tables (sqlmodel models), the ``Priority`` of a message and the UTC time type;
+- ``transactions``: the three ways to run a transaction (writing session, plain write
+  connection, reading session), the base of ``Store``;
+- ``statements``: the send path's SQL, built once with bound parameters;
+- ``outbound``: enqueue, claim, sent, retry, cancel, expire, recover (the at-most-once rule);
+- ``inbound``: received parts and their reassembly, delivery reports;
+- ``fleet``: modems, SIMs and their counters, signal samples, the event log;
+- ``history`` (the panel's pages and the message search) and ``charts`` (the modems page's
+  signal and hourly charts): read-only, paged by key;
+- ``tally``: message counts by status, cheap at a million messages;
+- ``accounts``: panel users and API tokens (the rules on names and passwords stay in
+  ``appliance.accounts``);
+- ``webhooks``: the webhooks, their delivery log and the event cursor.
+
+The rule: only this package runs SQL. A module elsewhere that needs the database calls a
+``Store`` method or a function here; it never builds a query or opens a session itself.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Engine
+
+from .charts import SignalHistory
+from .fleet import Fleet, SimCounts
+from .inbound import InboundMessages, ReportFiled
+from .outbound import Claim, NewMessage, OutboundMessages, is_final
+from .tally import Tally
+
+__all__ = ["Claim", "NewMessage", "ReportFiled", "SimCounts", "Store", "is_final"]
+
+
+class Store(OutboundMessages, InboundMessages, Fleet):
+    """Operations on the database, each method one transaction, grouped by subject in the
+    classes it is made of; plus what the panel's requests share for this store (the counts'
+    snapshot, the kept signal slots), made on first use."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self._shared_lock = threading.Lock()
+        self._tally: Tally | None = None
+        self._signal_history: SignalHistory | None = None
+
+    @property
+    def tally(self) -> Tally:
+        """This store's message counts by status (``tally.Tally``): one per store and process,
+        shared by the panel's requests."""
+        with self._shared_lock:
+            if self._tally is None:
+                self._tally = Tally(self)
+            return self._tally
+
+    @property
+    def signal_history(self) -> SignalHistory:
+        """The modems page's signal slots kept between requests (``charts.SignalHistory``)."""
+        with self._shared_lock:
+            if self._signal_history is None:
+                self._signal_history = SignalHistory(self)
+            return self._signal_history

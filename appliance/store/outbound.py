@@ -1,0 +1,393 @@
+"""Outbound messages: every state change of one, each in one short transaction.
+
+The at-most-once rule lives here. ``claim`` writes ``sending`` (with modem, SIM and attempt) and
+commits *before* the driver writes AT+CMGS; only then may the modem send. A crash after that leaves
+the row ``sending``, which ``recover`` turns into ``unknown`` at the next start. Nothing here is
+SQLite-only: claims use ``SELECT ... FOR UPDATE SKIP LOCKED`` (ignored by SQLite, where one daemon
+owns the database) so several nodes can share one PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+
+from . import statements
+from .fleet import SimCounts, count_parts
+from .schema import (
+    FINAL_STATUSES,
+    PRIORITY_RANK,
+    Event,
+    Message,
+    Priority,
+    Status,
+)
+from .transactions import Transactions
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message as a caller asks for it, already validated (number normalised, parts counted)."""
+
+    recipient: str
+    text: str
+    parts: int
+    encoding: str
+    priority: Priority = Priority.NORMAL
+    due_at: datetime | None = None
+    expires_at: datetime | None = None
+    want_modem: str | None = None
+    want_group: str | None = None
+    report: bool = True
+    source: str = "cli"
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the dispatcher may send on one modem now."""
+
+    imei: str
+    iccid: str | None
+    group: str | None
+    node: str
+    max_parts: int  # what the SIM's caps still allow
+    quiet: bool  # inside quiet hours: campaign traffic below high priority waits
+    avoid_own_retries: bool  # another modem is healthy: let it take what failed here
+
+
+class OutboundMessages(Transactions):
+    """Outbound messages from enqueue to outcome; each method is one transaction."""
+
+    # --- enqueue, cancel, retry ----------------------------------------------------------------
+
+    def enqueue(self, new: NewMessage, now: datetime) -> Message:
+        message = Message(
+            recipient=new.recipient,
+            text=new.text,
+            parts=new.parts,
+            encoding=new.encoding,
+            priority=new.priority,
+            rank=PRIORITY_RANK[new.priority],
+            report=new.report,
+            source=new.source,
+            campaign_id=new.campaign_id,
+            want_modem=new.want_modem,
+            want_group=new.want_group,
+            created_at=now,
+            due_at=new.due_at or now,
+            expires_at=new.expires_at,
+        )
+        with self.session() as session:
+            session.add(message)
+            session.commit()
+        return message
+
+    def get(self, message_id: int) -> Message | None:
+        with self.reading() as session:
+            return session.get(Message, message_id)
+
+    def cancel(self, message_id: int, now: datetime) -> tuple[bool, str]:
+        """Cancel a queued (or unknown) message; (False, why) when it is too late."""
+        with self.session() as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                return False, f"no message {message_id}"
+            if message.status not in (Status.QUEUED, Status.UNKNOWN):
+                return False, f"message {message_id} is {message.status}"
+            result = session.execute(
+                update(Message)
+                .where(
+                    col(Message.id) == message_id,
+                    col(Message.status).in_([Status.QUEUED, Status.UNKNOWN]),
+                )
+                .values(status=Status.CANCELLED, finished_at=now, reason="cancelled")
+            )
+            session.commit()
+            if result.rowcount != 1:
+                return False, f"message {message_id} left the queue meanwhile"
+            return True, "cancelled"
+
+    def retry(self, message_id: int, now: datetime) -> tuple[bool, str]:
+        """Queue a failed or unknown message again (the operator's explicit request)."""
+        with self.session() as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                return False, f"no message {message_id}"
+            if message.status not in (Status.FAILED, Status.UNKNOWN, Status.EXPIRED):
+                return (
+                    False,
+                    f"message {message_id} is {message.status}; only failed, unknown "
+                    "or expired messages can be retried",
+                )
+            message.status = Status.QUEUED
+            message.due_at = now
+            message.finished_at = None
+            message.reason = f"retry requested (was {message.reason or 'no reason'})"
+            if message.expires_at is not None and message.expires_at <= now:
+                message.expires_at = None
+            session.add(message)
+            session.commit()
+            return True, "queued"
+
+    # --- dispatching ---------------------------------------------------------------------------
+
+    def claim(self, claim: Claim, now: datetime) -> Message | None:
+        """Take the best message this modem may send now and mark it ``sending`` (committed)."""
+        with self._writing() as connection:
+            row = connection.execute(
+                statements.CLAIM[claim.quiet, claim.avoid_own_retries],
+                {
+                    "b_now": now,
+                    "b_imei": claim.imei,
+                    "b_group": claim.group,
+                    "b_max_parts": claim.max_parts,
+                },
+            ).first()
+            if row is None:
+                return None
+            values = row._asdict()
+            values.update(
+                status=Status.SENDING,
+                modem_imei=claim.imei,
+                sim_iccid=claim.iccid,
+                node=claim.node,
+                attempts=values["attempts"] + 1,
+                sending_at=now,
+            )
+            if values["concat_ref"] is None:  # kept across retries, so resumed parts join up
+                values["concat_ref"] = values["id"] % 256
+            connection.execute(
+                statements.TAKE,
+                {
+                    "b_id": values["id"],
+                    "b_imei": claim.imei,
+                    "b_iccid": claim.iccid,
+                    "b_node": claim.node,
+                    "b_now": now,
+                    "b_concat_ref": values["concat_ref"],
+                },
+            )
+        return Message(**values)
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """When the earliest queued message that is not yet due becomes due."""
+        with self.reader.connect() as connection:
+            return connection.execute(statements.NEXT_DUE, {"b_now": now}).scalar()
+
+    def has_queued(self, now: datetime) -> bool:
+        with self.reading() as session:
+            return (
+                session.exec(
+                    select(Message.id)
+                    .where(Message.status == Status.QUEUED, col(Message.due_at) <= now)
+                    .limit(1)
+                ).first()
+                is not None
+            )
+
+    def mark_sent(
+        self,
+        message_id: int,
+        refs: Sequence[int],
+        parts_sent: int,
+        iccid: str | None,
+        now: datetime,
+        day: str,
+        month: str,
+        imei: str | None = None,
+        recipient: str = "",
+    ) -> SimCounts | None:
+        """The network accepted every part: ``sent``, the SIM's counters move, the modem's last
+        success and the event log follow, all in one transaction of plain UPDATEs and INSERTs (it
+        sits between two sends of a busy modem: one commit and no reads is most of the gap).
+        Returns the SIM's counters as they now are (None without a SIM)."""
+        joined = ",".join(str(ref) for ref in refs)
+        with self._writing() as connection:
+            connection.execute(
+                statements.SENT[bool(joined)],
+                {"b_id": message_id, "b_refs": joined, "b_parts_sent": parts_sent, "b_now": now},
+            )
+            counts = count_parts(connection, iccid, len(refs), now, day, month)
+            if imei is not None:
+                connection.execute(statements.MODEM_SUCCESS, {"b_imei": imei, "b_now": now})
+                connection.execute(
+                    statements.LOG,
+                    {
+                        "b_at": now,
+                        "b_kind": "message.sent",
+                        "b_imei": imei,
+                        "b_message_id": message_id,
+                        "b_detail": f"to {recipient}" if recipient else "",
+                    },
+                )
+        return counts
+
+    def mark_progress(
+        self,
+        message_id: int,
+        refs: Sequence[int],
+        iccid: str | None,
+        now: datetime,
+        day: str,
+        month: str,
+    ) -> SimCounts | None:
+        """Some parts left before a failure: remember them, so a retry resumes after them.
+        Returns the SIM's counters when they moved."""
+        if not refs:
+            return None
+        with self.session() as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            message.part_refs = join_refs(message.part_refs, refs)
+            message.parts_sent += len(refs)
+            session.add(message)
+            counts = count_parts(session.connection(), iccid, len(refs), now, day, month)
+            session.commit()
+            return counts
+
+    def mark_retry(self, message_id: int, reason: str, due_at: datetime) -> None:
+        self._finish(message_id, Status.QUEUED, reason, None, due_at=due_at)
+
+    def mark_failed(self, message_id: int, reason: str, now: datetime) -> None:
+        self._finish(message_id, Status.FAILED, reason, now)
+
+    def mark_unknown(self, message_id: int, reason: str, now: datetime) -> None:
+        self._finish(message_id, Status.UNKNOWN, reason, now)
+
+    def _finish(
+        self,
+        message_id: int,
+        status: Status,
+        reason: str,
+        now: datetime | None,
+        due_at: datetime | None = None,
+    ) -> None:
+        with self.session() as session:
+            values: dict[str, object] = {"status": status, "reason": reason}
+            if now is not None:
+                values["finished_at"] = now
+            if due_at is not None:
+                values["due_at"] = due_at
+            session.execute(update(Message).where(col(Message.id) == message_id).values(**values))
+            if status == Status.FAILED:  # issue 4: webhooks read message.failed from the event log
+                session.add(
+                    Event(at=now, kind="message.failed", message_id=message_id, detail=reason)
+                )
+            session.commit()
+
+    def recover(self, node: str, resend_unknown: bool, now: datetime) -> list[int]:
+        """After a crash: what this node left ``sending`` may have left. ``unknown`` (or queued
+        again when the operator chose ``resend_unknown``)."""
+        with self.session() as session:
+            ids = list(
+                session.exec(
+                    select(Message.id).where(Message.status == Status.SENDING, Message.node == node)
+                ).all()
+            )
+            if ids:
+                reason = "the daemon stopped during the send: it may or may not have left"
+                if resend_unknown:
+                    values = {
+                        "status": Status.QUEUED,
+                        "due_at": now,
+                        "reason": reason + "; queued again (resend_unknown = true)",
+                    }
+                else:
+                    values = {"status": Status.UNKNOWN, "finished_at": now, "reason": reason}
+                session.execute(update(Message).where(col(Message.id).in_(ids)).values(**values))
+                for message_id in ids:
+                    session.add(
+                        Event(at=now, kind="message.unknown", message_id=message_id, detail=reason)
+                    )
+                session.commit()
+            return [i for i in ids if i is not None]
+
+    def expire(self, now: datetime) -> int:
+        """Queued messages whose validity passed become ``expired``."""
+        with self.session() as session:
+            result = session.execute(
+                update(Message)
+                .where(
+                    Message.status == Status.QUEUED,
+                    col(Message.expires_at).is_not(None),
+                    col(Message.expires_at) <= now,
+                )
+                .values(
+                    status=Status.EXPIRED,
+                    finished_at=now,
+                    reason="the validity period passed before a modem could send it",
+                )
+            )
+            session.commit()
+            return result.rowcount or 0
+
+    # --- queries for the CLI and the panel ------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        with self.reading() as session:
+            rows = session.exec(select(Message.status, func.count()).group_by(Message.status)).all()
+        counts = {status.value: 0 for status in Status}
+        counts.update({status: n for status, n in rows})
+        return counts
+
+    def messages(
+        self,
+        *,
+        status: str | None = None,
+        recipient: str | None = None,
+        limit: int = 50,
+        before_id: int | None = None,
+    ) -> list[Message]:
+        with self.reading() as session:
+            query = select(Message).order_by(col(Message.id).desc()).limit(limit)
+            if status:
+                query = query.where(Message.status == status)
+            if recipient:
+                query = query.where(Message.recipient == recipient)
+            if before_id is not None:
+                query = query.where(col(Message.id) < before_id)
+            return list(session.exec(query).all())
+
+    # --- for the machines that watch the appliance (``/metrics``) --------------------------------
+
+    def due_count(self, now: datetime) -> int:
+        """Queued messages that are due now (the backlog; scheduled ones not counted)."""
+        with self.reading() as session:
+            return session.exec(
+                select(func.count())
+                .select_from(Message)
+                .where(Message.status == Status.QUEUED, col(Message.due_at) <= now)
+            ).one()
+
+    def send_durations(self, since: datetime) -> list[float]:
+        """Seconds from the claim (``sending``) to ``sent`` of the messages sent since ``since``.
+
+        A range on ``ix_message_sent_at`` (revision 0005): at a million messages it reads the
+        window's rows only (3.9 ms, against 446 ms for the scan the same filter was without it).
+        """
+        with self.reading() as session:
+            rows = session.exec(
+                select(Message.sending_at, Message.sent_at).where(
+                    col(Message.sent_at) >= since,
+                    col(Message.sending_at).is_not(None),
+                )
+            ).all()
+        return [max((sent - sending).total_seconds(), 0.0) for sending, sent in rows]
+
+
+def is_final(status: str) -> bool:
+    return status in FINAL_STATUSES
+
+
+def join_refs(existing: str, refs: Sequence[int]) -> str:
+    values = [*(split_refs(existing)), *refs]
+    return ",".join(str(v) for v in values)
+
+
+def split_refs(text: str) -> list[int]:
+    return [int(v) for v in text.split(",") if v.strip().isdigit()]

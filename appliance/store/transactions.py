@@ -1,0 +1,50 @@
+"""How the store opens its transactions: one writing session, one plain write connection, one
+reading session. Every query of the package goes through one of these three.
+
+SQLite has one writer at a time, and a writer that finds the lock taken sleeps in SQLite's busy
+handler (1, 2, 5, 10, 15 ms...) before it tries again. Within this process the writers (workers,
+dispatcher, webhooks) queue on a mutex instead, which hands over at once; other processes (the
+CLI) still meet the busy handler, rarely. Readers begin ``DEFERRED`` (``engine`` explains why
+writers begin ``IMMEDIATE``): a page, a status query or the webhook sender's look never queue
+behind the daemon's write lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session
+
+
+class Transactions:
+    """The engine of a store and the three ways to run a transaction on it; the subjects of the
+    store (``outbound``, ``inbound``, ``fleet``) are built on it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        # the engine's connections with SQLite's read-only BEGIN (the same pool)
+        self.reader = engine.execution_options(sqlite_begin="DEFERRED")
+        self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that may write (SQLite: ``BEGIN IMMEDIATE``, behind this process's mutex)."""
+        with self._write_lock, Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """One write transaction on a plain connection, for the prebuilt statements of the send
+        path (``statements``): committed on leaving, rolled back on an exception."""
+        with self._write_lock, self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only: on SQLite it begins DEFERRED, so a page or a status query
+        never queues behind the daemon's write lock (writes begin IMMEDIATE)."""
+        with Session(self.reader, expire_on_commit=False) as session:
+            yield session
