@@ -15,6 +15,8 @@ from typing import NamedTuple
 from sqlalchemy import Connection, func
 from sqlmodel import col, select
 
+from appliance.states import ModemState
+
 from . import statements
 from .schema import Message, Modem, SignalSample, Sim, Status
 from .transactions import Transactions
@@ -105,7 +107,7 @@ class Fleet(Transactions):
         """How many modems are ``ready`` (``/healthz``); a read that takes no write lock."""
         with self.reading() as session:
             return session.exec(
-                select(func.count()).select_from(Modem).where(Modem.state == "ready")
+                select(func.count()).select_from(Modem).where(Modem.state == ModemState.READY)
             ).one()
 
     def log(
