@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from appliance import views
+from appliance.store.schema import MAX_ID
 
 from .common import (
     EXIT_BAD_INPUT,
@@ -83,7 +84,7 @@ def token_list(config_path: Path | None, as_json: bool) -> None:
 
 @token.command("revoke")
 @config_option
-@click.argument("token_id", metavar="ID", type=click.IntRange(1, 2**31 - 1))
+@click.argument("token_id", metavar="ID", type=click.IntRange(1, MAX_ID))
 def token_revoke(config_path: Path | None, token_id: int) -> None:
     """Revoke the token ID (see `smsrelay token list`): it stops working at once.
 

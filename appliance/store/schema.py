@@ -20,6 +20,10 @@ from sqlmodel import Field, SQLModel
 
 from appliance.states import FINAL_STATUSES, Status
 
+# The largest id a row can have: ids are INTEGER columns, 32 bits on PostgreSQL. A larger id in a
+# URL, an API path or a command line is "not found" (or refused) before any query, never a 500.
+MAX_ID = 2**31 - 1
+
 __all__ = ["FINAL_STATUSES", "Status"]  # re-exported: the store's callers name them here
 
 

@@ -16,12 +16,12 @@ from flask import g, request
 from pydantic import BaseModel, ValidationError
 
 from appliance.accounts import check_token
-from appliance.store.schema import ApiToken
+from appliance.store.schema import MAX_ID, ApiToken
 from web.services import services
 
 from .errors import ApiError, refuse
 from .operations import Parameter, bp, declared
-from .schemas import CURSOR, DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, Cursor, Limit
+from .schemas import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, Cursor, Limit
 
 Body = TypeVar("Body", bound=BaseModel)
 

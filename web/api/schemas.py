@@ -24,9 +24,8 @@ from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
 from appliance.states import ModemState
-from appliance.store.schema import Priority, Status
+from appliance.store.schema import MAX_ID, Priority, Status
 
-MAX_ID = 2**31 - 1  # message ids are INTEGER columns: 32 bits on PostgreSQL
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 IMEI = "[0-9]{14,16}"
 CURSOR = "[0-9]{1,10}"

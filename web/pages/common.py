@@ -20,10 +20,10 @@ from flask_login import current_user
 from appliance.outbox import wakeup_path
 from appliance.states import Status, sources_of
 from appliance.status import plain_time
+from appliance.store.schema import MAX_ID
 from appliance.wakeup import notify
 from web.services import services
 
-MAX_ID = 2**63 - 1  # ids beyond what the database can hold are 404 in the URL rule, not a 500
 ID = f"int(max={MAX_ID})"  # the converter of every id in a URL: f"/messages/<{ID}:message_id>"
 
 # The statuses whose messages show a Cancel or a Retry button: those the tables let move there
