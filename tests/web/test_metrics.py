@@ -388,7 +388,7 @@ def test_the_latency_window_is_read_through_the_sent_at_index(store, clock):
 
     event.listen(store.engine, "before_cursor_execute", keep)
     try:
-        ops._send_durations(store, clock.now() - ops.LATENCY_WINDOW)
+        store.send_durations(clock.now() - ops.LATENCY_WINDOW)
     finally:
         event.remove(store.engine, "before_cursor_execute", keep)
     (query,) = [s for s in statements if "sent_at" in s]
