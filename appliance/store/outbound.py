@@ -251,7 +251,12 @@ class OutboundMessages(Transactions):
             return counts
 
     def mark_retry(self, message_id: int, reason: str, due_at: datetime) -> None:
-        self._finish(message_id, Status.QUEUED, reason, None, due_at=due_at)
+        """Back to the queue with the reason in words, due at ``due_at`` (a prebuilt statement:
+        with one send in five refused, this runs between two sends of a busy modem)."""
+        with self._writing() as connection:
+            connection.execute(
+                statements.RETRY, {"b_id": message_id, "b_reason": reason, "b_due": due_at}
+            )
 
     def mark_failed(self, message_id: int, reason: str, now: datetime) -> None:
         self._finish(message_id, Status.FAILED, reason, now)
@@ -265,14 +270,11 @@ class OutboundMessages(Transactions):
         status: Status,
         reason: str,
         now: datetime | None,
-        due_at: datetime | None = None,
     ) -> None:
         with self.session() as session:
             values: dict[str, object] = {"status": status, "reason": reason}
             if now is not None:
                 values["finished_at"] = now
-            if due_at is not None:
-                values["due_at"] = due_at
             session.execute(update(Message).where(col(Message.id) == message_id).values(**values))
             if status == Status.FAILED:  # issue 4: webhooks read message.failed from the event log
                 session.add(

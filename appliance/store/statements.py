@@ -174,6 +174,13 @@ ADD_REPORT = insert(REPORT).values(
 REPORTS_OF = select(r.part_ref, r.delivered).where(
     r.message_id == _param("message_id", r.message_id)
 )
+# a transient failure: back to the queue, due at once (another SIM may take it) or after the
+# message's own backoff (the destination's fault); one statement, as a refusal sits in a gap too
+RETRY = (
+    update(MESSAGE)
+    .where(m.id == _param("id", m.id))
+    .values(status=Status.QUEUED, reason=_param("reason", m.reason), due_at=_param("due", m.due_at))
+)
 DELIVERED = (
     update(MESSAGE)
     .where(m.id == _param("id", m.id), m.status == Status.SENT)
