@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from appliance.store.schema import Message
-from appliance.worker import POLL_DEFER_MAX, ModemWorker, WorkerSettings, _Poll, _Send
+from appliance.worker import ModemWorker, WorkerSettings
+from appliance.worker.inbox import POLL_DEFER_MAX, _Poll, _Send
 
 
 def _worker(store, manual_clock) -> ModemWorker:

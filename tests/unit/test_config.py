@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance import config as config_module
 from appliance.config import (
     Config,
     ConfigError,
@@ -18,6 +17,7 @@ from appliance.config import (
     RouteConfig,
     end_of_quiet,
     load_config,
+    machine,
     parse_bind,
     parse_duration,
     quiet,
@@ -50,7 +50,7 @@ monthly_limit = 3000
 @pytest.fixture(autouse=True)
 def no_system_file(tmp_path, monkeypatch):
     """Tests never read the machine's /etc/smsrelay/smsrelay.toml."""
-    monkeypatch.setattr(config_module, "SYSTEM_PATH", tmp_path / "etc" / "smsrelay.toml")
+    monkeypatch.setattr(machine, "SYSTEM_PATH", tmp_path / "etc" / "smsrelay.toml")
 
 
 @pytest.fixture
@@ -146,12 +146,12 @@ def test_resolution_order(tmp_path, monkeypatch):
     from_env = write(tmp_path, '[appliance]\nnode = "env"\n', "env.toml")
     system = write(tmp_path, '[appliance]\nnode = "system"\n', "system.toml")
     environ = {"HOME": str(tmp_path), "SMSRELAY_CONFIG": str(from_env)}
-    monkeypatch.setattr(config_module, "SYSTEM_PATH", system)
+    monkeypatch.setattr(machine, "SYSTEM_PATH", system)
     assert load_config(explicit, environ=environ).node == "explicit"
     assert load_config(str(explicit), environ=environ).node == "explicit"
     assert load_config(environ=environ).node == "env"
     assert load_config(environ={"HOME": str(tmp_path)}).node == "system"
-    monkeypatch.setattr(config_module, "SYSTEM_PATH", tmp_path / "absent.toml")
+    monkeypatch.setattr(machine, "SYSTEM_PATH", tmp_path / "absent.toml")
     assert load_config(environ={"HOME": str(tmp_path)}).path is None
 
 

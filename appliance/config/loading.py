@@ -1,0 +1,243 @@
+"""``load_config``: find the file, read it, check every key, and build the ``Config``.
+
+The checks of each key that needs more than a type live here, one function per key or table
+(the database URL, quiet hours, validity, time zone, region, ``[[modem]]``, ``[[route]]``),
+each refusing with the reason in plain words through its table's ``fail``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import socket
+from collections.abc import Mapping
+from datetime import time, timedelta
+from pathlib import Path
+from zoneinfo import available_timezones
+
+import phonenumbers
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from .machine import choose_path, default_data_dir, system_timezone, valid_zone
+from .model import (
+    DEFAULT_BIND,
+    LONGEST_VALIDITY,
+    MAX_CONCATENATED_PARTS,
+    MAX_NAME_LENGTH,
+    SHORTEST_VALIDITY,
+    Config,
+    ModemConfig,
+    RouteConfig,
+)
+from .tables import KNOWN_KEYS, Table, check_top_level, describe, read_array, read_table, read_toml
+from .values import parse_bind, parse_duration, parse_quiet_hours
+
+
+def load_config(
+    path: str | Path | None = None, *, environ: Mapping[str, str] = os.environ
+) -> Config:
+    """Find, read and check the configuration; raises ``ConfigError`` naming what is wrong."""
+    chosen = choose_path(path, environ)
+    doc = read_toml(chosen) if chosen is not None else {}
+    file = str(chosen) if chosen is not None else "(defaults)"
+    check_top_level(file, doc)
+
+    app = read_table(file, doc, "appliance", KNOWN_KEYS["appliance"])
+    data_dir_text = app.text("data_dir", example='"/var/lib/smsrelay"')
+    database = _database(app)
+    folder = chosen.parent if chosen is not None else Path.cwd()
+    if data_dir_text:
+        data_dir = folder / data_dir_text
+    elif database is not None and make_url(database).get_backend_name() == "sqlite":
+        data_dir = Path(make_url(database).database or "").parent
+    else:
+        data_dir = default_data_dir(environ)
+    database = database or f"sqlite:///{data_dir / 'smsrelay.db'}"
+    node = app.name_text("node") or socket.gethostname()[:MAX_NAME_LENGTH] or "smsrelay"
+    timezone = _timezone(app, environ)
+    region = _region(app)
+
+    web = read_table(file, doc, "web", KNOWN_KEYS["web"])
+    bind = web.text("bind", DEFAULT_BIND, example='"127.0.0.1:8080"')
+    try:
+        parse_bind(bind)
+    except ValueError as error:
+        web.fail("bind", str(error))
+
+    discovery = read_table(file, doc, "discovery", KNOWN_KEYS["discovery"])
+    defaults_table = read_table(file, doc, "defaults", KNOWN_KEYS["defaults"])
+    base = ModemConfig(port="")
+    defaults = ModemConfig(
+        port="",
+        max_per_minute=defaults_table.rate("max_per_minute", base.max_per_minute),
+        daily_limit=defaults_table.limit("daily_limit", base.daily_limit),
+        monthly_limit=defaults_table.limit("monthly_limit", base.monthly_limit),
+    )
+    return Config(
+        path=chosen,
+        database=database,
+        data_dir=data_dir,
+        node=node,
+        timezone=timezone,
+        region=region,
+        quiet_hours=_quiet_hours(app),
+        resend_unknown=app.flag("resend_unknown", False),
+        max_parts=app.whole("max_parts", 10, low=1, high=MAX_CONCATENATED_PARTS),
+        validity=_validity(app),
+        bind=bind,
+        auto_discovery=discovery.flag("auto", True),
+        modems=_modems(read_array(file, doc, "modem", KNOWN_KEYS["modem"]), defaults),
+        routes=_routes(read_array(file, doc, "route", KNOWN_KEYS["route"])),
+        defaults=defaults,
+    )
+
+
+def _database(app: Table) -> str | None:
+    text = app.text("database", example='"sqlite:////var/lib/smsrelay/smsrelay.db"')
+    if text is None:
+        return None
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        app.fail(
+            "database",
+            "is not a database URL like sqlite:////var/lib/smsrelay/smsrelay.db "
+            "or postgresql+psycopg://user:password@host/smsrelay",
+        )
+    if url.get_backend_name() == "postgresql":
+        if not url.database:
+            app.fail("database", "names no database (postgresql+psycopg://user@host/DATABASE)")
+        return text
+    if url.get_backend_name() != "sqlite":
+        app.fail("database", f"{url.get_backend_name()} is not supported; use sqlite or postgresql")
+    if not url.database or url.database == ":memory:":
+        app.fail(
+            "database",
+            "an in-memory database cannot be shared with the CLI and the panel; "
+            "give a file: sqlite:////var/lib/smsrelay/smsrelay.db",
+        )
+    if not Path(url.database).is_absolute():
+        app.fail(
+            "database",
+            f"the SQLite path {url.database!r} is relative (to whichever folder "
+            "the program starts in); write it absolute, with four slashes: "
+            f"sqlite:////var/lib/smsrelay/{Path(url.database).name}",
+        )
+    return text
+
+
+def _quiet_hours(app: Table) -> tuple[time, time] | None:
+    value = app.values.get("quiet_hours", False)
+    if value is False:
+        return None
+    if not isinstance(value, str):
+        app.fail(
+            "quiet_hours",
+            f'must be text like "21:00-08:00", or false for none, not {describe(value)}',
+        )
+    try:
+        return parse_quiet_hours(value)
+    except ValueError as error:
+        app.fail("quiet_hours", str(error))
+
+
+def _validity(app: Table) -> timedelta | None:
+    value = app.values.get("validity", "2d")
+    if value is False:
+        return None
+    if not isinstance(value, str):
+        app.fail(
+            "validity",
+            'must be a duration in quotes like "2d" or "36h", or false for none, '
+            f"not {describe(value)}",
+        )
+    try:
+        validity = parse_duration(value)
+    except ValueError as error:
+        app.fail("validity", str(error))
+    if not SHORTEST_VALIDITY <= validity <= LONGEST_VALIDITY:
+        app.fail(
+            "validity",
+            f"must be from 5 minutes to 63 weeks (what the network accepts), not {value!r}",
+        )
+    return validity
+
+
+def _timezone(app: Table, environ: Mapping[str, str]) -> str:
+    name = app.text("timezone", example='"Europe/Paris"')
+    if name is None:
+        return system_timezone(environ)
+    if not valid_zone(name):
+        zones = sorted(available_timezones())
+        exact = [zone for zone in zones if zone.lower() == name.lower()]
+        close = exact or difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ' (e.g. "Europe/Paris")'
+        app.fail("timezone", f"{name!r} is not a time zone of the IANA database{hint}")
+    return name
+
+
+def _region(app: Table) -> str:
+    region = app.text("region", "FR", example='"FR"')
+    assert region is not None
+    if region.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        app.fail("region", f"{region!r} is not a country code (ISO 3166, e.g. FR, BE, CH)")
+    return region.upper()
+
+
+def _modems(tables: list[Table], defaults: ModemConfig) -> tuple[ModemConfig, ...]:
+    modems: list[ModemConfig] = []
+    seen: dict[str, str] = {}
+    for table in tables:
+        if "port" not in table.values:
+            table.fail("port", 'is missing: every [[modem]] needs one, e.g. port = "/dev/gsm/sim1"')
+        port = table.text("port", example='"/dev/gsm/sim800-1"')
+        assert port is not None
+        if not port.startswith("/"):
+            table.fail("port", f"{port!r} is not a device path like /dev/ttyUSB2")
+        if port in seen:
+            table.fail("port", f"{port} is already used by {seen[port]}")
+        seen[port] = table.name
+        pin = table.values.get("pin")
+        if pin is not None and not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 8):
+            hint = (
+                ' (write it in quotes, so a leading 0 is kept: pin = "0123")'
+                if isinstance(pin, int) and not isinstance(pin, bool)
+                else ""
+            )
+            table.fail("pin", f"must be 4 to 8 digits in quotes{hint}")
+        modems.append(
+            ModemConfig(
+                port=port,
+                pin=pin,
+                max_per_minute=table.rate("max_per_minute", defaults.max_per_minute),
+                daily_limit=table.limit("daily_limit", defaults.daily_limit),
+                monthly_limit=table.limit("monthly_limit", defaults.monthly_limit),
+                group=table.name_text("group"),
+            )
+        )
+    return tuple(modems)
+
+
+_PREFIX = re.compile(r"\+[1-9]\d{0,14}")
+
+
+def _routes(tables: list[Table]) -> tuple[RouteConfig, ...]:
+    routes: list[RouteConfig] = []
+    seen: dict[str, str] = {}
+    for table in tables:
+        for key in ("prefix", "group"):
+            if key not in table.values:
+                table.fail(key, 'is missing: a [[route]] needs prefix = "+44" and group = "intl"')
+        prefix = table.text("prefix", example='"+44"')
+        assert prefix is not None
+        if not _PREFIX.fullmatch(prefix):
+            table.fail("prefix", f'{prefix!r} is not the start of an E.164 number like "+44"')
+        if prefix in seen:
+            table.fail("prefix", f"{prefix} is already routed by {seen[prefix]}")
+        seen[prefix] = table.name
+        group = table.name_text("group")
+        assert group is not None
+        routes.append(RouteConfig(prefix=prefix, group=group))
+    return tuple(routes)

@@ -1,0 +1,94 @@
+"""The checked configuration: frozen dataclasses, the limits they obey, and ``ConfigError``.
+
+What the rest of the appliance sees of the file. Nothing here reads a file: ``loading`` builds a
+``Config`` from the TOML, and the tests build one directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .values import parse_bind
+
+DEFAULT_BIND = "127.0.0.1:8080"
+MAX_NAME_LENGTH = 64  # node and group names fit the store's columns
+MAX_CONCATENATED_PARTS = 255  # the concatenation header counts parts in one octet
+SHORTEST_VALIDITY = timedelta(minutes=5)  # the network's relative validity: 5 min to 63 weeks
+LONGEST_VALIDITY = timedelta(weeks=63)
+
+
+class ConfigError(Exception):
+    """A configuration the appliance refuses: ``str(e)`` is ``"<file>: <key>: <why>"``.
+
+    ``key`` is dotted (``web.bind``, ``modem[2].daily_limit``); for a TOML syntax error it is the
+    position (``line 3, column 7``), and for a file that cannot be read it is empty (and left out).
+    """
+
+    def __init__(self, file: str, key: str, why: str) -> None:
+        super().__init__(": ".join(part for part in (file, key, why) if part))
+        self.file = file
+        self.key = key
+        self.why = why
+
+
+@dataclass(frozen=True)
+class ModemConfig:
+    """A ``[[modem]]`` table: a port to open even if discovery does not find it, and its limits.
+
+    ``Config.defaults`` is one too, with an empty port: the template for discovered modems.
+    """
+
+    port: str
+    pin: str | None = None
+    max_per_minute: float = 6
+    daily_limit: int | None = 200
+    monthly_limit: int | None = 3000
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class RouteConfig:
+    """A ``[[route]]``: recipients whose E.164 number starts with ``prefix`` go to ``group``."""
+
+    prefix: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration, checked. ``path`` is the file it came from (None: defaults)."""
+
+    path: Path | None
+    database: str
+    data_dir: Path
+    node: str
+    timezone: str
+    region: str = "FR"
+    quiet_hours: tuple[time, time] | None = None
+    resend_unknown: bool = False
+    max_parts: int = 10
+    validity: timedelta | None = timedelta(days=2)
+    bind: str = DEFAULT_BIND
+    auto_discovery: bool = True
+    modems: tuple[ModemConfig, ...] = ()
+    routes: tuple[RouteConfig, ...] = ()
+    defaults: ModemConfig = field(default_factory=lambda: ModemConfig(port=""))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def modem_for(self, port: str) -> ModemConfig:
+        """The ``[[modem]]`` configured for ``port`` (same path string), else the defaults."""
+        for modem in self.modems:
+            if modem.port == port:
+                return modem
+        return replace(self.defaults, port=port)
+
+    def with_bind(self, bind: str) -> Config:
+        """This configuration with the panel on ``bind`` (``--bind``); ValueError if malformed."""
+        parse_bind(bind)
+        return replace(self, bind=bind)

@@ -1,0 +1,179 @@
+"""Reading the file: TOML to a dictionary, then tables that hand out typed values.
+
+Every refusal is a ``ConfigError`` naming the file and where: the line and column of a TOML
+syntax error, the dotted key (``modem[2].daily_limit``) of a wrong value. A misspelt key or
+table is refused with the nearest known one suggested (``KNOWN_KEYS`` lists them all), because
+silently ignoring ``dayly_limit`` would send past the cap the volunteer meant to set.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NoReturn
+
+from .model import MAX_NAME_LENGTH, ConfigError
+
+
+def read_toml(path: Path) -> dict:
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(file, "", "no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(file, "", "is a directory, not a TOML file") from None
+    except PermissionError:
+        raise ConfigError(file, "", "cannot be read (permission denied)") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(file, "", f"is not UTF-8 text (byte {error.start})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+        why = re.sub(r"\s*\(at [^)]*\)$", "", message)
+        position = (
+            f"line {where[1]}, column {where[2]}"
+            if where
+            else f"line {text.count(chr(10)) + 1} (end of file)"
+        )
+        raise ConfigError(file, position, f"TOML syntax: {why}") from None
+
+
+def describe(value: object) -> str:
+    """The TOML kind of a value, as a volunteer would call it."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return f"a date or time ({value})"
+
+
+def _suggest(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+
+
+class Table:
+    """One TOML table being read: typed values out, and unknown keys refused on arrival."""
+
+    def __init__(self, file: str, name: str, values: Mapping[str, object], known: list[str]):
+        self.file = file
+        self.name = name
+        self.values = values
+        for key in values:
+            if key not in known:
+                self.fail(key, f"unknown key{_suggest(key, known)}")
+
+    def dotted(self, key: str) -> str:
+        return f"{self.name}.{key}" if self.name else key
+
+    def fail(self, key: str, why: str) -> NoReturn:
+        raise ConfigError(self.file, self.dotted(key), why)
+
+    def text(self, key: str, default: str | None = None, *, example: str = "") -> str | None:
+        value = self.values.get(key, default)
+        if value is not None and not isinstance(value, str):
+            hint = f", e.g. {key} = {example}" if example else ""
+            self.fail(key, f"must be text in quotes{hint}, not {describe(value)}")
+        if value is not None and not value.strip():
+            self.fail(key, "must not be empty")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.values.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false, not {describe(value)}")
+        return value
+
+    def whole(self, key: str, default: int, *, low: int, high: int) -> int:
+        value = self.values.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(key, f"must be a whole number from {low} to {high}, not {describe(value)}")
+        return value
+
+    def limit(self, key: str, default: int | None) -> int | None:
+        value = self.values.get(key, default)
+        if value is False or value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.fail(
+                key,
+                f"must be a whole number above zero, or false for no limit, not {describe(value)}",
+            )
+        return value
+
+    def rate(self, key: str, default: float) -> float:
+        value = self.values.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            self.fail(
+                key, f"must be a number above zero (messages per minute), not {describe(value)}"
+            )
+        return float(value)
+
+    def name_text(self, key: str, default: str | None = None) -> str | None:
+        value = self.text(key, default, example='"main"')
+        if value is not None and len(value) > MAX_NAME_LENGTH:
+            self.fail(key, f"must be at most {MAX_NAME_LENGTH} characters long")
+        return value
+
+
+def read_table(file: str, doc: dict, name: str, known: list[str]) -> Table:
+    values = doc.get(name, {})
+    if not isinstance(values, dict):
+        hint = " (write it as [[" + name + "]] once per item)" if isinstance(values, list) else ""
+        raise ConfigError(file, name, f"must be a table [{name}], not {describe(values)}{hint}")
+    return Table(file, name, values, known)
+
+
+def read_array(file: str, doc: dict, name: str, known: list[str]) -> list[Table]:
+    items = doc.get(name, [])
+    if isinstance(items, dict):
+        raise ConfigError(file, name, f"write [[{name}]] (an array of tables), not [{name}]")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ConfigError(file, name, f"must be [[{name}]] tables, not {describe(items)}")
+    return [Table(file, f"{name}[{i}]", item, known) for i, item in enumerate(items, start=1)]
+
+
+KNOWN_KEYS = {
+    "appliance": [
+        "database",
+        "data_dir",
+        "node",
+        "timezone",
+        "region",
+        "quiet_hours",
+        "resend_unknown",
+        "max_parts",
+        "validity",
+    ],
+    "web": ["bind"],
+    "discovery": ["auto"],
+    "defaults": ["max_per_minute", "daily_limit", "monthly_limit"],
+    "modem": ["port", "pin", "max_per_minute", "daily_limit", "monthly_limit", "group"],
+    "route": ["prefix", "group"],
+}
+_ARRAYS = ("modem", "route")
+
+
+def check_top_level(file: str, doc: dict) -> None:
+    for key, value in doc.items():
+        if key in KNOWN_KEYS:
+            continue
+        owners = [table for table, keys in KNOWN_KEYS.items() if key in keys]
+        if owners and not isinstance(value, dict | list):
+            where = f"[[{owners[0]}]]" if owners[0] in _ARRAYS else f"[{owners[0]}]"
+            raise ConfigError(file, key, f"belongs in the {where} table")
+        raise ConfigError(file, key, f"unknown table{_suggest(key, list(KNOWN_KEYS))}")

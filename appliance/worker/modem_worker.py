@@ -1,0 +1,202 @@
+"""``ModemWorker``: the attributes, the thread and its loops, and the modem's saved state.
+
+The class is made of the concern classes of this package (see ``__init__``); this module holds
+what they all share: the attributes made in ``__init__``, starting and stopping the thread,
+``_run`` (connect, serve, retry; a bug or a database outage never ends the thread), ``_serve``
+(the inbox's items one by one; a lost port or a timeout goes to healing) and ``_set``/``_save``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from appliance.breaker import SimBreaker
+from appliance.clock import Clock
+from appliance.pacing import Caps, Pacer
+from appliance.states import ModemState
+from appliance.store import SimCounts, Store
+from modem import pdu
+from modem.device import Modem
+from modem.errors import CommandTimeout, ModemError, PortGone
+
+from .connecting import Connecting
+from .healing import Healing
+from .health import Health
+from .inbox import _URGENT, Inbox, _Event, _Item, _Poll, _Recheck, _Send, _Stop
+from .receiving import Receiving
+from .sending import Sending
+from .settings import WorkerSettings
+
+log = logging.getLogger(__package__)  # "appliance.worker", as before the split
+
+
+class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
+    """Owns one port; reports its state to the store and its idleness to the dispatcher."""
+
+    def __init__(
+        self,
+        settings: WorkerSettings,
+        *,
+        store: Store,
+        clock: Clock,
+        node: str,
+        on_idle: Callable[[ModemWorker], object],
+        claim_identity: Callable[[str, ModemWorker], bool] = lambda imei, worker: True,
+        record_report: Callable[[str, pdu.StatusReport, datetime], object] | None = None,
+        healthy_peers: Callable[[ModemWorker], int] = lambda worker: 0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.port = settings.port
+        self.store = store
+        self.clock = clock
+        self.node = node
+        self._on_idle = on_idle
+        self._claim_identity = claim_identity
+        self._record_report = record_report  # None: filed on this thread (appliance.reports)
+        self._healthy_peers = healthy_peers  # other modems that could take a message now
+        self._rng = rng or random.Random()
+        self.pacer = Pacer(settings.max_per_minute, rng=self._rng)
+        self.caps = Caps(settings.daily_limit, settings.monthly_limit)
+        self.breaker = SimBreaker(settings.breaker_threshold, settings.breaker_max_pause)
+        self.operator: str | None = None
+        self._pause_words = ""  # why the SIM pauses, while its breaker is open
+        self.state = ModemState.ABSENT
+        self.reason = "not opened yet"
+        self.imei: str | None = None
+        self.iccid: str | None = None
+        # the SIM's counters as the store last returned them: the dispatcher checks the caps
+        # against these before each hand-over, without a read (only this worker moves them)
+        self.sim_counts: SimCounts | None = None
+        self.group = settings.group
+        self.busy = False  # a send is handed over or running
+        self._inbox: queue.PriorityQueue[tuple[int, int, _Item]] = queue.PriorityQueue()
+        self._order = itertools.count()  # first come, first served within a rank
+        self._poll_waiting = False
+        self._polled_at = time.monotonic()
+        self._modem: Modem | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"modem {self.port}", daemon=True)
+        self._wake_at: datetime | None = None
+
+    # --- called from other threads (the rest is in inbox.py) -----------------------------------
+
+    def start(self) -> ModemWorker:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        self._put(_Stop(), _URGENT)
+        self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    @property
+    def available(self) -> bool:
+        """Ready and not busy: the dispatcher may hand it a message."""
+        return self.state == ModemState.READY and not self.busy and not self._stopping.is_set()
+
+    # --- the worker thread ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                if self._modem is None and not self._connect():
+                    self._idle_wait(self._retry_delay())
+                    continue
+                self._serve()
+            except Exception as exc:  # a bug or a database outage must not end this modem's thread
+                log.exception("%s: worker error", self.port)
+                self.busy = False
+                try:
+                    self._close()
+                    self._set(ModemState.FAILED, f"internal error, retrying: {exc}")
+                except Exception:
+                    self.state = ModemState.FAILED
+                self._stopping.wait(self.settings.reconnect_after)
+        self._close()
+        if self.imei:
+            self._save(state=ModemState.ABSENT, reason="smsrelay stopped")
+
+    def _idle_wait(self, seconds: float) -> None:
+        """Wait before retrying a connection, but keep answering the dispatcher's hand-overs."""
+        try:
+            item = self._next(seconds)
+        except queue.Empty:
+            return
+        if isinstance(item, _Send):  # we are not ready: give it back to the queue
+            self._give_back(item.message, "the modem was not ready; queued again")
+            self._done()
+        elif isinstance(item, _Stop):
+            self._stopping.set()
+
+    def _retry_delay(self) -> float:
+        if self.state == ModemState.FAILED:
+            return self.settings.retry_failed_after
+        if self.state in (ModemState.SIM_LOCKED, ModemState.NO_SIM):
+            return max(self.settings.retry_failed_after, 30.0)
+        return self.settings.reconnect_after
+
+    def _serve(self) -> None:
+        """Handle hand-overs, polls and modem events until the port goes away.
+
+        A modem still searching for a network is looked at again every ``reconnect_after``
+        seconds: the driver asks for no registration URCs, so without this a modem that
+        registers a few seconds after its PIN would wait for the next health poll to serve.
+        """
+        while not self._stopping.is_set() and self._modem is not None:
+            searching = self.state == ModemState.SEARCHING
+            try:
+                item = self._next(self.settings.reconnect_after if searching else 30.0)
+            except queue.Empty:
+                if not searching:
+                    continue
+                item = _Recheck()
+            try:
+                if isinstance(item, _Send):
+                    self._send(item.message)
+                elif isinstance(item, _Poll):
+                    self._polled_at = time.monotonic()
+                    self._poll()
+                elif isinstance(item, _Recheck):
+                    self._save_status(self._modem.status())
+                elif isinstance(item, _Event):
+                    self._handle_event(item.event)
+                elif isinstance(item, _Stop):
+                    return
+            except PortGone as exc:
+                self._lost(exc)
+            except CommandTimeout as exc:
+                self._heal(exc)
+            except ModemError as exc:
+                log.warning("%s: %s", self.port, exc)
+                self.store.log("modem.error", self.clock.now(), str(exc), imei=self.imei)
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def _done(self) -> None:
+        self.busy = False
+        self._on_idle(self)
+
+    def _set(self, state: ModemState, reason: str, **also: object) -> None:
+        was_available = self.available
+        if self.imei:
+            self._save(state=state, reason=reason, **also)
+        self.state, self.reason = state, reason  # after the store, as in _save_status
+        if self.available and not was_available:
+            self._on_idle(self)
+
+    def _save(self, **values: object) -> None:
+        if self.imei:
+            values.setdefault("updated_at", self.clock.now())
+            self.store.upsert_modem(self.imei, **values)
