@@ -13,8 +13,9 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``outbound``: enqueue, claim, sent, retry, cancel, expire, recover (the at-most-once rule);
 - ``inbound``: received parts and their reassembly, delivery reports;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
-- ``history`` (the panel's pages and the message search) and ``charts`` (the modems page's
-  signal and hourly charts): read-only, paged by key;
+- ``history`` (the panel's pages and the message search, its text matching in
+  ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
+  paged by key;
 - ``tally``: message counts by status, cheap at a million messages;
 - ``accounts``: panel users and API tokens (the rules on names and passwords stay in
   ``appliance.accounts``);
