@@ -45,7 +45,7 @@ from appliance.accounts import add_user
 from appliance.clock import SystemClock
 from appliance.store import Store
 from appliance.store.engine import create_engine_for, migrate
-from appliance.store.history import MESSAGE_TEXT_INDEX as TEXT_INDEX
+from appliance.store.text_search import MESSAGE_TEXT_INDEX as TEXT_INDEX
 from web import create_app
 from web.sessions import login_id
 

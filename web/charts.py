@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from appliance.store.history import SIGNAL_STEP, SignalSlot
+from appliance.store.charts import SIGNAL_STEP, SignalSlot
 
 WIDTH, HEIGHT = 300, 90
 LEFT, RIGHT, TOP, BOTTOM = 30, 4, 6, 16  # room for the labels

@@ -2,7 +2,7 @@
 
 Callers import what they need from here (``from appliance.store import Store, Claim``) or from
 the subject modules below that keep functions of their own (``history``, ``tally``,
-``accounts``, ``webhooks``). What lives where:
+``accounts``, ``webhooks``, ``webhook_queue``). What lives where:
 
 - ``engine``: opening a database (SQLite pragmas, ``BEGIN IMMEDIATE``, PostgreSQL) and
   ``migrate`` (alembic, the scripts in ``migrations/``);
@@ -13,12 +13,14 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``outbound``: enqueue, claim, sent, retry, cancel, expire, recover (the at-most-once rule);
 - ``inbound``: received parts and their reassembly, delivery reports;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
-- ``history`` (the panel's pages and the message search) and ``charts`` (the modems page's
-  signal and hourly charts): read-only, paged by key;
+- ``history`` (the panel's pages and the message search, its text matching in
+  ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
+  paged by key;
 - ``tally``: message counts by status, cheap at a million messages;
 - ``accounts``: panel users and API tokens (the rules on names and passwords stay in
   ``appliance.accounts``);
-- ``webhooks``: the webhooks, their delivery log and the event cursor.
+- ``webhooks``: the admin's webhooks and their delivery logs; ``webhook_queue``: the sender's
+  side (the event cursor and its look, the fan-out, leasing and recording deliveries).
 
 The rule: only this package runs SQL. A module elsewhere that needs the database calls a
 ``Store`` method or a function here; it never builds a query or opens a session itself.

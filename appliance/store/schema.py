@@ -274,6 +274,11 @@ class Webhook(SQLModel, table=True):
     created_at: datetime | None = _when(nullable=False)
 
 
+# A webhook delivery's statuses (``WebhookDelivery.status``): the store writes and counts them,
+# ``appliance.webhooks`` reads them.
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+
 class WebhookDelivery(SQLModel, table=True):
     """One event to deliver to one webhook, with its attempts: the delivery log of the panel."""
 
@@ -284,7 +289,7 @@ class WebhookDelivery(SQLModel, table=True):
     webhook_id: int = Field(index=True)
     event: str = Field(max_length=32)
     payload: str
-    status: str = Field(default="pending", max_length=16)  # pending, delivered, failed
+    status: str = Field(default=PENDING, max_length=16)  # PENDING, DELIVERED, FAILED
     attempts: int = 0
     last_status: int | None = None  # HTTP status of the last attempt
     last_error: str | None = None

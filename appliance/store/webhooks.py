@@ -1,81 +1,65 @@
-"""The webhooks' tables as the store keeps them: the webhooks, their delivery log, and the
-cursor that marks how far in the event log the sender has fanned out.
+"""The admin's webhooks and their delivery logs, as the store keeps them: add, change, list
+with their counts, delete, the test button's delivery, pruning the log.
 
-``appliance.webhooks`` (the checks of what an admin typed, the payloads, the signatures, the
-POSTs and the sender's thread) runs its own queries today; these are the functions it is to
-call instead, the same queries, so that only this package runs SQL. The sender's once-a-second
-``look`` is one prebuilt statement on the store's reader (SQLite: ``BEGIN DEFERRED``), so it
-never takes the write lock a worker may be waiting for.
+The sender's side (the event cursor, the fan-out, leasing and recording deliveries) is
+``webhook_queue``. The checks of what an admin typed, the payloads and the signatures stay in
+``appliance.webhooks``, which calls these.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, update
-from sqlalchemy import select as core_select
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from .schema import Event, Webhook, WebhookCursor, WebhookDelivery
+from .schema import DELIVERED, FAILED, PENDING, Event, Webhook, WebhookDelivery
+from .webhook_queue import catch_up
 
 if TYPE_CHECKING:
     from . import Store
 
-CURSOR = "events"  # the one row of ``webhook_cursor``
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
-_cursor = WebhookCursor.__table__.c
-_event = Event.__table__.c
-_due = WebhookDelivery.__table__.c
-_hook = Webhook.__table__.c
-_ANY_ACTIVE = core_select(_hook.id).where(_hook.active).exists()
-
-LOOK = core_select(
-    core_select(_cursor.last_event_id)
-    .where(_cursor.name == CURSOR)
-    .scalar_subquery()
-    .label("cursor"),
-    core_select(func.max(_event.id)).scalar_subquery().label("newest"),
-    core_select(func.min(_due.due_at)).where(_due.status == PENDING).scalar_subquery().label("due"),
-    _ANY_ACTIVE.label("active"),
-)
-
-# The cursor moved past every event logged so far, unread, while no webhook is active (checked
-# again in the statement itself: a webhook enabled meanwhile gets every event after it).
-_NEWEST = core_select(func.coalesce(func.max(_event.id), 0)).scalar_subquery()
-CATCH_UP = (
-    update(WebhookCursor.__table__)
-    .where(_cursor.name == CURSOR, _cursor.last_event_id < _NEWEST, ~_ANY_ACTIVE)
-    .values(last_event_id=_NEWEST)
-)
+def add_webhook(
+    store: Store, *, url: str, events: Iterable[str], secret: str, active: bool, now: datetime
+) -> Webhook:
+    """Save a new webhook (its settings already checked)."""
+    row = Webhook(url=url, events=",".join(events), secret=secret, active=active, created_at=now)
+    with store.session() as session:
+        if active:
+            catch_up(session)  # the first active webhook starts now, not from old events
+        session.add(row)
+        session.commit()
+    return row
 
 
-class Look(NamedTuple):
-    """What the sender's once-a-second look sees."""
-
-    cursor: int | None  # None: no cursor row (a database stamped without migration 0003's)
-    newest: int  # the newest event id (0: none yet)
-    due: datetime | None  # when the next pending delivery is due
-    active: bool  # whether any webhook is active
-
-    @property
-    def new_events(self) -> bool:
-        return self.cursor is None or self.newest > self.cursor
-
-
-def look(store: Store) -> Look:
-    """One read of the cursor, the newest event, the next due delivery and whether a webhook
-    is active; it never takes the write lock."""
-    with store.reader.connect() as connection:
-        cursor, newest, due, active = connection.execute(LOOK).one()
-    return Look(cursor, newest or 0, due, bool(active))
-
-
-def catch_up(session: Session) -> None:
-    """Move the cursor past every event logged so far if no webhook is active, in the caller's
-    write transaction (creating or enabling a webhook runs it first)."""
-    session.connection().execute(CATCH_UP)
+def update_webhook(
+    store: Store,
+    webhook_id: int,
+    *,
+    active: bool | None = None,
+    events: Iterable[str] | None = None,
+) -> bool:
+    """Enable or pause a webhook, or change its events (already checked); False when there is
+    no such webhook."""
+    values: dict[str, object] = {}
+    if active is not None:
+        values["active"] = active
+    if events is not None:
+        values["events"] = ",".join(events)
+    with store.session() as session:
+        row = session.get(Webhook, webhook_id)
+        if row is None:
+            return False
+        if values.get("active") and not row.active:
+            catch_up(session)  # enabled while none was: it starts now, not from old events
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.add(row)
+        session.commit()
+        return True
 
 
 def delivery_counts(session: Session, webhook_id: int) -> dict[str, int]:
@@ -149,3 +133,38 @@ def prune_deliveries(store: Store, before: datetime) -> int:
         )
         session.commit()
         return result.rowcount or 0
+
+
+def add_test_delivery(
+    store: Store,
+    webhook_id: int,
+    now: datetime,
+    *,
+    kind: str,
+    payload: Callable[[int, datetime], str],
+) -> WebhookDelivery | None:
+    """Queue a delivery of a test event (of kind ``kind``) to this webhook only, even paused;
+    None if there is no such webhook.
+
+    It goes through the event log like any event (an ``Event`` row, so the log says who was
+    sent what), but its delivery is written here, for this webhook alone, with the payload
+    ``payload(event id, event time)``.
+    """
+    with store.session() as session:
+        if session.get(Webhook, webhook_id) is None:
+            return None
+        event = Event(at=now, kind=kind, detail=f"test event for webhook {webhook_id}")
+        session.add(event)
+        session.flush()
+        assert event.id is not None and event.at is not None
+        delivery = WebhookDelivery(
+            webhook_id=webhook_id,
+            event=event.kind,
+            payload=payload(event.id, event.at),
+            status=PENDING,
+            created_at=now,
+            due_at=now,
+        )
+        session.add(delivery)
+        session.commit()
+        return delivery

@@ -78,29 +78,32 @@ Verifying a delivery on the receiving side, in Python::
 The secret is shown once, when the webhook is created, and never again (not in pages, not in
 logs). It has to be stored as it is, since signing needs it.
 
-Where each part lives (``records`` is the only module that runs SQL):
+Where each part lives (none runs SQL: the rows are read and written by
+``appliance.store.webhooks`` and ``appliance.store.webhook_queue``):
 
 - ``validation``: the checks of what the admin typed (URL, events, secret), ``WebhookError``;
-- ``admin``: the admin's changes (add, pause or enable, change events), checked then written;
-- ``records``: every statement: the webhooks and their delivery logs, the cursor and the
-  fan-out, claiming due deliveries, recording outcomes, pruning;
-- ``fanout``: which deliveries a batch of new events becomes (pure);
-- ``delivery``: a delivery's statuses, an ``Attempt``, its ``Outcome``, the ``Backoff`` (pure);
+- ``admin``: the admin's webhooks: add, pause or enable, change events (checked, then written),
+  list with their counts (``WebhookSummary``), delivery logs, delete, the test button;
+- ``fanout``: which deliveries a batch of new events becomes, and each event's ``data`` (pure);
+- ``delivery``: an ``Attempt``, its ``Outcome``, the ``Backoff`` (pure);
 - ``signing``: the payload, the body of an attempt, its headers and HMAC signature (pure);
 - ``posting``: one POST, no redirect followed, with a timeout;
-- ``sender``: the daemon's thread (``WebhookSender``): when to fan out, send, retry, prune.
+- ``sender``: the daemon's thread (``WebhookSender``): when to fan out, send, retry, prune; and
+  its ``fan_out``, ``claim`` and ``record``, the store's with the pure pieces plugged in.
 """
 
-from .admin import create_webhook, set_active, set_events
-from .delivery import Backoff
-from .records import (
+from .admin import (
     WebhookSummary,
+    create_webhook,
     delete_webhook,
     deliveries,
     get_webhook,
     list_webhooks,
     send_test,
+    set_active,
+    set_events,
 )
+from .delivery import Backoff
 from .sender import WebhookSender
 from .signing import SIGNATURE_HEADER, sign
 from .validation import EVENTS, TEST_EVENT, WebhookError, check_events, check_secret, check_url

@@ -1,12 +1,11 @@
-"""One delivery's life, as plain values: its statuses, one ``Attempt`` to make and its
-``Outcome``, and the ``Backoff`` that says when to try again after a failure (pure: no I/O)."""
+"""One delivery's life, as plain values: one ``Attempt`` to make and its ``Outcome``, and the
+``Backoff`` that says when to try again after a failure (pure: no I/O). Its statuses
+(``PENDING``, ``DELIVERED``, ``FAILED``) are the store's, in ``appliance.store.schema``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 
 @dataclass(frozen=True)

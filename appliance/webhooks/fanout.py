@@ -1,19 +1,21 @@
-"""Fan-out: which deliveries a batch of new events becomes, and where the cursor moves (pure).
+"""Fan-out: which deliveries a batch of new events becomes, where the cursor moves, and what
+each event says (pure).
 
-``records.fan_out`` reads the events and the active webhooks, asks ``plan`` which event goes to
-which webhook, and writes one pending delivery per pair (``delivery_values``) with the cursor,
-in one transaction.
+``sender.fan_out`` hands ``plan`` and the payload (``event_data`` signed up by
+``signing.payload``) to ``appliance.store.webhook_queue.fan_out``, which reads the events, the
+active webhooks and what each event is about, and writes one pending delivery per event and
+webhook with the cursor, in one transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from typing import NamedTuple
 
+from appliance import views
 from appliance.store.schema import Event, Webhook
+from appliance.store.webhook_queue import Subject
 
-from .delivery import PENDING
 from .validation import EVENTS
 
 
@@ -42,7 +44,7 @@ def plan(
 ) -> Plan:
     """Walk ``events`` (in id order, all past the cursor ``after``) until an id is missing that
     ``still_waiting_for`` says to wait for (it may commit later: PostgreSQL commits out of id
-    order; ``records.fan_out`` says more)."""
+    order; ``sender.fan_out`` says more)."""
     last, moved = after, 0
     wanted: list[tuple[Event, list[int]]] = []
     for event in events:
@@ -56,17 +58,19 @@ def plan(
     return Plan(last, moved, wanted)
 
 
-def delivery_values(
-    webhook_id: int, kind: str, stored_payload: str, now: datetime
-) -> dict[str, object]:
-    """The columns of a new pending delivery to one webhook (``records.ADD_DELIVERY``); the
-    payload is the same for every webhook, so it is made once an event."""
+def event_data(event: Event, subject: Subject) -> dict[str, object]:
+    """The ``data`` of an event: the message, the received message or the modem, as now."""
+    if event.kind == "message.received":
+        inbound = subject.inbound
+        return views.inbound(inbound) if inbound else {"modem": event.modem_imei}
+    if event.kind.startswith("message."):
+        message = subject.message
+        return views.message(message) if message else {"id": event.message_id}
+    modem = subject.modem
     return {
-        "webhook_id": webhook_id,
-        "event": kind,
-        "payload": stored_payload,
-        "status": PENDING,
-        "attempts": 0,
-        "created_at": now,
-        "due_at": now,
+        "imei": event.modem_imei,
+        "state": modem.state if modem else None,
+        "reason": event.detail or (modem.reason if modem else None),
+        "port": modem.port if modem else None,
+        "operator": modem.operator if modem else None,
     }

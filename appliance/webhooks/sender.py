@@ -2,7 +2,9 @@
 threads so that one slow receiver delays only itself, retries after the ``Backoff``, event ids
 that are missing for a while skipped (``_Gaps``), old deliveries pruned.
 
-It decides when; ``records`` reads and writes, ``signing`` and ``posting`` make the requests.
+It decides when; ``appliance.store.webhook_queue`` reads and writes (``fan_out``, ``claim`` and
+``record`` below plug this package's pure pieces into it), ``signing`` and ``posting`` make the
+requests.
 """
 
 from __future__ import annotations
@@ -10,16 +12,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from appliance.clock import Clock
 from appliance.store import Store
+from appliance.store.schema import FAILED, Event, Webhook
+from appliance.store.webhook_queue import Subject, look
+from appliance.store.webhook_queue import claim as lease_due
+from appliance.store.webhook_queue import fan_out as fan_out_rows
+from appliance.store.webhook_queue import record as record_outcome
+from appliance.store.webhooks import prune_deliveries
 
-from .delivery import FAILED, Attempt, Backoff
+from .delivery import Attempt, Backoff, Outcome
+from .fanout import Plan, event_data, plan, subscribers
 from .posting import TIMEOUT, post
-from .records import claim, deferred, fan_out, look, prune, record
-from .signing import body, headers
+from .signing import body, headers, payload
+from .validation import TEST_EVENT
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +70,6 @@ class WebhookSender:
         keep: timedelta = KEEP_LOG,
     ) -> None:
         self.store = store
-        self._reader = deferred(store)
         self.clock = clock
         self.poll_interval = poll_interval
         self.timeout = timeout
@@ -116,17 +125,17 @@ class WebhookSender:
         webhook moves the cursor past them) and the cursor is moved up only now and then: a turn
         is then one read (0.2 ms of CPU, against 5.2 ms when each turn fanned out to no one).
         """
-        seen = look(self._reader)
+        seen = look(self.store)
         due = seen.due
         if seen.new_events and (seen.active or seen.cursor is None or self._catch_up_due()):
             self._fan_out()
-            due = look(self._reader).due
+            due = look(self.store).due
         now = self.clock.now()
         if due is not None and due <= now:
             self._send_due(now)
         if self._pruned_at is None or time.monotonic() - self._pruned_at > 3600:
             self._pruned_at = time.monotonic()
-            prune(self.store, now - self.keep)
+            prune_deliveries(self.store, now - self.keep)
         if due is None or due <= now:
             return self.poll_interval
         return max(0.0, min(self.poll_interval, (due - now).total_seconds()))
@@ -182,3 +191,79 @@ class WebhookSender:
             with self._lock:
                 self._in_flight.pop(attempt.delivery_id, None)
             self._wakeup.set()
+
+
+# --- the sender's reads and writes: the store's, with this package's pure pieces plugged in ------
+
+
+def fan_out(
+    store: Store,
+    now: datetime,
+    *,
+    batch: int = 200,
+    still_waiting_for: Callable[[int], bool] = lambda event_id: False,
+) -> int:
+    """Turn up to ``batch`` new events into deliveries and move the cursor past them, in one
+    transaction. Returns how many events it moved past.
+
+    Event ids come from the database in commit order on SQLite, but on PostgreSQL a transaction
+    may commit id 11 before id 10. When an id is missing, ``still_waiting_for(id)`` decides
+    whether to stop there for now (the sender waits a few seconds for it to commit, then skips
+    it: a rolled-back transaction leaves a hole for good).
+    """
+
+    def chosen(events: Sequence[Event], after: int, hooks: Sequence[Webhook]) -> Plan:
+        return plan(events, after, subscribers(hooks), still_waiting_for)
+
+    def stored_payload(event: Event, subject: Subject) -> str:
+        assert event.id is not None and event.at is not None
+        return payload(event.kind, event.id, event.at, event_data(event, subject))
+
+    return fan_out_rows(store, now, batch=batch, plan=chosen, payload=stored_payload)
+
+
+def claim(
+    store: Store,
+    now: datetime,
+    *,
+    limit: int,
+    lease: timedelta,
+    busy: Iterable[int] = (),
+) -> list[Attempt]:
+    """Lease up to ``limit`` due deliveries, the oldest first, one per webhook and none of the
+    ``busy`` webhooks (one POST at a time per receiver): their ``due_at`` moves ``lease`` ahead,
+    committed before any POST, so no other sender takes them meanwhile. A paused webhook still
+    gets its test deliveries."""
+    attempts = []
+    for delivery, hook in lease_due(
+        store, now, limit=limit, lease=lease, busy=busy, even_paused=TEST_EVENT
+    ):
+        assert delivery.id is not None and hook.id is not None
+        attempts.append(
+            Attempt(
+                delivery_id=delivery.id,
+                webhook_id=hook.id,
+                url=hook.url,
+                secret=hook.secret,
+                event=delivery.event,
+                payload=delivery.payload,
+                attempt=delivery.attempts + 1,
+            )
+        )
+    return attempts
+
+
+def record(
+    store: Store, attempt: Attempt, outcome: Outcome, now: datetime, backoff: Backoff
+) -> str | None:
+    """Save the outcome of an attempt; returns the delivery's new status (None if it is gone:
+    its webhook was deleted meanwhile)."""
+    return record_outcome(
+        store,
+        attempt.delivery_id,
+        now,
+        ok=outcome.ok,
+        http_status=outcome.status,
+        error=outcome.error,
+        retry_after=backoff.delay,
+    )

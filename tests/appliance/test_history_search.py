@@ -24,7 +24,7 @@ from alembic import command
 from sqlalchemy import Engine, event, insert, inspect, text
 from sqlmodel import col, select
 
-from appliance.store import Store, history
+from appliance.store import Store, history, text_search
 from appliance.store.engine import alembic_config, create_engine_for, migrate
 from appliance.store.history import MessageFilter
 from appliance.store.schema import Message, Status
@@ -270,18 +270,18 @@ def test_fts5_folds_every_letter_the_search_folds(sqlite_store):
         )
         connection.execute(
             text("INSERT INTO temp.fold(rowid, x) VALUES (:point, :x)"),
-            [{"point": point, "x": chr(point) * 3} for point in history.FOLD],
+            [{"point": point, "x": chr(point) * 3} for point in text_search.FOLD],
         )
         missed = [
             point
-            for point, lower in history.FOLD.items()
+            for point, lower in text_search.FOLD.items()
             if not connection.execute(
                 text("SELECT 1 FROM temp.fold WHERE fold MATCH :q AND rowid = :point"),
                 {"q": '"' + lower * 3 + '"', "point": point},
             ).first()
         ]
     assert missed == []
-    assert len(history.FOLD) > 600  # Latin, Greek and Cyrillic at least
+    assert len(text_search.FOLD) > 600  # Latin, Greek and Cyrillic at least
 
 
 # --- migration 0004 on a database that already holds messages ------------------------------------

@@ -1,5 +1,5 @@
-"""``appliance.store.webhooks`` and the store's reads for ``/healthz`` and ``/metrics``: the
-queries ``appliance.webhooks`` and ``web.ops`` are to call, checked against what they run today.
+"""``appliance.store.webhooks`` and ``appliance.store.webhook_queue`` and the store's reads for
+``/healthz`` and ``/metrics``: the queries ``appliance.webhooks`` and ``web.ops`` call.
 """
 
 from __future__ import annotations
@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from appliance import webhooks
 from appliance.store import Claim, NewMessage, Store
+from appliance.store import webhook_queue as queue
 from appliance.store import webhooks as stored
 from appliance.store.schema import Event, WebhookDelivery
+from appliance.webhooks import sender
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -22,29 +24,29 @@ def _hook(store: Store, url: str = "https://example.org/hook", active: bool = Tr
 
 
 def test_the_look_is_the_senders_look(store):
-    assert stored.look(store) == webhooks.look(store.reader)
+    assert queue.look(store) == queue.Look(cursor=0, newest=0, due=None, active=False)
     store.log("message.sent", NOW, imei="861234010000018")
-    _hook(store)
-    seen = stored.look(store)
-    assert seen == webhooks.look(store.reader)
+    _hook(store)  # the first active webhook: the cursor moves past the event, for no one
+    seen = queue.look(store)
+    assert seen == queue.Look(cursor=1, newest=1, due=None, active=True)
     assert seen.active and seen.newest >= 1
-    assert stored.look(store).new_events == webhooks.pending_work(store)[0]
+    assert queue.look(store).new_events == queue.pending_work(store)[0]
 
 
 def test_catch_up_moves_the_cursor_only_while_no_webhook_is_active(store):
     store.log("message.sent", NOW)
-    webhooks.fan_out(store, NOW)  # makes the cursor row
+    sender.fan_out(store, NOW)  # makes the cursor row
     store.log("message.sent", NOW)
     with store.session() as session:
-        stored.catch_up(session)
+        queue.catch_up(session)
         session.commit()
-    assert stored.look(store).cursor == stored.look(store).newest
+    assert queue.look(store).cursor == queue.look(store).newest
     _hook(store)
     store.log("message.sent", NOW)
     with store.session() as session:
-        stored.catch_up(session)
+        queue.catch_up(session)
         session.commit()
-    assert stored.look(store).new_events
+    assert queue.look(store).new_events
 
 
 def test_webhooks_their_counts_and_their_log(store):

@@ -27,10 +27,12 @@ from sqlmodel import select
 import appliance.webhooks as webhooks
 from appliance import views
 from appliance.clock import SystemClock
-from appliance.store import Claim, Store
+from appliance.store import Claim, Store, webhook_queue
 from appliance.store.engine import alembic_config, create_engine_for
 from appliance.store.schema import Event, WebhookCursor, WebhookDelivery
-from appliance.webhooks import Backoff, WebhookError, WebhookSender, records
+from appliance.store.webhooks import prune_deliveries
+from appliance.webhooks import Backoff, WebhookError, WebhookSender
+from appliance.webhooks import sender as sending
 from appliance.webhooks.sender import CATCH_UP_EVERY
 from tests.appliance.conftest import enqueue
 from tests.waiting import wait_until
@@ -420,12 +422,12 @@ def test_a_delivery_leased_by_a_sender_that_died_is_sent_once_the_lease_runs_out
     webhooks.create_webhook(store, url=receiver.url(), events=["message.sent"], now=now())
     sent_message(store, config)
     t0 = now()
-    records.fan_out(store, t0)
-    (leased,) = records.claim(store, t0, limit=4, lease=timedelta(minutes=1))
+    sending.fan_out(store, t0)
+    (leased,) = sending.claim(store, t0, limit=4, lease=timedelta(minutes=1))
     # The process dies here, before its POST: a second sender must not take it meanwhile ...
-    assert records.claim(store, t0 + timedelta(seconds=59), limit=4, lease=timedelta(0)) == []
+    assert sending.claim(store, t0 + timedelta(seconds=59), limit=4, lease=timedelta(0)) == []
     # ... but takes it over once the lease is over, as the same attempt.
-    (again,) = records.claim(store, t0 + timedelta(seconds=61), limit=4, lease=timedelta(0))
+    (again,) = sending.claim(store, t0 + timedelta(seconds=61), limit=4, lease=timedelta(0))
     assert (again.delivery_id, again.attempt) == (leased.delivery_id, 1)
 
 
@@ -435,11 +437,11 @@ def test_one_post_at_a_time_per_webhook(store, config, receiver):
     for _ in range(3):
         store.log("modem.up", now(), "ready", imei=IMEI)
     t0 = now()
-    records.fan_out(store, t0)
+    sending.fan_out(store, t0)
     lease = timedelta(minutes=1)
-    taken = records.claim(store, t0, limit=10, lease=lease)
+    taken = sending.claim(store, t0, limit=10, lease=lease)
     assert sorted(a.webhook_id for a in taken) == [one.id, two.id]
-    assert records.claim(store, t0, limit=10, lease=lease, busy=[one.id, two.id]) == []
+    assert sending.claim(store, t0, limit=10, lease=lease, busy=[one.id, two.id]) == []
 
 
 def test_a_delivered_report_and_a_received_message_are_posted(
@@ -516,9 +518,9 @@ def test_a_missing_event_id_is_waited_for_then_skipped(store, config):
     with store.session() as session:  # id start+1 is still being committed by someone else
         session.add(Event(id=start + 2, at=now(), kind="modem.up", modem_imei=IMEI))
         session.commit()
-    assert records.fan_out(store, now(), still_waiting_for=lambda event_id: True) == 0
+    assert sending.fan_out(store, now(), still_waiting_for=lambda event_id: True) == 0
     assert cursor(store) == start and rows(store) == []
-    assert records.fan_out(store, now(), still_waiting_for=lambda event_id: False) == 1
+    assert sending.fan_out(store, now(), still_waiting_for=lambda event_id: False) == 1
     assert cursor(store) == start + 2 and len(rows(store)) == 1
 
 
@@ -603,7 +605,7 @@ def test_the_sender_catches_up_now_and_then_without_reading_the_events(store, mo
     assert not any("FROM event" in s and "max" not in s.lower() for s in seen), seen
     # and fan_out itself, as the shutdown runs it, moves past them in one go
     store.log("message.sent", now(), "to +33612345678", imei=IMEI, message_id=1)
-    assert records.fan_out(store, now()) == 1 and cursor(store) == last_event_id(store)
+    assert sending.fan_out(store, now()) == 1 and cursor(store) == last_event_id(store)
 
 
 def test_a_batch_fans_out_to_each_webhook_with_the_message_as_it_is(store, config):
@@ -617,7 +619,7 @@ def test_a_batch_fans_out_to_each_webhook_with_the_message_as_it_is(store, confi
     )
     sent = [sent_message(store, config, f"message {n}") for n in range(3)]
     store.log("modem.up", now(), "ready", imei=IMEI)
-    assert records.fan_out(store, now()) == 4
+    assert sending.fan_out(store, now()) == 4
     made = rows(store)
     assert [(r.webhook_id, r.event, r.status, r.attempts) for r in made] == [
         (w, "message.sent", "pending", 0) for _ in sent for w in (one.id, two.id)
@@ -627,23 +629,23 @@ def test_a_batch_fans_out_to_each_webhook_with_the_message_as_it_is(store, confi
 
 
 def test_the_look_the_catch_up_and_the_batch_run_on_postgresql(postgresql_store, config):
-    store, engine = postgresql_store, postgresql_store.engine
+    store = postgresql_store
     paused, _ = webhooks.create_webhook(
         store, url="http://127.0.0.1:9/", events=["message.sent"], now=now(), active=False
     )
     sent_message(store, config, "before")
-    seen = records.look(engine)
+    seen = webhook_queue.look(store)
     assert seen.new_events and not seen.active and seen.due is None
-    assert records.fan_out(store, now()) == 1 and rows(store) == []
+    assert sending.fan_out(store, now()) == 1 and rows(store) == []
     assert cursor(store) == last_event_id(store)
     sent_message(store, config, "still for no one")
     assert webhooks.set_active(store, paused.id, True)
     assert cursor(store) == last_event_id(store)
     message = sent_message(store, config, "after")
-    assert records.fan_out(store, now()) == 1
+    assert sending.fan_out(store, now()) == 1
     (delivery,) = rows(store)
     assert json.loads(delivery.payload)["data"]["id"] == message.id
-    assert records.look(engine).due == delivery.due_at
+    assert webhook_queue.look(store).due == delivery.due_at
 
 
 def test_old_finished_deliveries_are_pruned(store, receiver):
@@ -662,7 +664,7 @@ def test_old_finished_deliveries_are_pruned(store, receiver):
                 )
             )
         session.commit()
-    assert records.prune(store, now() - timedelta(days=30)) == 2
+    assert prune_deliveries(store, now() - timedelta(days=30)) == 2
     assert [r.status for r in rows(store)] == ["pending"]
 
 

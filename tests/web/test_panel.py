@@ -25,6 +25,7 @@ from sqlmodel import col, select
 from appliance.accounts import check_token
 from appliance.outbox import prepare, wakeup_path
 from appliance.store import Store, history
+from appliance.store import charts as stored_charts
 from appliance.store.engine import create_engine_for, migrate
 from appliance.store.history import MessageFilter
 from appliance.store.schema import ApiToken, Message, Status, User
@@ -818,7 +819,7 @@ def test_the_signal_chart_breaks_at_gaps_and_at_no_signal():
         (T0 - timedelta(minutes=10), -70),  # 30 min later: a break
         (T0 - timedelta(minutes=5), -69),
     ]
-    slots = history.thin_signal(samples)
+    slots = stored_charts.thin_signal(samples)
     chart = charts.signal_chart(slots, end=T0, zone=paris, latest=-69)
     assert len(chart.runs) == 2 and len(chart.dots) == 1
     assert chart.summary.endswith("between -100 and -69 dBm, latest -69 dBm")
@@ -837,7 +838,7 @@ def test_a_day_of_signal_is_one_point_per_five_minutes_that_keeps_every_drop():
     samples = [(T0 - timedelta(seconds=30 * n), -70) for n in range(2880, 0, -1)]
     drop = T0 - timedelta(hours=6)
     samples = [(at, -109 if at == drop else dbm) for at, dbm in samples]
-    slots = history.thin_signal(samples)
+    slots = stored_charts.thin_signal(samples)
     assert len(slots) <= 289 and {s.weakest for s in slots} == {-70, -109}
     chart = charts.signal_chart(slots, end=T0, zone=ZoneInfo("Europe/Paris"), latest=-70)
     (line,) = chart.runs
@@ -849,7 +850,7 @@ def test_a_day_of_signal_is_one_point_per_five_minutes_that_keeps_every_drop():
 
 
 def test_the_database_thins_the_signal_as_the_reference_does(store):
-    """``history.signal_slots`` (grouped by the database) equals ``history.thin_signal`` over
+    """``stored_charts.signal_slots`` (grouped by the database) equals ``thin_signal`` over
     the same samples, gaps and lost signal included; the latest measured dBm is the newest."""
     pattern = [-71, -75, None, -90, -109, -60, -113, -80]
     samples = []
@@ -862,20 +863,20 @@ def test_the_database_thins_the_signal_as_the_reference_does(store):
         store.add_signal(IMEI, at, dbm, 2)
     store.add_signal(OTHER_IMEI, T0 - timedelta(minutes=1), -50, 5)
     since = T0 - timedelta(hours=24)
-    found = history.signal_slots(store, [IMEI, OTHER_IMEI, "no-samples"], since, T0)
-    assert found[IMEI] == history.thin_signal(samples)
-    assert found[OTHER_IMEI] == history.thin_signal([(T0 - timedelta(minutes=1), -50)])
+    found = stored_charts.signal_slots(store, [IMEI, OTHER_IMEI, "no-samples"], since, T0)
+    assert found[IMEI] == stored_charts.thin_signal(samples)
+    assert found[OTHER_IMEI] == stored_charts.thin_signal([(T0 - timedelta(minutes=1), -50)])
     assert found["no-samples"] == []
     latest = next(dbm for _, dbm in reversed(samples) if dbm is not None)
-    assert history.latest_signal(store, IMEI, since, T0) == latest
+    assert stored_charts.latest_signal(store, IMEI, since, T0) == latest
 
 
 def test_kept_signal_slots_follow_the_table(store):
-    """The page keeps the settled slots between requests (``history.SignalHistory``), yet shows
+    """The page keeps the settled slots between requests (``SignalHistory``), yet shows
     what the table holds: samples that arrive as time goes on, one written late into the kept
     range, a modem that appears, and slots that leave the window."""
     window = timedelta(hours=24)
-    kept = history.SignalHistory(store)
+    kept = stored_charts.SignalHistory(store)
     samples = {IMEI: [], OTHER_IMEI: []}
 
     def add(imei, at, dbm):
@@ -883,7 +884,7 @@ def test_kept_signal_slots_follow_the_table(store):
         samples[imei].append((at, dbm))
 
     def expected(imei, now):
-        return history.thin_signal(sorted(s for s in samples[imei] if s[0] >= now - window))
+        return stored_charts.thin_signal(sorted(s for s in samples[imei] if s[0] >= now - window))
 
     for n in range(200):
         add(IMEI, T0 - window - timedelta(minutes=30) + timedelta(seconds=30 * n), -70 - n % 9)
@@ -908,7 +909,7 @@ def test_kept_signal_slots_follow_the_table(store):
 
 
 def test_the_database_counts_sent_messages_per_local_hour(store, config):
-    """``history.sent_per_hour`` agrees with ``charts.count_per_hour`` over the same times, in
+    """``stored_charts.sent_per_hour`` agrees with ``charts.count_per_hour`` over the same times, in
     a zone half an hour off UTC, and counts a message scheduled long before it was sent."""
     from zoneinfo import ZoneInfo
 
@@ -921,7 +922,7 @@ def test_the_database_counts_sent_messages_per_local_hour(store, config):
         imei = IMEI if n % 3 else OTHER_IMEI
         set_status(store, message.id, Status.SENT, modem_imei=imei, sent_at=at)
     starts = charts.hour_starts(end, zone=india)
-    counts = history.sent_per_hour(store, starts, end)
+    counts = stored_charts.sent_per_hour(store, starts, end)
     for imei in (IMEI, OTHER_IMEI):
         mine = [at for n, at in enumerate(times) if (n % 3 != 0) == (imei == IMEI)]
         assert counts[imei] == charts.count_per_hour(mine, end=end, zone=india), imei
@@ -940,20 +941,20 @@ def test_the_chart_queries_run_on_postgresql(postgresql_store, config):
     for at, dbm in samples:
         store.add_signal(IMEI, at, dbm, 2)
     since = T0 - timedelta(hours=24)
-    read = history.read_signal_slots(store, [IMEI], since, T0)[IMEI]
-    assert [slot for slot, _ in read] == history.thin_signal(samples)
+    read = stored_charts.read_signal_slots(store, [IMEI], since, T0)[IMEI]
+    assert [slot for slot, _ in read] == stored_charts.thin_signal(samples)
     assert sum(n for _, n in read) == len(samples)
     assert (
-        history.signal_slots(store, [IMEI], since, T0)[IMEI][1:]
-        == (history.thin_signal(samples)[1:])
+        stored_charts.signal_slots(store, [IMEI], since, T0)[IMEI][1:]
+        == (stored_charts.thin_signal(samples)[1:])
     )
-    assert history.latest_signal(store, IMEI, since, T0) == -99
+    assert stored_charts.latest_signal(store, IMEI, since, T0) == -99
     india = ZoneInfo("Asia/Kolkata")
     times = [T0 - timedelta(minutes=m) for m in (1, 29, 31, 95, 600)]
     for at in times:
         message = queue_message(store, config, now=T0 - timedelta(days=2))
         set_status(store, message.id, Status.SENT, modem_imei=IMEI, sent_at=at)
-    counts = history.sent_per_hour(store, charts.hour_starts(T0, zone=india), T0)
+    counts = stored_charts.sent_per_hour(store, charts.hour_starts(T0, zone=india), T0)
     assert counts == {IMEI: charts.count_per_hour(times, end=T0, zone=india)}
 
 

@@ -16,6 +16,7 @@ from flask import Response, render_template
 from appliance import views
 from appliance.status import doing, explain_modem, explain_queue
 from appliance.store import history
+from appliance.store.charts import latest_signal, sent_per_hour, signal_slots
 from web import charts
 from web.services import services
 
@@ -48,9 +49,9 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
     sending = history.sending_now(store)
     imeis = [status["imei"] for status in data["modems"]]
     since = moment - CHART_SPAN
-    signal = history.signal_slots(store, imeis, since, moment)
+    signal = signal_slots(store, imeis, since, moment)
     hours = charts.hour_starts(moment, zone=config.zone)
-    sent = history.sent_per_hour(store, hours, moment)
+    sent = sent_per_hour(store, hours, moment)
     cards = []
     for status in data["modems"]:
         imei = status["imei"]
@@ -69,9 +70,7 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
                     signal[imei],
                     end=moment,
                     zone=config.zone,
-                    latest=history.latest_signal(store, imei, since, moment)
-                    if signal[imei]
-                    else None,
+                    latest=latest_signal(store, imei, since, moment) if signal[imei] else None,
                     span=CHART_SPAN,
                 ),
                 hourly=charts.hourly_bars(
@@ -101,7 +100,7 @@ def cards() -> Any:
     """The cards alone, which ``live.js`` fetches every few seconds to replace them in place.
 
     The charts come along on every refresh: thinned to 288 points and their settled part kept
-    between requests (``history.signal_slots``), they are about a third of the fragment's 25-35
+    between requests (``SignalHistory``), they are about a third of the fragment's 25-35
     ms of CPU at a million messages (bench/pages.py), and the newest point and the hour's bar
     move as the volunteer watches. Leaving them out of most refreshes would save that third at
     the price of a script that carries the old charts across each swap of the cards."""

@@ -41,7 +41,7 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-FTS_TABLE = "message_text"  # appliance.store.history.MESSAGE_TEXT_INDEX reads it
+FTS_TABLE = "message_text"  # appliance.store.text_search.MESSAGE_TEXT_INDEX reads it
 PG_INDEX = "ix_message_text_trgm"
 
 SQLITE_UP = (
