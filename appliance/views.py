@@ -9,6 +9,7 @@ from datetime import datetime
 
 from .config import Config
 from .pacing import period_keys
+from .states import ModemState
 from .store import Store
 from .store.schema import ApiToken, Inbound, Message, Status, User
 from .store.tally import counts
@@ -87,8 +88,8 @@ def status(config: Config, store: Store, now: datetime) -> dict:
     for m in store.modems():
         sim = store.sim_counts(m.iccid) if m.iccid else None  # a plain row, no model
         state, reason = m.state, m.reason
-        if state == "ready" and m.imei in sending:
-            state, reason = "busy", f"sending message {sending[m.imei]}"
+        if state == ModemState.READY and m.imei in sending:
+            state, reason = ModemState.BUSY, f"sending message {sending[m.imei]}"
         modems.append(
             {
                 "imei": m.imei,

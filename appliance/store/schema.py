@@ -18,7 +18,7 @@ from sqlalchemy import Column, DateTime, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from appliance.states import FINAL_STATUSES, Status
+from appliance.states import FINAL_STATUSES, ModemState, Status
 
 # The largest id a row can have: ids are INTEGER columns, 32 bits on PostgreSQL. A larger id in a
 # URL, an API path or a command line is "not found" (or refused) before any query, never a 500.
@@ -117,7 +117,7 @@ class Modem(SQLModel, table=True):
     manufacturer: str | None = Field(default=None, max_length=64)
     model: str | None = Field(default=None, max_length=64)
     revision: str | None = Field(default=None, max_length=128)
-    state: str = Field(default="absent", max_length=16)
+    state: str = Field(default=ModemState.ABSENT, max_length=16)
     reason: str | None = None
     iccid: str | None = Field(default=None, max_length=22)
     sim: str | None = Field(default=None, max_length=24)  # READY, SIM PIN, SIM PUK, ...

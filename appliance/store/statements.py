@@ -18,6 +18,8 @@ from sqlalchemy import bindparam, case, func, insert, literal, or_, select, upda
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.schema import Column
 
+from appliance.states import ModemState
+
 from .schema import DeliveryReport, Event, Message, Modem, Sim, Status
 
 MESSAGE = Message.__table__
@@ -141,7 +143,7 @@ _WHEN = _param("now", MODEM.c.updated_at)
 MODEM_SUCCESS = (
     update(MODEM)
     .where(MODEM.c.imei == _param("imei", MODEM.c.imei))
-    .values(last_success_at=_WHEN, state="ready", reason="ready", updated_at=_WHEN)
+    .values(last_success_at=_WHEN, state=ModemState.READY, reason="ready", updated_at=_WHEN)
 )
 
 # --- delivery reports ---------------------------------------------------------------------------

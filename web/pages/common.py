@@ -18,7 +18,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
 from appliance.outbox import wakeup_path
-from appliance.states import Status, sources_of
+from appliance.states import ModemState, Status, sources_of
 from appliance.status import plain_time
 from appliance.store.schema import MAX_ID
 from appliance.wakeup import notify
@@ -90,6 +90,9 @@ def template_helpers() -> dict[str, Any]:
         "local_time": local_time,
         "timezone": config.timezone,
         "config_max_parts": config.max_parts,
+        # states by name, never as bare strings in a template (appliance.states)
+        "Status": Status,
+        "ModemState": ModemState,
     }
 
 

@@ -15,10 +15,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from appliance import webhooks
+from appliance.store.schema import DELIVERED, MAX_ID
 from appliance.webhooks import WebhookError
 from web.services import services
 
-from .common import MAX_ID, role_required
+from .common import role_required
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 
@@ -59,6 +60,7 @@ def _helpers() -> dict[str, Any]:
         "event_help": EVENT_HELP,
         "all_events": webhooks.EVENTS,
         "timezone": services().config.timezone,
+        "DELIVERED": DELIVERED,  # a delivery's status (appliance.store.schema), not a bare string
     }
 
 
