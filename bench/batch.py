@@ -51,6 +51,7 @@ def run_batch(
     profile: str = "generic",
     report_delay: float = REPORT_DELAY,
     per_modem: list[dict[str, Any]] | None = None,
+    seed: int = 0,
     **faults: Any,
 ) -> Batch:
     """Queue ``messages`` on ``modems`` simulated modems and wait until every one is accepted.
@@ -68,6 +69,7 @@ def run_batch(
             send_delay=send_delay,
             report_delay=report_delay,
             per_modem=per_modem,
+            seed=seed,
             **faults,
         ) as fleet,
     ):

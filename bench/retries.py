@@ -25,12 +25,13 @@ Then one SIM that refuses every send among four healthy ones: the efficiency of 
 healthy ones (messages x send_delay / 4 / span) against the same four alone, with no fault.
 
     .venv/bin/python bench/retries.py [--modems 1,4,8] [--messages 40,400] [--send-delay 0.5]
-                                      [--skip-bad-sim] [--json]
+                                      [--seeds 0,1,2] [--skip-bad-sim] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 from typing import Any
 
@@ -69,11 +70,12 @@ def check_once(rows: list[Any], fleet: Any, messages: int) -> None:
         raise RuntimeError(f"{accepted} accepted for {messages} messages; statuses {statuses}")
 
 
-def errors_case(modems: int, messages: int, send_delay: float) -> dict[str, Any]:
+def errors_case(modems: int, messages: int, send_delay: float, seed: int) -> dict[str, Any]:
     batch = run_batch(
         modems,
         messages,
         send_delay,
+        seed=seed,
         report_delay=1e6,  # no delivery reports: the issue's scenario measures sends alone
         fail_rate=FAIL_RATE,
         fail_codes=FAIL_CODES,
@@ -130,10 +132,14 @@ def main() -> None:
     parser.add_argument("--messages", default="40,400", help="comma-separated batch sizes")
     parser.add_argument("--send-delay", type=float, default=0.5, help="real seconds per send")
     parser.add_argument("--skip-bad-sim", action="store_true", help="only the 20 %% cases")
+    parser.add_argument(
+        "--seeds", default="0", help="comma-separated seeds of the simulators' fault draws"
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args()
     sizes = [int(n) for n in args.modems.split(",") if n.strip()]
     batches = [int(n) for n in args.messages.split(",") if n.strip()]
+    seeds = [int(n) for n in args.seeds.split(",") if n.strip()]
 
     report = Report(
         "retries",
@@ -142,21 +148,23 @@ def main() -> None:
     )
     report.say("efficiency = messages x send_delay / modems / span (first AT+CMGS= to last OK)")
     report.say(
-        "modems  messages  sends  efficiency  draw ceiling  round ceiling  busy   longest idle"
+        "seed  modems  messages  sends  efficiency  draw ceiling  round ceiling  busy   "
+        "longest idle"
     )
     cases: list[dict[str, Any]] = []
-    for messages in batches:
-        for modems in sizes:
-            case = errors_case(modems, messages, args.send_delay)
-            cases.append(case)
-            report.say(
-                f"{modems:>6}  {messages:>8}  {case['sends']:>5}  {case['efficiency']:>10.3f}  "
-                f"{case['draw_ceiling']:>12.3f}  {case['round_ceiling']:>13.3f}  "
-                f"{case['busy']:>5.3f}  {case['longest_idle_s']:>8.3f} s"
-            )
-            tag = f"{modems} modem{'s' if modems > 1 else ''}, {messages} msgs"
-            report.add(Figure(f"efficiency, {tag}", case["efficiency"], "", 0.75, ">="))
-            report.add(Figure(f"longest idle, {tag}", case["longest_idle_s"], "s", 60.0))
+    for seed, messages, modems in itertools.product(seeds, batches, sizes):
+        case = errors_case(modems, messages, args.send_delay, seed)
+        case["seed"] = seed
+        cases.append(case)
+        report.say(
+            f"{seed:>4}  {modems:>6}  {messages:>8}  {case['sends']:>5}  "
+            f"{case['efficiency']:>10.3f}  {case['draw_ceiling']:>12.3f}  "
+            f"{case['round_ceiling']:>13.3f}  {case['busy']:>5.3f}  "
+            f"{case['longest_idle_s']:>8.3f} s"
+        )
+        tag = f"{modems} modem{'s' if modems > 1 else ''}, {messages} msgs, seed {seed}"
+        report.add(Figure(f"efficiency, {tag}", case["efficiency"], "", 0.75, ">="))
+        report.add(Figure(f"longest idle, {tag}", case["longest_idle_s"], "s", 60.0))
     report.details["cases"] = cases
     if not args.skip_bad_sim:
         report.say("")
