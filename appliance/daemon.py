@@ -179,8 +179,10 @@ class Daemon:
         if self._stopped.is_set():
             return
         self._stopped.set()
-        for frontend in self.frontends:
-            frontend.stop()
+        for frontend in self.frontends:  # asked first, waited for last: they stop meanwhile
+            begin = getattr(frontend, "begin_stop", None)
+            if begin is not None:
+                begin()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self.discovery is not None:
@@ -193,6 +195,8 @@ class Daemon:
             self.reports.stop()
         if self.webhooks is not None:  # issue 4: after the pool, whose last events it fans out
             self.webhooks.stop()
+        for frontend in self.frontends:
+            frontend.stop()
         for server in self.simulators:
             server.stop()
         if self.wakeup is not None:
