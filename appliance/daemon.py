@@ -170,6 +170,9 @@ class Daemon:
             try:
                 self.frontends.append(start_frontend(self, self.config.bind))
             except Exception as exc:  # the port is taken, say: stop what started, in words
+                if self._stop_asked.is_set():  # SIGTERM while it started: stop, no error
+                    log.info("asked to stop while starting: %s", exc)
+                    return self
                 self.stop()
                 raise StartError(str(exc)) from exc
         settle_after_start()  # the start-up heap: collected, frozen, trimmed (appliance.memory)
@@ -202,6 +205,11 @@ class Daemon:
         if self.wakeup is not None:
             self.wakeup.close()
         self.engine.dispose()
+
+    @property
+    def stop_asked(self) -> threading.Event:
+        """Set by SIGINT or SIGTERM: frontends still starting give up at once when it is."""
+        return self._stop_asked
 
     def stop_on_signals(self) -> Daemon:
         """SIGINT and SIGTERM ask ``run_forever`` to stop. Installed before ``start``: a signal

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import IO, Any
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,12 @@ class PanelError(RuntimeError):
 class PanelProcess:
     """Runs the panel for ``config`` on ``bind`` in a child process and restarts it if it dies."""
 
-    def __init__(self, config: Any, bind: str) -> None:
+    def __init__(
+        self, config: Any, bind: str, cancelled: Callable[[], bool] = lambda: False
+    ) -> None:
         self._config = config
         self._bind = bind
+        self._cancelled = cancelled  # the daemon was asked to stop: give up starting at once
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="panel watcher", daemon=True)
@@ -101,7 +105,11 @@ class PanelProcess:
         try:
             process.stdin.write(pickle.dumps((self._config, self._bind)))
             process.stdin.flush()  # and kept open: its end-of-file tells the child to stop
-            said = _first_line(process.stdout, START_TIMEOUT)
+            said = _first_line(process.stdout, START_TIMEOUT, self._cancelled)
+        except StartCancelled:
+            process.kill()  # it never served: no page to finish
+            _end(process)
+            raise PanelError("the daemon was asked to stop while the panel was starting") from None
         except (OSError, TimeoutError) as exc:
             _end(process)
             raise PanelError(f"the panel's process did not start: {exc}") from None
@@ -138,15 +146,31 @@ class PanelProcess:
 
 
 def panel_frontend(daemon: Any, bind: str) -> PanelProcess:
-    """The ``smsrelay.frontends`` entry point: the panel of a running daemon, in its process."""
-    return PanelProcess(daemon.config, bind).start()
+    """The ``smsrelay.frontends`` entry point: the panel of a running daemon, in its process.
+
+    A SIGTERM that reaches the daemon while the panel starts ends the wait at once: at niceness
+    10 on a loaded machine the child may take many seconds to listen, and a stop must not wait
+    for a start."""
+    stop_asked = getattr(daemon, "stop_asked", None)
+    cancelled = stop_asked.is_set if stop_asked is not None else (lambda: False)
+    return PanelProcess(daemon.config, bind, cancelled).start()
 
 
-def _first_line(stream: IO[bytes], timeout: float) -> dict[str, Any]:
+class StartCancelled(Exception):
+    """The daemon was asked to stop before the panel's process listened."""
+
+
+def _first_line(
+    stream: IO[bytes], timeout: float, cancelled: Callable[[], bool] = lambda: False
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
     with selectors.DefaultSelector() as selector:
         selector.register(stream, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            raise TimeoutError(f"no answer in {timeout:.0f} s")
+        while not selector.select(min(0.1, max(deadline - time.monotonic(), 0.0))):
+            if cancelled():
+                raise StartCancelled
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"no answer in {timeout:.0f} s")
     line = stream.readline()
     if not line:
         raise OSError("it ended before listening")

@@ -145,3 +145,32 @@ def test_serve_says_why_it_cannot_serve_the_panel_and_exits_1(tmp_path):
     assert serve.returncode == 1
     assert f"error: cannot serve the panel on 127.0.0.1:{port}" in err
     assert "Traceback" not in err
+
+
+def test_a_stop_asked_while_the_panel_starts_ends_the_start_at_once(migrated):
+    """SIGTERM during the start (systemd stopping a slow start, say): the daemon does not wait
+    for a child that, at niceness 10 on a busy machine, may take a minute to listen."""
+    import threading
+    import time
+
+    asked = threading.Event()
+    asked.set()
+    started = time.monotonic()
+    with pytest.raises(PanelError, match="asked to stop while the panel was starting"):
+        PanelProcess(migrated, "127.0.0.1:0", asked.is_set).start()
+    assert time.monotonic() - started < 5
+
+
+def test_the_daemon_asked_to_stop_while_a_frontend_starts_stops_without_an_error(migrated):
+    from appliance.daemon import Daemon
+
+    def slow_frontend(daemon, bind):
+        daemon.stop_asked.set()  # the signal arrives while this frontend starts
+        raise PanelError("the daemon was asked to stop while the panel was starting")
+
+    daemon = Daemon(migrated, frontends=[slow_frontend])
+    try:
+        assert daemon.start() is daemon  # no StartError: the stop was asked, not a failure
+        assert daemon.frontends == []
+    finally:
+        daemon.stop()
