@@ -1,0 +1,317 @@
+"""A contacts file read as people really export them, and written back.
+
+Spreadsheets in France export CSV in cp1252 with ``;`` between cells; Google Sheets and
+LibreOffice write UTF-8, sometimes with a BOM, and ``,``; address books write tabs. So the
+encoding and the delimiter are found, not asked for, and the result says which were used so
+that a person who sees "Ã©" in the preview knows why.
+
+Reading never stops at the first bad row: every row is checked and each problem becomes a
+``RowError`` naming the line as a spreadsheet counts it (the header is line 1) and the column
+as written in the file, e.g. ``line 4, Téléphone: '12345' is not a valid number for FR: ...``.
+The good rows are kept, so the caller can show both and let the person decide. Only a file
+that cannot be read at all (no header, no number column) raises ``ContactFileError``.
+
+The same number twice in one file is one contact typed twice (an update further down, or two
+lists pasted together): the rows are merged, later non-empty values winning, tags and free
+fields combined, and every line of the merged rows kept so a question can be traced back.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from collections import Counter
+from collections.abc import Iterator, Mapping
+
+from appliance.contacts import cells
+from appliance.contacts.cells import FieldValue
+from appliance.contacts.headers import (
+    FIELDS,
+    FIRST_NAME,
+    LANGUAGE,
+    LAST_NAME,
+    NUMBER,
+    TAGS,
+    ContactFileError,
+    map_headers,
+)
+from appliance.numbers import InvalidRecipient, normalise
+
+DELIMITERS = ",;\t"
+_SNIFFED_LINES = 20
+_BOM = b"\xef\xbb\xbf"
+
+__all__ = [
+    "ContactFileError",
+    "ContactRow",
+    "Counts",
+    "ReadResult",
+    "RowError",
+    "decode",
+    "preview",
+    "read_csv",
+    "sniff_delimiter",
+    "write_csv",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class ContactRow:
+    """One contact as the file describes it; ``lines`` are the file lines it was read from
+    (more than one when duplicates were merged into it)."""
+
+    number: str
+    first_name: str | None = None
+    last_name: str | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    fields: Mapping[str, FieldValue] = dataclasses.field(default_factory=dict)
+    lines: tuple[int, ...] = ()
+
+    def merged_with(self, later: ContactRow) -> ContactRow:
+        """This row updated by a later row of the same number: its non-empty values win."""
+        return ContactRow(
+            number=self.number,
+            first_name=later.first_name or self.first_name,
+            last_name=later.last_name or self.last_name,
+            language=later.language or self.language,
+            tags=tuple(cells.merge_tags(list(self.tags), list(later.tags))),
+            fields={**self.fields, **later.fields},
+            lines=self.lines + later.lines,
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        """The row as it will be stored: plain values, dates as ISO text (JSON-ready)."""
+        return {
+            NUMBER: self.number,
+            FIRST_NAME: self.first_name,
+            LAST_NAME: self.last_name,
+            LANGUAGE: self.language,
+            TAGS: list(self.tags),
+            "fields": {
+                name: cells.as_text(value) if not isinstance(value, int | float) else value
+                for name, value in self.fields.items()
+            },
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class RowError:
+    """A row that was not imported: its line, the column at fault (``None`` for the whole
+    row) and what is wrong, in words for the person who will fix the file."""
+
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.column is None else f"line {self.line}, {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Counts:
+    """How many data rows were read, empty lines skipped, duplicate rows merged into an
+    earlier one, and rows refused for an error."""
+
+    read: int = 0
+    empty: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadResult:
+    """What a file held: the contacts (merged, in order of first appearance), the refused rows,
+    and how it was read (``encoding`` is ``None`` when text, not bytes, was given)."""
+
+    rows: list[ContactRow]
+    errors: list[RowError]
+    encoding: str | None
+    delimiter: str
+    mapping: dict[str, str | None]
+    counts: Counts
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of ``data`` and the encoding it was in.
+
+    UTF-8 first (a BOM is dropped and reported as "utf-8-sig"): bytes that decode as UTF-8 are
+    almost never meant as anything else. Then cp1252, what Excel writes in France, and latin-1
+    for the five bytes cp1252 leaves unmapped (latin-1 decodes every byte).
+    """
+    if data.startswith(_BOM):
+        return data[len(_BOM) :].decode("utf-8"), "utf-8-sig"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """``,``, ``;`` or tab, whichever separates the cells of ``text``'s first lines.
+
+    ``csv.Sniffer`` is asked first, limited to those three; its guess is kept when it splits
+    the header into more than one cell. Otherwise (it failed, or the guess is useless) the
+    delimiter chosen is the one that gives the same number of cells, above one, on the most
+    of the first lines. A file of a single column gets ``,``.
+    """
+    lines = [line for line in text.splitlines() if line.strip()][:_SNIFFED_LINES]
+    sample = "\n".join(lines)
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        guess = None
+    if guess and lines and len(next(csv.reader([lines[0]], delimiter=guess))) > 1:
+        return guess
+
+    def consistency(delimiter: str) -> tuple[int, int]:
+        widths = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter))
+        width, agreeing = widths.most_common(1)[0] if widths else (0, 0)
+        return (agreeing if width > 1 else 0, width)
+
+    return max(DELIMITERS, key=consistency) if lines else ","
+
+
+def read_csv(
+    data: bytes | str, region: str = "FR", mapping: Mapping[str, str] | None = None
+) -> ReadResult:
+    """Read a contacts file: every row checked, duplicates merged, problems listed.
+
+    ``region`` is the country of numbers written without ``+`` ("06 12 34 56 78" in "FR").
+    ``mapping`` maps headers to fields and wins over the automatic mapping (see ``headers``).
+    Raises ``ContactFileError`` when the file has no header line or no number column.
+    """
+    text, encoding = (data, None) if isinstance(data, str) else decode(data)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header, empty = _header(reader)
+    columns = map_headers(header, mapping)
+    headers = [h.strip() for h in header]
+    by_number: dict[str, ContactRow] = {}
+    errors: list[RowError] = []
+    read = duplicates = invalid = 0
+    line = reader.line_num + 1
+    for cells_ in reader:
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in cells_):
+            empty += 1
+            continue
+        read += 1
+        row, row_errors = _row(start, headers, cells_, columns, region)
+        if row is None:
+            invalid += 1
+            errors.extend(row_errors)
+        elif row.number in by_number:
+            duplicates += 1
+            by_number[row.number] = by_number[row.number].merged_with(row)
+        else:
+            by_number[row.number] = row
+    counts = Counts(read=read, empty=empty, duplicates=duplicates, invalid=invalid)
+    return ReadResult(list(by_number.values()), errors, encoding, delimiter, columns, counts)
+
+
+def _header(reader: Iterator[list[str]]) -> tuple[list[str], int]:
+    """The first non-empty line's cells, and how many empty lines came before it."""
+    for empty, cells_ in enumerate(reader):
+        if any(cell.strip() for cell in cells_):
+            return cells_, empty
+    raise ContactFileError("the file is empty: it has no header line")
+
+
+def _row(
+    line: int,
+    headers: list[str],
+    values: list[str],
+    columns: Mapping[str, str | None],
+    region: str,
+) -> tuple[ContactRow | None, list[RowError]]:
+    """One data row as a ``ContactRow``, or ``None`` and every problem found in it."""
+    extra = values[len(headers) :]
+    if len(values) < len(headers) or any(cell.strip() for cell in extra):
+        message = f"{len(values)} cells where the header has {len(headers)} columns"
+        return None, [RowError(line, None, message)]
+    found: dict[str, object] = {"fields": {}, "lines": (line,)}
+    errors: list[RowError] = []
+    for header, value in zip(headers, values, strict=False):
+        if header not in columns:
+            continue
+        field = columns[header]
+        try:
+            _fill(found, header, field, value, region)
+        except ValueError as error:
+            errors.append(RowError(line, header, str(error)))
+    if errors:
+        return None, errors
+    return ContactRow(**found), []  # type: ignore[arg-type]
+
+
+def _fill(found: dict, header: str, field: str | None, value: str, region: str) -> None:
+    """Put one cell's meaning into ``found``; raises ``ValueError`` with the words to show."""
+    if field is None:
+        typed = cells.free_field(value)
+        if typed is not None:
+            found["fields"][header] = typed
+    elif field == NUMBER:
+        found[NUMBER] = _number(value, region)
+    elif field == LANGUAGE:
+        found[LANGUAGE] = cells.language(value)
+    elif field == TAGS:
+        found[TAGS] = tuple(cells.tags(value))
+    else:
+        found[field] = value.strip() or None
+
+
+def _number(value: str, region: str) -> str:
+    """The cell's number in E.164; a contact is a person, so a short code is refused too."""
+    text = value.strip()
+    if not text:
+        raise ValueError(f"the number is empty (numbers without '+' are read as {region})")
+    try:
+        number = normalise(text, region)
+    except InvalidRecipient as error:
+        raise ValueError(f"{text!r} is not a valid number for {region}: {error.why}") from None
+    if not number.startswith("+"):
+        raise ValueError(
+            f"{text!r} is not a valid number for {region}: it is a short code, "
+            "not a person's number"
+        )
+    return number
+
+
+def preview(result: ReadResult, n: int = 5) -> list[dict[str, object]]:
+    """The first ``n`` contacts as they will be stored, for the CLI's and the panel's preview."""
+    return [row.as_dict() for row in result.rows[:n]]
+
+
+def write_csv(rows: list[ContactRow]) -> str:
+    """``rows`` as CSV text (UTF-8 when encoded, no BOM, ``,`` between cells) that
+    ``read_csv`` reads back as the same rows.
+
+    Columns: the fields (``number``, ``first_name``, ``last_name``, ``language``, ``tags``
+    joined with ", "), then the free fields under their headers as written, in the order they
+    first appear among the rows.
+    """
+    free: dict[str, None] = {}
+    for row in rows:
+        free.update(dict.fromkeys(row.fields))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*FIELDS, *free])
+    for row in rows:
+        writer.writerow(
+            [
+                row.number,
+                row.first_name or "",
+                row.last_name or "",
+                row.language or "",
+                ", ".join(row.tags),
+                *(cells.as_text(row.fields[h]) if h in row.fields else "" for h in free),
+            ]
+        )
+    return out.getvalue()
