@@ -142,7 +142,10 @@ def decode(data: bytes) -> tuple[str, str]:
     for the five bytes cp1252 leaves unmapped (latin-1 decodes every byte).
     """
     if data.startswith(_BOM):
-        return data[len(_BOM) :].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[len(_BOM) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:  # a BOM pasted before cp1252 text: read the text as it is
+            data = data[len(_BOM) :]
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding), encoding

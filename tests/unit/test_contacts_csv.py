@@ -274,3 +274,10 @@ def test_write_csv_is_read_back_as_the_same_rows():
     back = read_csv(written.encode("utf-8"))
     assert back.errors == []
     assert _without_lines(back.rows) == _without_lines(rows)
+
+
+def test_a_bom_before_text_that_is_not_utf8_falls_back_to_cp1252():
+    from appliance.contacts.csvfile import decode
+
+    text, encoding = decode(b"\xef\xbb\xbfNom;T\xe9l\xe9phone\n")
+    assert (text, encoding) == ("Nom;Téléphone\n", "cp1252")
