@@ -13,6 +13,9 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``outbound``: enqueue, claim, sent, retry, cancel, expire, recover (the at-most-once rule);
 - ``inbound``: received parts and their reassembly, delivery reports;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
+- ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
+  free fields; ``contact_import`` merges an import's rows in batches, ``contact_schema`` holds
+  the tables;
 - ``history`` (the panel's pages and the message search, its text matching in
   ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
   paged by key;
@@ -33,6 +36,7 @@ import threading
 from sqlalchemy import Engine
 
 from .charts import SignalHistory
+from .contacts import Contacts
 from .fleet import Fleet, SimCounts
 from .inbound import InboundMessages, ReportFiled
 from .outbound import Claim, NewMessage, OutboundMessages, is_final
@@ -41,7 +45,7 @@ from .tally import Tally
 __all__ = ["Claim", "NewMessage", "ReportFiled", "SimCounts", "Store", "is_final"]
 
 
-class Store(OutboundMessages, InboundMessages, Fleet):
+class Store(OutboundMessages, InboundMessages, Fleet, Contacts):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'
     snapshot, the kept signal slots), made on first use."""

@@ -334,3 +334,14 @@ def test_migration_0005_indexes_sent_at_of_existing_messages_and_goes_back_down(
     _alembic(engine, "upgrade", "head")  # and up again
     assert "ix_message_sent_at" in _message_indexes(engine)
     engine.dispose()
+
+
+def test_the_contact_tables_go_up_and_down_again(engine):
+    """Revision 0006 (the contact base) can be undone and redone."""
+    contact_tables = {"contact", "contact_tag", "contact_field"}
+    _alembic(engine, "downgrade", "-1")
+    assert revision(engine) == "0005"
+    assert not contact_tables & set(inspect(engine).get_table_names())
+    _alembic(engine, "upgrade", "head")
+    assert revision(engine) == HEAD == "0006"
+    assert contact_tables <= set(inspect(engine).get_table_names())
