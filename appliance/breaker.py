@@ -102,7 +102,7 @@ class SimBreaker:
     def failure(self, what: str, interval: float) -> float:
         """Count a failure of kind ``what``; the pause (seconds) it earns, 0 below the threshold."""
         self.streak += 1
-        self.kinds = [*self.kinds[-(self.threshold - 1) :], what] if self.threshold > 1 else [what]
+        self.kinds = [*self.kinds, what][-self.threshold :]  # what the reason's words name
         if self.streak < self.threshold:
             return 0.0
         return min(self.max_pause, self.cycle(interval) * 2 ** (self.streak - self.threshold))
