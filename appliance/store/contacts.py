@@ -85,6 +85,7 @@ class Contacts(Transactions):
         source: str,
         proof_of: Callable[[ContactValues], str],
         dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
     ) -> UpsertCounts:
         """Insert or merge ``rows`` in one transaction: all of them or none.
 
@@ -94,7 +95,8 @@ class Contacts(Transactions):
         in (``now``, ``source``, ``proof_of(row)``). An existing contact's consent is left as it
         is: one who opted out is NOT opted in again by an import; only the person can undo STOP,
         by a join keyword (``opt_in``). ``dry_run`` counts what would be new, updated and
-        unchanged, and writes nothing (the import's preview).
+        unchanged, and writes nothing (the import's preview). ``progress`` is told how many
+        merged contacts are done after each chunk (a progress bar; the commit comes after).
         """
         merged = merged_rows(rows)
         new = updated = 0
@@ -107,6 +109,8 @@ class Contacts(Transactions):
                 )
                 new += chunk_new
                 updated += chunk_updated
+                if progress is not None:
+                    progress(len(chunk))
         return UpsertCounts(new=new, updated=updated, unchanged=len(merged) - new - updated)
 
     # --- reading ------------------------------------------------------------------------------
