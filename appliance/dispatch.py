@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from .clock import Clock
 from .config import Config, end_of_quiet, quiet
+from .outbox import consent_rules
 from .pacing import period_keys, remaining
 from .pool import Pool
 from .store import Claim, Store
@@ -37,6 +38,7 @@ class Dispatcher:
         self.clock = clock
         self.config = config
         self.wakeup = wakeup
+        self.consent = consent_rules(config)  # the cap per person, checked again at the claim
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="dispatcher", daemon=True)
         self._lock = threading.Lock()  # one hand-out at a time: the thread's ticks and offers
@@ -150,6 +152,7 @@ class Dispatcher:
             quiet=quiet(now, self.config),
             avoid_own_retries=others_free
             or (worker.breaker.streak >= 2 and self.pool.healthy_peers(worker) > 0),
+            consent=self.consent,
         )
         message = self.store.claim(claim, now)
         if message is None:

@@ -16,8 +16,8 @@ from modem import pdu
 
 from .config import Config
 from .numbers import InvalidRecipient, normalise
-from .store import NewMessage, Store
-from .store.schema import Message, Priority
+from .store import ConsentRules, NewMessage, OptedOut, Store
+from .store.schema import Message, MessageKind, Priority
 from .wakeup import notify
 
 
@@ -28,6 +28,21 @@ class BadRequest(ValueError):
         super().__init__(f"{field}: {why}")
         self.field = field
         self.why = why
+
+
+class Refused(BadRequest):
+    """A valid message the rules of consent refuse: its number said STOP (``store.consent``).
+    Nothing was queued; the CLI exits 2 and the API answers 422, like any bad input."""
+
+
+def consent_rules(config: Config) -> ConsentRules:
+    """The config's ``[contacts]`` rules as the store applies them."""
+    consent = config.consent
+    return ConsentRules(
+        cap_messages=consent.cap_messages,
+        cap_period=consent.cap_period,
+        strict_after_stop=consent.transactional_after_stop,
+    )
 
 
 _RELATIVE = re.compile(r"^\+(\d+)\s*([smhd])$")
@@ -77,8 +92,11 @@ def prepare(
     group: str | None = None,
     source: str = "cli",
     campaign_id: int | None = None,
+    kind: str = MessageKind.TRANSACTIONAL,
+    strict: bool = False,
 ) -> NewMessage:
-    """Validate a message; raise BadRequest naming the field."""
+    """Validate a message; raise BadRequest naming the field. ``strict`` marks a message
+    strictly transactional (a one-time code): it may pass a STOP when the config allows it."""
     if not isinstance(to, str):
         raise BadRequest("to", "must be a phone number as a string")
     if not isinstance(text, str):
@@ -126,6 +144,8 @@ def prepare(
         want_group=group or route_group(config, recipient),
         source=source,
         campaign_id=campaign_id,
+        kind=MessageKind(kind),
+        strict=strict,
     )
 
 
@@ -134,7 +154,18 @@ def wakeup_path(config: Config) -> Path:
 
 
 def submit(store: Store, config: Config, new: NewMessage, now: datetime) -> Message:
-    """Queue a prepared message and wake the daemon (if one runs) within milliseconds."""
-    message = store.enqueue(new, now)
+    """Queue a prepared message and wake the daemon (if one runs) within milliseconds.
+    Raises Refused when the number opted out (nothing is queued)."""
+    return submit_all(store, config, [new], now)[0]
+
+
+def submit_all(
+    store: Store, config: Config, news: list[NewMessage], now: datetime
+) -> list[Message]:
+    """Queue every prepared message or none (Refused names the first number that opted out)."""
+    try:
+        messages = store.enqueue_all(news, now, consent_rules(config))
+    except OptedOut as exc:
+        raise Refused("to", str(exc)) from None
     notify(wakeup_path(config))
-    return message
+    return messages

@@ -39,6 +39,13 @@ from .common import (
     "--priority", type=click.Choice(["high", "normal", "low"]), default="normal", show_default=True
 )
 @click.option("--modem", default=None, help="Send through this modem only (its IMEI).")
+@click.option(
+    "--transactional",
+    "strict",
+    is_flag=True,
+    help="Strictly transactional (a one-time code): may go to a number that said STOP when "
+    "the config allows it ([contacts] transactional_after_stop).",
+)
 @click.option("--wait", is_flag=True, help="Wait until the modem sent it (or it failed).")
 @click.option(
     "--timeout",
@@ -55,13 +62,15 @@ def send(
     send_at: str | None,
     priority: str,
     modem: str | None,
+    strict: bool,
     wait: bool,
     timeout: float,
     as_json: bool,
 ) -> None:
     """Queue an SMS to NUMBER and print its id. TEXT '-' (or no TEXT) reads standard input.
 
-    Exit status: 0 queued (with --wait: sent), 1 failed, 2 bad input, 3 timed out waiting.
+    Exit status: 0 queued (with --wait: sent), 1 failed, 2 bad input or a number that opted
+    out, 3 timed out waiting.
 
     \b
     Example:
@@ -84,11 +93,12 @@ def send(
             priority=priority,
             modem=modem,
             source="cli",
+            strict=strict,
         )
-    except BadRequest as exc:
+        store = open_store(config)
+        message = submit(store, config, new, now())
+    except BadRequest as exc:  # Refused too: the number opted out
         fail(str(exc), EXIT_BAD_INPUT)
-    store = open_store(config)
-    message = submit(store, config, new, now())
     if not wait:
         emit(views.message(message), as_json, [str(message.id)])
         return

@@ -20,6 +20,7 @@ import phonenumbers
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .consent_reading import read_consent, read_retention
 from .machine import choose_path, default_data_dir, system_timezone, valid_zone
 from .model import (
     DEFAULT_BIND,
@@ -91,6 +92,8 @@ def load_config(
         modems=_modems(read_array(file, doc, "modem", KNOWN_KEYS["modem"]), defaults),
         routes=_routes(read_array(file, doc, "route", KNOWN_KEYS["route"])),
         defaults=defaults,
+        consent=read_consent(read_table(file, doc, "contacts", KNOWN_KEYS["contacts"])),
+        retention=read_retention(read_table(file, doc, "retention", KNOWN_KEYS["retention"])),
     )
 
 

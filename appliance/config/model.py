@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .consent import ConsentConfig, RetentionConfig
 from .values import parse_bind
 
 DEFAULT_BIND = "127.0.0.1:8080"
@@ -76,6 +77,8 @@ class Config:
     modems: tuple[ModemConfig, ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     defaults: ModemConfig = field(default_factory=lambda: ModemConfig(port=""))
+    consent: ConsentConfig = field(default_factory=ConsentConfig)  # [contacts]
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
+from .consent import CONTACTS_KEYS, RETENTION_KEYS
 from .model import MAX_NAME_LENGTH, ConfigError
 
 
@@ -164,6 +165,8 @@ KNOWN_KEYS = {
     "defaults": ["max_per_minute", "daily_limit", "monthly_limit"],
     "modem": ["port", "pin", "max_per_minute", "daily_limit", "monthly_limit", "group"],
     "route": ["prefix", "group"],
+    "contacts": CONTACTS_KEYS,
+    "retention": RETENTION_KEYS,
 }
 _ARRAYS = ("modem", "route")
 

@@ -10,12 +10,13 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``transactions``: the three ways to run a transaction (writing session, plain write
   connection, reading session), the base of ``Store``;
 - ``statements``: the send path's SQL, built once with bound parameters;
-- ``outbound``: enqueue, claim, sent, retry, cancel, expire, recover (the at-most-once rule);
+- ``queueing``: enqueue (under the rules of ``consent``: STOP, the cap per person), cancel,
+  retry; ``outbound``: claim, sent, retry, expire, recover (the at-most-once rule);
 - ``inbound``: received parts and their reassembly, delivery reports;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches, ``contact_schema`` holds
-  the tables;
+  the tables; ``consent``: the rules every queued message obeys (STOP, the cap per person);
 - ``history`` (the panel's pages and the message search, its text matching in
   ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
   paged by key;
@@ -36,13 +37,24 @@ import threading
 from sqlalchemy import Engine
 
 from .charts import SignalHistory
+from .consent import ConsentRules, OptedOut
 from .contacts import Contacts
 from .fleet import Fleet, SimCounts
 from .inbound import InboundMessages, ReportFiled
-from .outbound import Claim, NewMessage, OutboundMessages, is_final
+from .outbound import Claim, OutboundMessages, is_final
+from .queueing import NewMessage
 from .tally import Tally
 
-__all__ = ["Claim", "NewMessage", "ReportFiled", "SimCounts", "Store", "is_final"]
+__all__ = [
+    "Claim",
+    "ConsentRules",
+    "NewMessage",
+    "OptedOut",
+    "ReportFiled",
+    "SimCounts",
+    "Store",
+    "is_final",
+]
 
 
 class Store(OutboundMessages, InboundMessages, Fleet, Contacts):

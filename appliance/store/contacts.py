@@ -31,7 +31,11 @@ from .contact_import import (
     tag_key,
     upsert_chunk,
 )
+from .schema import Event, Message, Status
 from .transactions import Transactions
+
+EVENT = Event.__table__
+MESSAGE = Message.__table__
 
 __all__ = ["ContactRecord", "ContactValues", "Contacts", "Erased", "UpsertCounts", "tag_key"]
 
@@ -168,11 +172,16 @@ class Contacts(Transactions):
             connection.execute(update(CONTACT).where(CONTACT.c.id == contact_id).values(values))
             if tag is not None:
                 _tag(connection, [contact_id], tag)
+            themed = f", tag {tag.strip()}" if tag else ""
+            _log(connection, "contact.opted_in", now, number, f"{source}: {proof}{themed}")
 
-    def opt_out(self, number: str, *, now: datetime, how: str) -> bool:
+    def opt_out(self, number: str, *, now: datetime, how: str, keep_strict: bool = False) -> bool:
         """Record that ``number`` opted out (``how``: "sms STOP", "panel", "cli"); a stranger
         becomes a bare opted-out contact, so the STOP is remembered if they are imported later.
-        Returns False when the contact had already opted out (the first time is kept)."""
+        In the same transaction every message still queued for the number is cancelled, so
+        nothing already waiting goes after the STOP (``keep_strict``: but those marked strictly
+        transactional, when the rules let them pass a STOP). Returns False when the contact had
+        already opted out (the first time is kept)."""
         with self._writing() as connection:
             contact_id = _contact_id(connection, number, now)
             done = connection.execute(
@@ -180,6 +189,19 @@ class Contacts(Transactions):
                 .where(CONTACT.c.id == contact_id, CONTACT.c.opted_out_at.is_(None))
                 .values(opted_out_at=now, opt_out_how=how, updated_at=now)
             )
+            waiting = MESSAGE.c.status == Status.QUEUED
+            if keep_strict:
+                waiting = waiting & MESSAGE.c.strict.is_(False)
+            cancelled = connection.execute(
+                update(MESSAGE)
+                .where(MESSAGE.c.recipient == number, waiting)
+                .values(
+                    status=Status.CANCELLED, finished_at=now, reason=f"cancelled: opted out ({how})"
+                )
+            ).rowcount
+            if done.rowcount == 1:
+                dropped = f"; {cancelled} queued message(s) cancelled" if cancelled else ""
+                _log(connection, "contact.opted_out", now, number, f"{how}{dropped}")
             return done.rowcount == 1
 
     # --- tags and erasure ---------------------------------------------------------------------
@@ -211,6 +233,12 @@ class Contacts(Transactions):
             fields = connection.execute(delete(FIELD).where(FIELD.c.contact_id == contact_id))
             connection.execute(delete(CONTACT).where(CONTACT.c.id == contact_id))
             return Erased(number=number, tags=tags.rowcount, fields=fields.rowcount)
+
+
+def _log(connection: Connection, kind: str, now: datetime, number: str, detail: str) -> None:
+    """An event about a number (its conversation, the contact.* webhooks), in the caller's
+    transaction."""
+    connection.execute(insert(EVENT).values(at=now, kind=kind, number=number, detail=detail))
 
 
 def _contact_id(connection: Connection, number: str, now: datetime) -> int:

@@ -17,34 +17,16 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from . import statements
+from .consent import DEFAULT_RULES, ConsentRules, held_at_dispatch
 from .fleet import SimCounts, count_parts
+from .queueing import Queueing
 from .schema import (
+    CAPPED_KINDS,
     FINAL_STATUSES,
-    PRIORITY_RANK,
     Event,
     Message,
-    Priority,
     Status,
 )
-from .transactions import Transactions
-
-
-@dataclass(frozen=True)
-class NewMessage:
-    """A message as a caller asks for it, already validated (number normalised, parts counted)."""
-
-    recipient: str
-    text: str
-    parts: int
-    encoding: str
-    priority: Priority = Priority.NORMAL
-    due_at: datetime | None = None
-    expires_at: datetime | None = None
-    want_modem: str | None = None
-    want_group: str | None = None
-    report: bool = True
-    source: str = "cli"
-    campaign_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,98 +40,34 @@ class Claim:
     max_parts: int  # what the SIM's caps still allow
     quiet: bool  # inside quiet hours: campaign traffic below high priority waits
     avoid_own_retries: bool  # another modem is healthy: let it take what failed here
+    consent: ConsentRules = DEFAULT_RULES  # the cap per person, checked again as it leaves
 
 
-class OutboundMessages(Transactions):
+class OutboundMessages(Queueing):
     """Outbound messages from enqueue to outcome; each method is one transaction."""
-
-    # --- enqueue, cancel, retry ----------------------------------------------------------------
-
-    def enqueue(self, new: NewMessage, now: datetime) -> Message:
-        message = Message(
-            recipient=new.recipient,
-            text=new.text,
-            parts=new.parts,
-            encoding=new.encoding,
-            priority=new.priority,
-            rank=PRIORITY_RANK[new.priority],
-            report=new.report,
-            source=new.source,
-            campaign_id=new.campaign_id,
-            want_modem=new.want_modem,
-            want_group=new.want_group,
-            created_at=now,
-            due_at=new.due_at or now,
-            expires_at=new.expires_at,
-        )
-        with self.session() as session:
-            session.add(message)
-            session.commit()
-        return message
-
-    def get(self, message_id: int) -> Message | None:
-        with self.reading() as session:
-            return session.get(Message, message_id)
-
-    def cancel(self, message_id: int, now: datetime) -> tuple[bool, str]:
-        """Cancel a queued (or unknown) message; (False, why) when it is too late."""
-        with self.session() as session:
-            message = session.get(Message, message_id)
-            if message is None:
-                return False, f"no message {message_id}"
-            if message.status not in (Status.QUEUED, Status.UNKNOWN):
-                return False, f"message {message_id} is {message.status}"
-            result = session.execute(
-                update(Message)
-                .where(
-                    col(Message.id) == message_id,
-                    col(Message.status).in_([Status.QUEUED, Status.UNKNOWN]),
-                )
-                .values(status=Status.CANCELLED, finished_at=now, reason="cancelled")
-            )
-            session.commit()
-            if result.rowcount != 1:
-                return False, f"message {message_id} left the queue meanwhile"
-            return True, "cancelled"
-
-    def retry(self, message_id: int, now: datetime) -> tuple[bool, str]:
-        """Queue a failed or unknown message again (the operator's explicit request)."""
-        with self.session() as session:
-            message = session.get(Message, message_id)
-            if message is None:
-                return False, f"no message {message_id}"
-            if message.status not in (Status.FAILED, Status.UNKNOWN, Status.EXPIRED):
-                return (
-                    False,
-                    f"message {message_id} is {message.status}; only failed, unknown "
-                    "or expired messages can be retried",
-                )
-            message.status = Status.QUEUED
-            message.due_at = now
-            message.finished_at = None
-            message.reason = f"retry requested (was {message.reason or 'no reason'})"
-            if message.expires_at is not None and message.expires_at <= now:
-                message.expires_at = None
-            session.add(message)
-            session.commit()
-            return True, "queued"
 
     # --- dispatching ---------------------------------------------------------------------------
 
     def claim(self, claim: Claim, now: datetime) -> Message | None:
         """Take the best message this modem may send now and mark it ``sending`` (committed)."""
         with self._writing() as connection:
-            row = connection.execute(
-                statements.CLAIM[claim.quiet, claim.avoid_own_retries],
-                {
-                    "b_now": now,
-                    "b_imei": claim.imei,
-                    "b_group": claim.group,
-                    "b_max_parts": claim.max_parts,
-                },
-            ).first()
-            if row is None:
-                return None
+            while True:
+                row = connection.execute(
+                    statements.CLAIM[claim.quiet, claim.avoid_own_retries],
+                    {
+                        "b_now": now,
+                        "b_imei": claim.imei,
+                        "b_group": claim.group,
+                        "b_max_parts": claim.max_parts,
+                    },
+                ).first()
+                if row is None:
+                    return None
+                if row.kind not in CAPPED_KINDS or not held_at_dispatch(
+                    connection, message_id=row.id, number=row.recipient, now=now,
+                    rules=claim.consent,
+                ):  # fmt: skip
+                    break
             values = row._asdict()
             values.update(
                 status=Status.SENDING,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint, false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -34,6 +34,20 @@ class Priority(StrEnum):
 
 
 PRIORITY_RANK = {Priority.HIGH: 0, Priority.NORMAL: 1, Priority.LOW: 2}
+
+
+class MessageKind(StrEnum):
+    """What a message is for (DESIGN.md, "Contacts, consent and campaigns")."""
+
+    TRANSACTIONAL = "transactional"  # a script's one-off: a confirmation, an alert
+    CAMPAIGN = "campaign"
+    REMINDER = "reminder"
+    REPLY = "reply"  # an automatic reply
+    CORRECTION = "correction"  # a fix to a campaign already sent
+
+
+# the kinds the cap per person counts (DESIGN.md): all but transactional messages and corrections
+CAPPED_KINDS = frozenset({MessageKind.CAMPAIGN, MessageKind.REMINDER, MessageKind.REPLY})
 
 
 def utcnow() -> datetime:
@@ -85,6 +99,13 @@ class Message(SQLModel, table=True):
     encoding: str = Field(default="gsm7", max_length=8)
     report: bool = True  # ask for a delivery report
     source: str = Field(default="cli", max_length=16)  # cli, api, panel, campaign
+    # what it is for (MessageKind): the cap per person counts all but transactional, correction
+    kind: str = Field(
+        default="transactional", max_length=16,
+        sa_column_kwargs={"server_default": "transactional"},
+    )  # fmt: skip
+    strict: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    contact_id: int | None = Field(default=None, index=True)
     campaign_id: int | None = Field(default=None, index=True)
     want_modem: str | None = Field(default=None, max_length=20)  # IMEI asked for
     want_group: str | None = Field(default=None, max_length=64)  # SIM group asked for
@@ -168,6 +189,7 @@ class Inbound(SQLModel, table=True):
     dedupe_key: str = Field(max_length=64)
     status: str = Field(default="received", max_length=16)
     campaign_id: int | None = Field(default=None, index=True)
+    handled: str | None = Field(default=None, max_length=16)  # "join", "stop", "auto-reply"...
 
 
 class InboundPart(SQLModel, table=True):
@@ -232,6 +254,7 @@ class Event(SQLModel, table=True):
     modem_imei: str | None = Field(default=None, max_length=20)
     message_id: int | None = None
     detail: str = ""
+    number: str | None = Field(default=None, max_length=32, index=True)  # who it is about
 
 
 class User(SQLModel, table=True):

@@ -20,7 +20,7 @@ from sqlalchemy.sql.schema import Column
 
 from appliance.states import ModemState
 
-from .schema import DeliveryReport, Event, Message, Modem, Sim, Status
+from .schema import DeliveryReport, Event, Message, MessageKind, Modem, Sim, Status
 
 MESSAGE = Message.__table__
 SIM = Sim.__table__
@@ -36,6 +36,7 @@ def _param(name: str, column: Column) -> BindParameter:
 
 
 m = MESSAGE.c
+QUIET_KINDS = [MessageKind.CAMPAIGN, MessageKind.REMINDER]  # what quiet hours hold
 NOW = _param("now", m.due_at)
 
 
@@ -53,7 +54,8 @@ def _claim(quiet: bool, avoid_own_retries: bool):
         m.parts - m.parts_sent <= _param("max_parts", m.parts),
     )
     if quiet:  # inside quiet hours only high-priority campaign traffic goes
-        query = query.where(or_(m.source != "campaign", m.rank == 0))
+        campaign = or_(m.source == "campaign", m.kind.in_(QUIET_KINDS))
+        query = query.where(or_(~campaign, m.rank == 0))
     if avoid_own_retries:  # another modem is healthy: let it take what failed on this one
         query = query.where(
             or_(m.modem_imei.is_(None), m.modem_imei != imei, m.attempts == 0, m.parts_sent > 0)

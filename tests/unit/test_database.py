@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from setuptools import find_packages
-from sqlalchemy import event, inspect, text
+from sqlalchemy import bindparam, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, select
 
@@ -29,7 +29,9 @@ from appliance.store.engine import (
     migrate,
     modelled,
 )
-from appliance.store.schema import Message
+from appliance.store.schema import Message, UtcDateTime
+
+TIMES = ("created_at", "due_at", "sent_at")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -306,13 +308,27 @@ def test_migration_0005_indexes_sent_at_of_existing_messages_and_goes_back_down(
     engine = create_engine_for(f"sqlite:///{tmp_path / 'old.db'}")
     _alembic(engine, "upgrade", "0004")
     sent = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
-    with Session(engine) as session:
+    with engine.begin() as connection:  # the columns of revision 0004, not today's model
         for n in range(30):
             message = queued(f"+336123456{n:02d}")
             if n % 3:  # two in three were sent, a minute apart; the rest still wait
                 message.status, message.sent_at = "sent", sent.replace(minute=n)
-            session.add(message)
-        session.commit()
+            connection.execute(
+                text(
+                    "INSERT INTO message (recipient, text, status, priority, rank, parts, "
+                    "encoding, report, source, attempts, parts_sent, part_refs, created_at, "
+                    "due_at, sent_at) VALUES (:recipient, :text, :status, 'normal', 1, 1, "
+                    "'gsm7', 1, 'cli', 0, 0, '', :created_at, :due_at, :sent_at)"
+                ).bindparams(*(bindparam(name, type_=UtcDateTime()) for name in TIMES)),
+                {
+                    "recipient": message.recipient,
+                    "text": message.text,
+                    "status": message.status,
+                    "created_at": message.created_at,
+                    "due_at": message.due_at,
+                    "sent_at": message.sent_at,
+                },
+            )
     assert "ix_message_sent_at" not in _message_indexes(engine)
     _, plan = _sent_in_window(engine, sent)
     assert "ix_message_sent_at" not in plan
@@ -339,9 +355,34 @@ def test_migration_0005_indexes_sent_at_of_existing_messages_and_goes_back_down(
 def test_the_contact_tables_go_up_and_down_again(engine):
     """Revision 0006 (the contact base) can be undone and redone."""
     contact_tables = {"contact", "contact_tag", "contact_field"}
-    _alembic(engine, "downgrade", "-1")
+    _alembic(engine, "downgrade", "0005")
     assert revision(engine) == "0005"
     assert not contact_tables & set(inspect(engine).get_table_names())
     _alembic(engine, "upgrade", "head")
-    assert revision(engine) == HEAD == "0006"
+    assert revision(engine) == HEAD
     assert contact_tables <= set(inspect(engine).get_table_names())
+
+
+def test_the_consent_columns_go_up_and_down_again(engine):
+    """Revision 0007 (consent on the send path) adds columns with defaults and can be undone."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO event (at, kind, detail) VALUES ('2026-12-01 10:00:00.000000', "
+                "'modem.ready', '')"
+            )
+        )
+    _alembic(engine, "downgrade", "0006")
+    assert "kind" not in {c["name"] for c in inspect(engine).get_columns("message")}
+    _alembic(engine, "upgrade", "head")
+    assert revision(engine) == HEAD == "0007"
+    with Session(engine) as session:
+        session.add(queued())
+        session.commit()
+        assert session.exec(select(Message.kind, Message.strict)).one() == ("transactional", False)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT number FROM event")).scalar() is None
+        triggers = connection.execute(
+            text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+        ).scalar()
+    assert triggers == 3  # the text search's (migration 0004) survive, there and back

@@ -6,7 +6,7 @@ from flask import Response, jsonify, request, url_for
 
 from appliance import views
 from appliance.numbers import InvalidRecipient, normalise
-from appliance.outbox import BadRequest, prepare, submit
+from appliance.outbox import BadRequest, Refused, prepare, submit
 from appliance.store.schema import Status
 from web.services import services
 
@@ -84,6 +84,7 @@ def send_message() -> tuple[Response, int, dict[str, str]]:
             priority=fields.priority or "normal",
             modem=fields.modem,
             source="api",
+            strict=bool(fields.transactional),
         )
     except BadRequest as exc:
         refuse(422, exc.why, exc.field)
@@ -91,7 +92,10 @@ def send_message() -> tuple[Response, int, dict[str, str]]:
         if not fields.send_at:
             raise
         refuse(422, "is too far from now", "send_at")
-    message = submit(store, config, new, now)
+    try:
+        message = submit(store, config, new, now)
+    except Refused as exc:  # the number opted out: nothing was queued
+        refuse(422, exc.why, exc.field)
     body = MessageCreated.model_validate(
         {
             "id": message.id,

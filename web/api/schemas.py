@@ -112,6 +112,12 @@ class NewMessage(BaseModel):
         description="Send through this modem only (its IMEI).",
         json_schema_extra={"pattern": f"^{IMEI}$"},
     )
+    transactional: bool | None = Field(
+        None,
+        description="Strictly transactional (a one-time code, an appointment's confirmation): "
+        "it may still go to a number that opted out if the appliance's config allows it "
+        "([contacts] transactional_after_stop); otherwise such a number is refused with 422.",
+    )
 
 
 # Query and path parameters (read in web.api.requests, described from these types).

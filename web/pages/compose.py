@@ -7,15 +7,17 @@ wakes the daemon and goes to the queue. The counter says how the driver will cut
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from appliance.intake import take_in
+from appliance.outbox import Refused, submit_all
 from modem import pdu
 from web.services import services
 
-from .common import local_time, now, page_group, role_required, wake_daemon
+from .common import local_time, now, page_group, role_required
 
 bp = page_group("compose", __name__)
 
@@ -51,9 +53,13 @@ def index() -> Any:
     if not result.ok:
         counted = pdu.count(form["text"][:MAX_COUNTED_TEXT])
         return render_template("compose.html", form=form, count=counted, result=result), 400
-    store = services().store
-    ids = [store.enqueue(new, moment).id for new in result.prepared]
-    wake_daemon()
+    try:
+        queued = submit_all(services().store, services().config, list(result.prepared), moment)
+    except Refused as exc:  # a number opted out: nothing was queued
+        counted = pdu.count(form["text"][:MAX_COUNTED_TEXT])
+        refused = replace(result, field_errors={**result.field_errors, "to": exc.why})
+        return render_template("compose.html", form=form, count=counted, result=refused), 422
+    ids = [message.id for message in queued]
     when = f" for {local_time(result.prepared[0].due_at)}" if result.prepared[0].due_at else ""
     listed = ", ".join(f"#{i}" for i in ids[:10]) + (" …" if len(ids) > 10 else "")
     noun = "message" if len(ids) == 1 else "messages"
