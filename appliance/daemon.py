@@ -21,6 +21,7 @@ from modem.device import Timeouts
 
 from .clock import Clock, SystemClock
 from .config import Config, ModemConfig
+from .consent_desk import ConsentDesk
 from .discovery import Discovery
 from .dispatch import Dispatcher
 from .memory import settle_after_start
@@ -108,6 +109,7 @@ class Daemon:
         self.wakeup: Wakeup | None = None
         self.pool: Pool | None = None
         self.reports: ReportRecorder | None = None
+        self.desk: ConsentDesk | None = None
         self.dispatcher: Dispatcher | None = None
         self.scheduler: BackgroundScheduler | None = None
         self.discovery: Discovery | None = None
@@ -137,12 +139,14 @@ class Daemon:
             )
         self.wakeup = Wakeup(wakeup_path(self.config))
         self.reports = ReportRecorder(self.store).start()
+        self.desk = ConsentDesk(self.store, self.config, self.clock, self._wake).start()
         self.pool = Pool(
             store=self.store,
             clock=self.clock,
             node=self.config.node,
             on_idle=self._worker_free,
             record_report=self.reports.record,
+            on_received=self.desk.received,
         )
         self.dispatcher = Dispatcher(
             store=self.store,
@@ -196,6 +200,8 @@ class Daemon:
             self.pool.stop()
         if self.reports is not None:  # after the pool: the reports its workers handed over
             self.reports.stop()
+        if self.desk is not None:  # after the pool too; what it leaves is handled at next start
+            self.desk.stop()
         if self.webhooks is not None:  # issue 4: after the pool, whose last events it fans out
             self.webhooks.stop()
         for frontend in self.frontends:
@@ -296,6 +302,11 @@ class Daemon:
                 **common,
             )
         return scheduler
+
+    def _wake(self) -> None:
+        """New work was queued in this process (a keyword's confirmation): a dispatcher pass."""
+        if self.wakeup is not None:
+            self.wakeup.set()
 
     def _worker_free(self, worker: object) -> None:
         """A worker became free: its next message at once if one may go, else a dispatcher pass."""

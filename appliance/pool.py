@@ -29,9 +29,11 @@ class Pool:
         node: str,
         on_idle: Callable[[ModemWorker], object],
         record_report: Callable[..., object] | None = None,
+        on_received: Callable[[int], object] | None = None,
     ) -> None:
         self.store = store
         self._record_report = record_report
+        self._on_received = on_received
         self.clock = clock
         self.node = node
         self._on_idle = on_idle
@@ -53,6 +55,7 @@ class Pool:
                 on_idle=self._on_idle,
                 claim_identity=self._claim_identity,
                 record_report=self._record_report,
+                on_received=self._on_received,
                 healthy_peers=self.healthy_peers,
             )
             self._by_port[settings.port] = worker

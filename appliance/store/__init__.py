@@ -12,7 +12,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``statements``: the send path's SQL, built once with bound parameters;
 - ``queueing``: enqueue (under the rules of ``consent``: STOP, the cap per person), cancel,
   retry; ``outbound``: claim, sent, retry, expire, recover (the at-most-once rule);
-- ``inbound``: received parts and their reassembly, delivery reports;
+- ``inbound``: received parts and their reassembly, delivery reports; ``keyword_inbox``: the
+  received messages the consent desk has still to answer;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches, ``contact_schema`` holds
@@ -41,6 +42,7 @@ from .consent import ConsentRules, OptedOut
 from .contacts import Contacts
 from .fleet import Fleet, SimCounts
 from .inbound import InboundMessages, ReportFiled
+from .keyword_inbox import KeywordInbox
 from .outbound import Claim, OutboundMessages, is_final
 from .queueing import NewMessage
 from .tally import Tally
@@ -57,7 +59,7 @@ __all__ = [
 ]
 
 
-class Store(OutboundMessages, InboundMessages, Fleet, Contacts):
+class Store(OutboundMessages, InboundMessages, KeywordInbox, Fleet, Contacts):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'
     snapshot, the kept signal slots), made on first use."""

@@ -50,6 +50,7 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
         on_idle: Callable[[ModemWorker], object],
         claim_identity: Callable[[str, ModemWorker], bool] = lambda imei, worker: True,
         record_report: Callable[[str, pdu.StatusReport, datetime], object] | None = None,
+        on_received: Callable[[int], object] | None = None,
         healthy_peers: Callable[[ModemWorker], int] = lambda worker: 0,
         rng: random.Random | None = None,
     ) -> None:
@@ -61,6 +62,7 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
         self._on_idle = on_idle
         self._claim_identity = claim_identity
         self._record_report = record_report  # None: filed on this thread (appliance.reports)
+        self._on_received = on_received  # a whole message was stored (the consent desk)
         self._healthy_peers = healthy_peers  # other modems that could take a message now
         self._rng = rng or random.Random()
         self.pacer = Pacer(settings.max_per_minute, rng=self._rng)

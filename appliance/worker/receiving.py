@@ -71,6 +71,8 @@ class Receiving:
                 self.store.log(
                     "message.received", now, f"from {whole.sender}", imei=imei, message_id=whole.id
                 )
+                if self._on_received is not None and whole.id is not None:
+                    self._on_received(whole.id)
         else:
             self.store.add_reports([filed(imei, message, now)])
 

@@ -7,7 +7,8 @@
   config's ``transactional_after_stop`` it may still go to a number that said STOP.
 - ``message.contact_id``: the contact it was written to, when the number is one.
 - ``inbound.handled``: what the appliance did with a received message (a join or stop keyword,
-  an automatic reply left unanswered), for the conversation and the inbox.
+  an automatic reply left unanswered), for the conversation and the inbox; empty until the
+  consent desk handled it. Messages received before the upgrade are marked ``before``.
 - ``event.number``: the number an event is about (an opt-in, an opt-out), so a number's
   conversation reads its events by index and an erase finds them all.
 
@@ -43,6 +44,9 @@ def upgrade() -> None:
     op.add_column("message", sa.Column("contact_id", sa.Integer(), nullable=True))
     op.create_index("ix_message_contact_id", "message", ["contact_id"])
     op.add_column("inbound", sa.Column("handled", sa.String(length=16), nullable=True))
+    # what was received before is not answered now (a STOP of last year was a person's, but a
+    # confirmation a year late is not): the consent desk handles what arrives from here on
+    op.execute("UPDATE inbound SET handled = 'before'")
     op.add_column("event", sa.Column("number", sa.String(length=32), nullable=True))
     op.create_index("ix_event_number", "event", ["number"])
 
