@@ -264,7 +264,8 @@ def tag_contacts(config_path: Path | None, tag: str, numbers: tuple[str, ...]) -
 def optout_contact(config_path: Path | None, number: str, how: str) -> None:
     """Record that NUMBER opted out.
 
-    Nothing that is not strictly transactional will go to it again. A number that is not a
+    Nothing goes to it again (but strictly transactional messages, if the config lets them
+    pass a STOP); the messages still queued for it are cancelled. A number that is not a
     contact is kept as a bare opted-out number, so that no later import opts it in. Only the
     person can undo it (a join keyword by SMS).
 
@@ -279,7 +280,12 @@ def optout_contact(config_path: Path | None, number: str, how: str) -> None:
     store = open_store(config)
     with database_errors("cannot record the opt-out"):
         before = store.contact(number)
-        done = store.opt_out(number, now=clock().now(), how=how.strip())
+        done = store.opt_out(
+            number,
+            now=clock().now(),
+            how=how.strip(),
+            keep_strict=config.consent.transactional_after_stop,
+        )
     if not done and before is not None and before.opted_out_at is not None:
         since = before.opted_out_at.astimezone(config.zone).strftime("%Y-%m-%d %H:%M %Z")
         click.echo(f"{number} had already opted out ({since}, {before.opt_out_how})")

@@ -22,7 +22,7 @@ from appliance.cli import main
 from appliance.config import load_config
 from appliance.store import Store
 from appliance.store.engine import create_engine_for, migrate
-from tests.appliance.test_cli import write_config
+from tests.appliance.test_cli import run, write_config
 
 ELISE, JEAN = "+33612345678", "+33698765432"
 
@@ -437,6 +437,16 @@ def test_optout_is_recorded_once(config_path, base):
     shown = json.loads(contacts("show", JEAN, "--json", config=config_path).stdout)
     assert shown["consent"] == "opted-out" and shown["opt_out_how"] == "cli"
     assert "  opted out:  20" in contacts("show", JEAN, config=config_path).stdout
+
+
+def test_optout_cancels_what_is_queued_and_refuses_later_sends(config_path, base):
+    queued = run(config_path, "send", JEAN, "Collecte demain")
+    assert queued.exit_code == 0, queued.output
+    assert contacts("optout", JEAN, config=config_path).exit_code == 0
+    [message] = base.messages(recipient=JEAN)
+    assert message.status == "cancelled" and "opted out (cli)" in message.reason
+    refused = run(config_path, "send", JEAN, "Encore")
+    assert refused.exit_code == 2 and "opted out" in refused.stderr
 
 
 def test_optout_of_a_stranger_is_kept_and_no_import_opts_them_in(tmp_path, config_path, base):
