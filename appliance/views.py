@@ -5,12 +5,13 @@ The HTTP API reuses them, so a script sees the same fields whichever way it asks
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from .config import Config
 from .pacing import period_keys
 from .states import ModemState
 from .store import Store
+from .store.contacts import ContactRecord
 from .store.schema import ApiToken, Inbound, Message, Status, User
 from .store.tally import counts
 
@@ -75,6 +76,38 @@ def inbound(m: Inbound) -> dict:
         "created_at": _iso(m.received_at),
         "sent_at": _iso(m.sent_at),
         "reason": None,
+    }
+
+
+def _field(value: object) -> object:
+    """A free field's value in JSON: a date as ISO text, a whole number without ".0"."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def contact(c: ContactRecord) -> dict:
+    """A contact with its consent (``contacts list --json``, ``contacts show --json``).
+    ``consent`` is "opted-out", "opted-in" or "none" (a bare number kept for its STOP)."""
+    consent = "opted-out" if c.opted_out_at else "opted-in" if c.opted_in_at else "none"
+    return {
+        "id": c.id,
+        "number": c.number,
+        "first_name": c.first_name,
+        "last_name": c.last_name,
+        "language": c.language,
+        "tags": list(c.tags),
+        "fields": {name: _field(value) for name, value in c.fields.items()},
+        "consent": consent,
+        "opted_in_at": _iso(c.opted_in_at),
+        "opt_in_source": c.opt_in_source,
+        "opt_in_proof": c.opt_in_proof,
+        "opted_out_at": _iso(c.opted_out_at),
+        "opt_out_how": c.opt_out_how,
+        "created_at": _iso(c.created_at),
+        "updated_at": _iso(c.updated_at),
     }
 
 

@@ -1,12 +1,13 @@
 """What every command shares: the exit codes, the ``--config`` and ``--json`` options, opening
-the config and the store (or exiting with the reason, never a traceback), and printing a result
-or a listing in words or as JSON."""
+the config and the store (or exiting with the reason, never a traceback), asking for a
+confirmation, and printing a result or a listing in words or as JSON."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -52,6 +53,34 @@ def open_store(config):
         why = getattr(exc, "orig", None) or exc
         fail(f"cannot open the database {where}: {why}", EXIT_FAILED)
     return Store(engine)
+
+
+@contextmanager
+def database_errors(what: str) -> Iterator[None]:
+    """Exit 1 with ``what`` and the database's reason (a lock held too long, a server gone)
+    instead of a traceback; the store's transaction was rolled back, so nothing is half-written."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        fail(f"{what}: {getattr(exc, 'orig', None) or exc}", EXIT_FAILED)
+
+
+def stdin_is_a_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def confirm_or_exit(question: str, yes: bool) -> None:
+    """Go on if ``yes`` (--yes) or the person at the terminal says so. A script (stdin not a
+    terminal) must say --yes: a prompt nobody answers would hang it or read its input as the
+    answer, so it exits 2 at once instead. "No" exits 1, having done nothing."""
+    if yes:
+        return
+    if not stdin_is_a_terminal():
+        fail("stdin is not a terminal, so nobody can confirm: add --yes", EXIT_BAD_INPUT)
+    if not click.confirm(question, default=False, err=True):
+        fail("cancelled, nothing done", EXIT_FAILED)
 
 
 def clock():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import debug, install, messages, send, serve, status, tokens, users
+from . import contacts, debug, install, messages, send, serve, status, tokens, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +29,7 @@ for command in (
     messages.inbox,
     messages.cancel,
     messages.retry,
+    contacts.contacts,
     tokens.token,
     users.user,
     install.install_command,
