@@ -611,6 +611,14 @@ def test_compose_queues_one_message_per_number(volunteer_client, store, config):
     assert "Queued 2 messages: #1, #2." in body(volunteer_client.get("/queue"))
 
 
+def test_a_number_that_said_stop_queues_nothing_and_says_why(volunteer_client, store):
+    store.opt_out("+33698765432", now=T0, how="sms STOP")
+    response = compose(volunteer_client, to="0612345678\n+33698765432")
+    assert response.status_code == 422
+    assert "+33698765432 opted out on 2026-11-" in body(response) and "(sms STOP)" in body(response)
+    assert queued(store) == []
+
+
 def test_one_bad_number_queues_nothing_and_is_named(volunteer_client, store):
     response = compose(volunteer_client, to="0612345678\n06 12 34 56 7\n+33698765432")
     assert response.status_code == 400
