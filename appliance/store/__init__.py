@@ -15,6 +15,7 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``inbound``: received parts and their reassembly, delivery reports; ``keyword_inbox``: the
   received messages the consent desk has still to answer;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
+- ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches, ``contact_schema`` holds
   the tables; ``consent``: the rules every queued message obeys (STOP, the cap per person);
@@ -40,6 +41,7 @@ from sqlalchemy import Engine
 from .charts import SignalHistory
 from .consent import ConsentRules, OptedOut
 from .contacts import Contacts
+from .conversation import Conversation
 from .fleet import Fleet, SimCounts
 from .inbound import InboundMessages, ReportFiled
 from .keyword_inbox import KeywordInbox
@@ -59,7 +61,7 @@ __all__ = [
 ]
 
 
-class Store(OutboundMessages, InboundMessages, KeywordInbox, Fleet, Contacts):
+class Store(OutboundMessages, InboundMessages, KeywordInbox, Fleet, Contacts, Conversation):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'
     snapshot, the kept signal slots), made on first use."""

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, or_, select, text, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from .contact_import import (
     CONTACT,
@@ -29,6 +30,7 @@ from .contact_import import (
     field_value,
     merged_rows,
     tag_key,
+    typed,
     upsert_chunk,
 )
 from .schema import Event, Message, Status
@@ -37,7 +39,15 @@ from .transactions import Transactions
 EVENT = Event.__table__
 MESSAGE = Message.__table__
 
-__all__ = ["ContactRecord", "ContactValues", "Contacts", "Erased", "UpsertCounts", "tag_key"]
+__all__ = [
+    "ContactRecord",
+    "ContactValues",
+    "Contacts",
+    "Erased",
+    "TagCount",
+    "UpsertCounts",
+    "tag_key",
+]
 
 # The send paths' question, prebuilt: one read of the unique index on ``contact.number``.
 OPTED_OUT = text("SELECT opted_out_at FROM contact WHERE number = :b_number")
@@ -74,6 +84,15 @@ class Erased:
     number: str
     tags: int
     fields: int
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """A tag (as first written, by its key) and how many contacts carry it."""
+
+    tag: str
+    key: str
+    contacts: int
 
 
 class Contacts(Transactions):
@@ -233,6 +252,78 @@ class Contacts(Transactions):
             fields = connection.execute(delete(FIELD).where(FIELD.c.contact_id == contact_id))
             connection.execute(delete(CONTACT).where(CONTACT.c.id == contact_id))
             return Erased(number=number, tags=tags.rowcount, fields=fields.rowcount)
+
+    # --- the panel's edits --------------------------------------------------------------------
+
+    def add_contact(self, values: ContactValues, *, now: datetime, source: str, proof: str) -> bool:
+        """A contact typed in by hand, opted in now on ``proof`` ("paper form 2026-11-30"),
+        with its names, language, tags and free fields, in one transaction. False, and nothing
+        written, when the number is already a contact: its own page is where to change it, and
+        a hand-made opt-in must not undo the STOP of someone who said it."""
+        row = {"number": values.number, "first_name": values.first_name,
+               "last_name": values.last_name, "language": values.language, "created_at": now,
+               "updated_at": now, "opted_in_at": now, "opt_in_source": source,
+               "opt_in_proof": proof}  # fmt: skip
+        try:
+            with self._writing() as connection:
+                known = select(CONTACT.c.id).where(CONTACT.c.number == values.number)
+                if connection.execute(known).first() is not None:
+                    return False
+                contact_id = connection.execute(insert(CONTACT).values(row)).inserted_primary_key[0]
+                for tag in values.tags:
+                    _tag(connection, [contact_id], tag)
+                fields = [_field_row(contact_id, name, v) for name, v in values.fields.items()]
+                if fields:
+                    connection.execute(insert(FIELD), fields)
+        except IntegrityError:  # PostgreSQL: the same number added at the same moment elsewhere
+            return False
+        return True
+
+    def edit_contact(
+        self,
+        number: str,
+        *,
+        first_name: str | None,
+        last_name: str | None,
+        language: str | None,
+        now: datetime,
+    ) -> bool:
+        """Set the names and language of ``number``'s contact exactly as given: unlike an
+        import, where an empty cell leaves a value alone, a field emptied in a form is removed.
+        Consent is not touched. False when there is no such contact."""
+        with self._writing() as connection:
+            done = connection.execute(
+                update(CONTACT)
+                .where(CONTACT.c.number == number)
+                .values(first_name=first_name, last_name=last_name, language=language,
+                        updated_at=now)
+            )  # fmt: skip
+        return done.rowcount == 1
+
+    def untag_contact(self, number: str, tag: str) -> bool:
+        """Take ``tag`` (matched by its key) off ``number``'s contact; False if it lacked it."""
+        contact_id = select(CONTACT.c.id).where(CONTACT.c.number == number).scalar_subquery()
+        with self._writing() as connection:
+            done = connection.execute(
+                delete(TAG).where(TAG.c.contact_id == contact_id, TAG.c.tag_key == tag_key(tag))
+            )
+        return done.rowcount == 1
+
+    def tag_counts(self) -> list[TagCount]:
+        """Every tag with how many contacts carry it, by key (one read of the tag index). A tag
+        is shown as its first spelling in sort order when people wrote it several ways."""
+        t = TAG.c
+        query = (
+            select(t.tag_key, func.min(t.tag), func.count()).group_by(t.tag_key).order_by(t.tag_key)
+        )
+        with self.reader.connect() as connection:
+            return [TagCount(tag, key, n) for key, tag, n in connection.execute(query)]
+
+
+def _field_row(contact_id: int, name: str, value: FieldValue) -> dict[str, object]:
+    kind, text_value, date_value, number_value = typed(value)
+    return {"contact_id": contact_id, "name": name, "kind": kind, "text_value": text_value,
+            "date_value": date_value, "number_value": number_value}  # fmt: skip
 
 
 def _log(connection: Connection, kind: str, now: datetime, number: str, detail: str) -> None:
