@@ -17,6 +17,7 @@ from appliance.store import Store
 from appliance.store.engine import create_engine_for, migrate
 
 from . import sessions
+from .bodies import PanelRequest
 from .security import csrf, limiter
 from .services import Services
 from .sessions import secret_key
@@ -37,6 +38,7 @@ def create_app(
         migrate(engine)
         store = Store(engine)
     app = Flask(__name__)
+    app.request_class = PanelRequest  # a view may take more than MAX_CONTENT_LENGTH (bodies.py)
     app.config.update(
         SECRET_KEY=secret_key(config.data_dir),
         SESSION_COOKIE_HTTPONLY=True,

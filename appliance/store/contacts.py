@@ -159,7 +159,9 @@ class Contacts(Transactions):
         if cursor is not None:
             query = query.where(c.id > cursor)
         if text:
-            pattern = f"%{text.strip().lower()}%"
+            # not lowered here: ILIKE lowers both sides, and SQLite's lower() knows ASCII only,
+            # so a name written "Élodie" is found by "Élodie" and "ÉLODIE" on every database
+            pattern = f"%{text.strip()}%"
             query = query.where(
                 or_(c.number.contains(text.strip()), c.first_name.ilike(pattern),
                     c.last_name.ilike(pattern))

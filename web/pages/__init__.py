@@ -7,12 +7,16 @@
 - ``history``: /history, the search over every message
 - ``inbox``: /inbox, the SMS that came in
 - ``compose``: /compose and its counter /count
+- ``contacts``: /contacts, the contact base: list and search, tags, a contact's page and its
+  edits (forms in ``contact_forms``); ``imports``: /contacts/import, a CSV file previewed then
+  imported (the upload kept between the two steps by ``kept_uploads``); ``conversation``:
+  /conversation/<number>, one number's timeline
 - ``admin``: /admin, users and API tokens
 - ``webhooks``: /admin/webhooks, the admin's webhooks and their delivery logs
 - ``common``: what they share (the id bound of URL rules, role checks, template helpers)
 
 The pages are thin: the logic they show lives in ``appliance`` (``status``, ``intake``,
-``history``, ``accounts``, ``webhooks``) and is tested without Flask.
+``history``, ``accounts``, ``webhooks``, ``contacts``) and is tested without Flask.
 """
 
 from __future__ import annotations
@@ -22,9 +26,23 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Put every page group on ``app``, behind the login gate."""
-    from . import admin, common, compose, history, inbox, login, modems, queue, webhooks
+    from . import (
+        admin,
+        common,
+        compose,
+        contacts,
+        conversation,
+        history,
+        imports,
+        inbox,
+        login,
+        modems,
+        queue,
+        webhooks,
+    )
 
     app.jinja_env.globals.update(common.TEMPLATE_GLOBALS)
-    for module in (login, modems, queue, history, inbox, compose, admin, webhooks):
+    groups = (login, modems, queue, history, inbox, compose, contacts, imports, conversation)
+    for module in (*groups, admin, webhooks):
         app.register_blueprint(module.bp)
     login.install(app)

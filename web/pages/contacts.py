@@ -1,0 +1,214 @@
+"""The contact pages (/contacts): the list with its search, the tags, a contact's page and its
+edits, adding one by hand, recording an opt-out, erasing.
+
+Who may do what: everyone logged in sees and searches the base and may record an opt-out (STOP
+always works, whoever takes the call). Changing the base, what campaigns will send to, is for
+admins: adding a contact (a consent record on a proof), editing names, language and tags,
+erasing (the import is ``imports``). The rules (consent, tags by key) are the store's; these
+views parse forms, show refusals next to their fields (400) and never half-write: each change
+is one store transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from appliance.numbers import InvalidRecipient, normalise
+from appliance.store.contacts import ContactRecord, ContactValues
+from web.services import services
+
+from .common import now, page_arg, page_group, role_required
+from .contact_forms import LANGUAGES, ContactForm, NewContactForm, TagForm, typed_tags
+
+bp = page_group("contacts", __name__)
+bp.add_app_template_global(LANGUAGES, "languages")
+
+PAGE_SIZE = 50
+NUMBER = "string(maxlength=32)"  # a number in a URL: as kept (E.164, a short code, a sender)
+_NUMBER_LIKE = re.compile(r"[+\d\s.\-()/]+")
+
+
+@bp.app_template_global()
+def field_kind(value: object) -> str:
+    """A free field's kind as the store typed it: date, number or text."""
+    if isinstance(value, date):
+        return "date"
+    return "number" if isinstance(value, int | float) else "text"
+
+
+@bp.app_template_global()
+def field_text(value: object) -> str:
+    """A free field's value as people read it (12.0 is "12")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _searched(text: str) -> str:
+    """What to look for in names and numbers: a whole number typed any way is its E.164 form;
+    a piece of one loses its separators and the national leading 0 ("06 12" finds "+33612...")."""
+    if not _NUMBER_LIKE.fullmatch(text):
+        return text
+    try:
+        number = normalise(text, services().config.region)
+        if number.startswith("+"):
+            return number
+    except InvalidRecipient:
+        pass
+    digits = re.sub(r"[^\d+]", "", text)
+    return digits[1:] if digits.startswith("0") and not digits.startswith("00") else digits
+
+
+def _contact(number: str) -> ContactRecord:
+    found = services().store.contact(number)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _detail(contact: ContactRecord, status: int = 200, **forms: Any) -> Any:
+    edit = forms.get("edit") or ContactForm(
+        formdata=None,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        language=contact.language or "",
+    )
+    tag_form = forms.get("tag_form") or TagForm(formdata=None)
+    return render_template("contact.html", c=contact, edit=edit, tag_form=tag_form), status
+
+
+# --- the list and the tags -----------------------------------------------------------------------
+
+
+@bp.route("/contacts")
+@role_required("volunteer")
+def index() -> Any:
+    q = request.args.get("q", "").strip()[:100]
+    tag = request.args.get("tag", "").strip()[:64]
+    after = page_arg("after")
+    found = services().store.find_contacts(
+        _searched(q) if q else None, tag or None, limit=PAGE_SIZE + 1, cursor=after
+    )
+    more = len(found) > PAGE_SIZE
+    rows = found[:PAGE_SIZE]
+    kept = {k: v for k, v in (("q", q), ("tag", tag)) if v}
+    return render_template(
+        "contacts.html",
+        rows=rows,
+        q=q,
+        tag=tag,
+        kept=kept,
+        paged=after is not None,
+        next_after=rows[-1].id if more else None,
+    )
+
+
+@bp.route("/contacts/tags")
+@role_required("volunteer")
+def tags() -> Any:
+    return render_template("contact_tags.html", tags=services().store.tag_counts())
+
+
+# --- adding one by hand --------------------------------------------------------------------------
+
+
+@bp.route("/contacts/new", methods=["GET", "POST"])
+@role_required("admin")
+def new() -> Any:
+    form = NewContactForm()
+    if request.method == "GET":
+        form.number.data = request.args.get("number", "")[:64]
+        return render_template("contact_new.html", form=form)
+    if not form.validate():
+        return render_template("contact_new.html", form=form), 400
+    values = ContactValues(number=form.e164, tags=tuple(typed_tags(form.tags.data)),
+                           **form.values())  # fmt: skip
+    added = services().store.add_contact(
+        values, now=now(), source="panel", proof=form.proof.data.strip()
+    )
+    if not added:
+        form.number.errors = [f"{form.e164} is already a contact: change it on its page."]
+        return render_template("contact_new.html", form=form, existing=form.e164), 400
+    flash(f"Contact {form.e164} added, opted in on: {form.proof.data.strip()}.", "ok")
+    return redirect(url_for("contacts.detail", number=form.e164), 303)
+
+
+# --- one contact ---------------------------------------------------------------------------------
+
+
+@bp.route(f"/contacts/<{NUMBER}:number>")
+@role_required("volunteer")
+def detail(number: str) -> Any:
+    return _detail(_contact(number))
+
+
+@bp.route(f"/contacts/<{NUMBER}:number>/edit", methods=["POST"])
+@role_required("admin")
+def edit(number: str) -> Any:
+    contact = _contact(number)
+    form = ContactForm()
+    if not form.validate():
+        return _detail(contact, 400, edit=form)
+    if not services().store.edit_contact(number, now=now(), **form.values()):
+        abort(404)  # erased meanwhile
+    flash("Names and language saved.", "ok")
+    return redirect(url_for("contacts.detail", number=number), 303)
+
+
+@bp.route(f"/contacts/<{NUMBER}:number>/tags", methods=["POST"])
+@role_required("admin")
+def add_tags(number: str) -> Any:
+    contact = _contact(number)
+    form = TagForm()
+    if not form.validate():
+        return _detail(contact, 400, tag_form=form)
+    added = [t for t in typed_tags(form.tag.data) if services().store.tag_contacts([number], t)]
+    flash(f"Tagged {', '.join(added)}." if added else "It already had those tags.", "ok")
+    return redirect(url_for("contacts.detail", number=number), 303)
+
+
+@bp.route(f"/contacts/<{NUMBER}:number>/untag", methods=["POST"])
+@role_required("admin")
+def untag(number: str) -> Any:
+    _contact(number)
+    tag = request.form.get("tag", "")
+    if services().store.untag_contact(number, tag):
+        flash(f"Tag {tag} removed.", "ok")
+    return redirect(url_for("contacts.detail", number=number), 303)
+
+
+@bp.route(f"/contacts/<{NUMBER}:number>/opt-out", methods=["POST"])
+@role_required("volunteer")
+def opt_out(number: str) -> Any:
+    _contact(number)
+    if services().store.opt_out(number, now=now(), how="panel"):
+        flash(f"{number} is opted out: nothing will be sent to it any more.", "ok")
+    else:
+        flash(f"{number} had already opted out; the first opt-out is kept.", "ok")
+    return redirect(url_for("contacts.detail", number=number), 303)
+
+
+@bp.route(f"/contacts/<{NUMBER}:number>/erase", methods=["GET", "POST"])
+@role_required("admin")
+def erase(number: str) -> Any:
+    """A page that says what erasing does, then the erasure (a POST from that page)."""
+    contact = _contact(number)
+    if request.method == "GET":
+        return render_template("contact_erase.html", c=contact)
+    if request.form.get("confirm") != number:
+        flash("Confirm the erasure on this page.", "error")
+        return render_template("contact_erase.html", c=contact), 400
+    erased = services().store.erase_contact(number)
+    if erased is None:
+        abort(404)
+    flash(
+        f"{number} erased by {current_user.name}: the contact, {erased.tags} tag(s) and "
+        f"{erased.fields} free field(s).",
+        "ok",
+    )
+    return redirect(url_for("contacts.index"), 303)
