@@ -277,6 +277,7 @@ class Contacts(Transactions):
                 fields = [_field_row(contact_id, name, v) for name, v in values.fields.items()]
                 if fields:
                     connection.execute(insert(FIELD), fields)
+                _log(connection, "contact.opted_in", now, values.number, f"{source}: {proof}")
         except IntegrityError:  # PostgreSQL: the same number added at the same moment elsewhere
             return False
         return True

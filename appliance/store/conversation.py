@@ -1,16 +1,14 @@
 """One number's conversation: everything sent to it, received from it, and its consent, as one
 timeline (the panel's conversation page, reached from the history, the inbox and the contacts).
 
-The timeline is merged from three sources, each read newest first on an index it has:
-messages sent to the number (``ix_message_recipient``), messages received from it
-(``inbound.sender``), and the consent record of its contact. Pages go backwards in time by a
-``Cursor``, the order key (time, kind, id) of the oldest entry shown: two entries at the same
-second (a test clock, an opt-out and its confirmation) are neither lost nor shown twice across
-a page's edge.
-
-Consent comes from the contact row (``opted_in_at``, ``opted_out_at``): the current record
-only. TODO(issue 11): read the ``contact.*`` events once ``event.number`` exists (migration
-0007), so that an opt-in undone by a later STOP still shows.
+The timeline is merged from four sources, each read newest first on an index it has: messages
+sent to the number (``ix_message_recipient``), messages received from it (``inbound.sender``),
+the ``contact.*`` events about it (``ix_event_number``: every opt-in and opt-out, so a join
+undone by a later STOP still shows), and the contact's own consent record for what no event
+tells (a contact imported, or opted in before the events named their number). Pages go
+backwards in time by a ``Cursor``, the order key (time, kind, id) of the oldest entry shown:
+two entries at the same second (an opt-out and the STOP that caused it) are neither lost nor
+shown twice across a page's edge.
 """
 
 from __future__ import annotations
@@ -23,20 +21,33 @@ from sqlalchemy import and_, or_, true
 from sqlmodel import col, select
 
 from .contact_import import CONTACT
-from .schema import Inbound, Message
+from .schema import Event, Inbound, Message
 from .transactions import Transactions
 
-__all__ = ["Consent", "Conversation", "Cursor", "Entry", "Kind", "Timeline"]
+__all__ = [
+    "OPTED_IN",
+    "OPTED_OUT",
+    "Consent",
+    "Conversation",
+    "Cursor",
+    "Entry",
+    "Kind",
+    "Timeline",
+]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+OPTED_IN, OPTED_OUT = "contact.opted_in", "contact.opted_out"
 
 
 class Kind(IntEnum):
-    """What an entry is; the value orders entries of the same second (sent, received, consent)."""
+    """What an entry is; the value orders entries of the same second: a STOP received comes
+    before the opt-out it caused. ``RECORD`` is the contact's consent record where no event
+    tells it (id 0: the opt-in, 1: the opt-out)."""
 
     SENT = 0
     RECEIVED = 1
     CONSENT = 2
+    RECORD = 3
 
 
 @dataclass(frozen=True, order=True)
@@ -67,11 +78,19 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Consent:
-    """A consent entry: opted in (``how`` is the source, with its ``proof``) or opted out."""
+    """A consent entry: ``kind`` is the event's ("contact.opted_in", "contact.opted_out", or
+    another ``contact.*``), ``detail`` its words ("panel: paper form 2026-11-30", "sms STOP")."""
 
-    opted_in: bool
-    how: str | None
-    proof: str | None = None
+    kind: str
+    detail: str
+
+    @property
+    def opted_in(self) -> bool:
+        return self.kind == OPTED_IN
+
+    @property
+    def opted_out(self) -> bool:
+        return self.kind == OPTED_OUT
 
 
 @dataclass(frozen=True)
@@ -139,29 +158,55 @@ class Conversation(Transactions):
             .order_by(col(i.received_at).desc(), col(i.id).desc())
             .limit(limit + 1)
         )
+        e = Event
+        events_query = (
+            select(e)
+            .where(
+                e.number == number,
+                col(e.kind).startswith("contact."),
+                _before(col(e.at), col(e.id), Kind.CONSENT, before),
+            )
+            .order_by(col(e.at).desc(), col(e.id).desc())
+            .limit(limit + 1)
+        )
+        logged_query = select(e.kind).where(e.number == number, col(e.kind).in_(_RECORDED))
         contact_query = select(CONTACT).where(CONTACT.c.number == number)
         with self.reading() as session:
             sent = session.exec(sent_query).all()
             received = session.exec(received_query).all()
+            events = session.exec(events_query).all()
+            logged = set(session.exec(logged_query.distinct()).all())
             contact = session.connection().execute(contact_query).first()
         entries = [Entry(Cursor(s.created_at, Kind.SENT, s.id), sent=s) for s in sent]
         entries += [Entry(Cursor(r.received_at, Kind.RECEIVED, r.id), received=r) for r in received]
-        entries += [e for e in _consent_entries(contact) if before is None or e.cursor < before]
+        entries += [
+            Entry(Cursor(v.at, Kind.CONSENT, v.id), consent=Consent(v.kind, v.detail))
+            for v in events
+        ]
+        entries += [
+            entry
+            for entry in _record_entries(contact, logged)
+            if before is None or entry.cursor < before
+        ]
         entries.sort(key=lambda e: e.cursor, reverse=True)
         page = entries[:limit]
         older = page[-1].cursor if len(entries) > limit else None
         return Timeline(tuple(reversed(page)), older)
 
 
-def _consent_entries(contact) -> list[Entry]:
-    """The contact's consent record as entries (id 0: the opt-in, 1: the opt-out)."""
+_RECORDED = (OPTED_IN, OPTED_OUT)
+
+
+def _record_entries(contact, logged: set[str]) -> list[Entry]:
+    """The contact's consent record as entries, for the kinds no event of the number tells."""
     if contact is None:
         return []
     found = []
-    if contact.opted_in_at is not None:
-        consent = Consent(True, contact.opt_in_source, contact.opt_in_proof)
-        found.append(Entry(Cursor(contact.opted_in_at, Kind.CONSENT, 0), consent=consent))
-    if contact.opted_out_at is not None:
-        consent = Consent(False, contact.opt_out_how)
-        found.append(Entry(Cursor(contact.opted_out_at, Kind.CONSENT, 1), consent=consent))
+    if contact.opted_in_at is not None and OPTED_IN not in logged:
+        source, proof = contact.opt_in_source or "?", contact.opt_in_proof
+        consent = Consent(OPTED_IN, f"{source}: {proof}" if proof else source)
+        found.append(Entry(Cursor(contact.opted_in_at, Kind.RECORD, 0), consent=consent))
+    if contact.opted_out_at is not None and OPTED_OUT not in logged:
+        consent = Consent(OPTED_OUT, contact.opt_out_how or "")
+        found.append(Entry(Cursor(contact.opted_out_at, Kind.RECORD, 1), consent=consent))
     return found

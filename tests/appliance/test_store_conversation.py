@@ -54,28 +54,28 @@ def _describe(entry):
         return ("sent", entry.sent.text, entry.sent.status)
     if entry.received is not None:
         return ("received", entry.received.text)
-    return ("in" if entry.consent.opted_in else "out", entry.consent.how)
+    return (entry.consent.kind.removeprefix("contact."), entry.consent.detail)
 
 
 def test_the_timeline_merges_sent_received_and_consent_oldest_first(any_store):
     _talk(any_store)
     timeline = any_store.conversation(NUMBER)
     assert [_describe(e) for e in timeline.entries] == [
-        ("in", "panel"),
+        ("opted_in", "panel: form 1"),
         ("sent", "Collecte demain 8h", "sent"),
         ("sent", "Rappel", "failed"),
         ("received", "OK merci"),
         ("received", "STOP"),  # the same second as the opt-out it caused, and before it
-        ("out", "sms STOP"),
+        ("opted_out", "sms STOP"),
     ]
     assert timeline.older is None
-    assert timeline.entries[0].consent.proof == "form 1"
+    assert [e.kind for e in timeline.entries if e.consent] == [Kind.CONSENT, Kind.CONSENT]
 
 
 def test_pages_go_back_in_time_without_losing_or_repeating_an_entry(any_store):
     _talk(any_store)
-    for at in (NOW + timedelta(minutes=6),) * 3:  # three more at the very second of the STOP
-        _send(any_store, NUMBER, "same second", at)
+    for text in ("stop", "Stop !", "STOP."):  # three more at the very second of the STOP
+        _receive(any_store, NUMBER, text, NOW + timedelta(minutes=6))
     whole = [_describe(e) for e in any_store.conversation(NUMBER).entries]
     assert len(whole) == 9
     seen, before = [], None
@@ -88,6 +88,29 @@ def test_pages_go_back_in_time_without_losing_or_repeating_an_entry(any_store):
         before = Cursor.parse(str(page.older))
         assert before == page.older
     assert seen == whole
+
+
+def test_every_opt_in_and_out_shows_and_an_import_shows_from_the_contact_record(any_store):
+    imported = ContactValues(NUMBER, "Alice", line=4)
+    any_store.upsert_contacts([imported], now=NOW, source="import", proof_of=lambda r: "line 4")
+    any_store.opt_out(NUMBER, now=NOW + timedelta(days=1), how="sms STOP")
+    any_store.opt_in(NUMBER, now=NOW + timedelta(days=2), source="sms", proof="inbound 9")
+    any_store.opt_out(NUMBER, now=NOW + timedelta(days=3), how="panel")
+    entries = any_store.conversation(NUMBER).entries
+    assert [_describe(e) for e in entries] == [
+        ("opted_out", "sms STOP"),
+        ("opted_in", "sms: inbound 9"),
+        ("opted_out", "panel"),
+    ]  # the import's opt-in was undone by the join's, which an event tells
+    other = "+33655555555"
+    any_store.upsert_contacts(
+        [ContactValues(other, "Bob", line=5)], now=NOW, source="import", proof_of=lambda r: "l5"
+    )
+    any_store.opt_out(other, now=NOW + timedelta(days=1), how="cli")
+    assert [(_describe(e), e.kind) for e in any_store.conversation(other).entries] == [
+        (("opted_in", "import: l5"), Kind.RECORD),  # no event: the contact's record
+        (("opted_out", "cli"), Kind.CONSENT),
+    ]
 
 
 def test_a_number_that_is_no_contact_still_has_its_conversation(any_store):

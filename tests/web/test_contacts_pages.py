@@ -352,6 +352,21 @@ def test_anyone_records_an_opt_out_and_the_first_is_kept(volunteer_client, store
     )
 
 
+def test_a_stranger_who_asks_is_kept_as_opted_out_and_a_queued_message_cancelled(
+    volunteer_client, store
+):
+    queued = store.enqueue(NewMessage(MARC, "Rappel", 1, "gsm7"), T0)
+    assert "Record an opt-out" in text_of(volunteer_client.get(f"/conversation/{MARC}"))
+    response = volunteer_client.post(f"/contacts/{MARC}/opt-out", follow_redirects=True)
+    assert response.status_code == 200 and "its queued messages are cancelled" in text_of(response)
+    assert store.is_opted_out(MARC) and store.contact(MARC).opt_out_how == "panel"
+    assert store.get(queued.id).status == "cancelled"
+    assert "Record an opt-out" not in text_of(volunteer_client.get(f"/conversation/{MARC}"))
+    for bad in ("ORANGE", "36180", "+33612"):
+        assert volunteer_client.post(f"/contacts/{bad}/opt-out").status_code == 404
+        assert store.contact(bad) is None
+
+
 def test_erasing_asks_first_then_forgets_the_contact(admin_client, store):
     add(store)
     store.opt_out(ELODIE, now=T0, how="sms STOP")

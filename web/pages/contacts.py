@@ -17,13 +17,21 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.validators import ValidationError
 
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.store.contacts import ContactRecord, ContactValues
 from web.services import services
 
 from .common import now, page_arg, page_group, role_required
-from .contact_forms import LANGUAGES, ContactForm, NewContactForm, TagForm, typed_tags
+from .contact_forms import (
+    LANGUAGES,
+    ContactForm,
+    NewContactForm,
+    TagForm,
+    person_number,
+    typed_tags,
+)
 
 bp = page_group("contacts", __name__)
 bp.add_app_template_global(LANGUAGES, "languages")
@@ -185,9 +193,21 @@ def untag(number: str) -> Any:
 @bp.route(f"/contacts/<{NUMBER}:number>/opt-out", methods=["POST"])
 @role_required("volunteer")
 def opt_out(number: str) -> Any:
-    _contact(number)
-    if services().store.opt_out(number, now=now(), how="panel"):
-        flash(f"{number} is opted out: nothing will be sent to it any more.", "ok")
+    """Record that the person asked for nothing more (a call, a letter): a contact, or any
+    person's number (a stranger is kept as opted out, so a later import cannot opt them in)."""
+    config = services().config
+    if services().store.contact(number) is None:
+        try:
+            if person_number(number, config.region) != number:
+                abort(404)
+        except ValidationError:
+            abort(404)
+    done = services().store.opt_out(
+        number, now=now(), how="panel", keep_strict=config.consent.transactional_after_stop
+    )
+    if done:
+        flash(f"{number} is opted out: its queued messages are cancelled and nothing more will "
+              "be sent to it.", "ok")  # fmt: skip
     else:
         flash(f"{number} had already opted out; the first opt-out is kept.", "ok")
     return redirect(url_for("contacts.detail", number=number), 303)
