@@ -19,6 +19,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches, ``contact_schema`` holds
   the tables; ``consent``: the rules every queued message obeys (STOP, the cap per person);
+- ``erasure``: erasing a number everywhere (the right to be forgotten), ``access``: everything
+  held on a number (the right of access), ``retention``: the daily clean-up of old records;
 - ``history`` (the panel's pages and the message search, its text matching in
   ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
   paged by key;
@@ -38,22 +40,29 @@ import threading
 
 from sqlalchemy import Engine
 
+from .access import Access, NumberRecord
 from .charts import SignalHistory
 from .consent import ConsentRules, OptedOut
 from .contacts import Contacts
 from .conversation import Conversation
+from .erasure import Erased, Erasure, ErasureRefused
 from .fleet import Fleet, SimCounts
 from .inbound import InboundMessages, ReportFiled
 from .keyword_inbox import KeywordInbox
 from .outbound import Claim, OutboundMessages, is_final
 from .queueing import NewMessage
+from .retention import Pruned, Retention
 from .tally import Tally
 
 __all__ = [
     "Claim",
     "ConsentRules",
+    "Erased",
+    "ErasureRefused",
     "NewMessage",
+    "NumberRecord",
     "OptedOut",
+    "Pruned",
     "ReportFiled",
     "SimCounts",
     "Store",
@@ -61,7 +70,17 @@ __all__ = [
 ]
 
 
-class Store(OutboundMessages, InboundMessages, KeywordInbox, Fleet, Contacts, Conversation):
+class Store(
+    OutboundMessages,
+    InboundMessages,
+    KeywordInbox,
+    Fleet,
+    Contacts,
+    Conversation,
+    Erasure,
+    Access,
+    Retention,
+):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'
     snapshot, the kept signal slots), made on first use."""

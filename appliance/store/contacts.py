@@ -33,6 +33,7 @@ from .contact_import import (
     typed,
     upsert_chunk,
 )
+from .erasure import Erased  # in __all__: it was defined here before ``erasure``
 from .schema import Event, Message, Status
 from .transactions import Transactions
 
@@ -75,15 +76,6 @@ class ContactRecord:
     @property
     def opted_out(self) -> bool:
         return self.opted_out_at is not None
-
-
-@dataclass(frozen=True)
-class Erased:
-    """What ``erase_contact`` removed."""
-
-    number: str
-    tags: int
-    fields: int
 
 
 @dataclass(frozen=True)
@@ -225,7 +217,7 @@ class Contacts(Transactions):
                 _log(connection, "contact.opted_out", now, number, f"{how}{dropped}")
             return done.rowcount == 1
 
-    # --- tags and erasure ---------------------------------------------------------------------
+    # --- tags (the erasure of a number: ``erasure``) ---------------------------------------
 
     def tag_contacts(self, numbers: Iterable[str], tag: str) -> int:
         """Put ``tag`` on the contacts of ``numbers`` that exist (it creates none: a contact
@@ -238,22 +230,6 @@ class Contacts(Transactions):
                 ).scalars()
                 tagged += _tag(connection, list(ids), tag)
         return tagged
-
-    def erase_contact(self, number: str) -> Erased | None:
-        """Delete the contact of ``number`` with its tags and free fields (the right to be
-        forgotten); None if there is none. NOT YET: the messages to and from the number stay;
-        erasing or anonymising them comes with the campaigns' link from message to contact.
-        Erasing a contact who opted out also forgets the opt-out."""
-        with self._writing() as connection:
-            contact_id = connection.execute(
-                select(CONTACT.c.id).where(CONTACT.c.number == number)
-            ).scalar()
-            if contact_id is None:
-                return None
-            tags = connection.execute(delete(TAG).where(TAG.c.contact_id == contact_id))
-            fields = connection.execute(delete(FIELD).where(FIELD.c.contact_id == contact_id))
-            connection.execute(delete(CONTACT).where(CONTACT.c.id == contact_id))
-            return Erased(number=number, tags=tags.rowcount, fields=fields.rowcount)
 
     # --- the panel's edits --------------------------------------------------------------------
 

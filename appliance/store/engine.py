@@ -7,7 +7,12 @@ so every connection is set up for that (a connect event, on each new connection)
 - ``busy_timeout=5000``: a writer waits up to 5 s for another instead of failing at once;
 - ``synchronous=NORMAL``: with WAL, a commit survives a crash of the process; a power cut may lose
   the last commits but never corrupts the file (the trade SQLite recommends for WAL);
-- ``foreign_keys=ON``: SQLite leaves them off unless asked, per connection.
+- ``foreign_keys=ON``: SQLite leaves them off unless asked, per connection;
+- ``secure_delete=ON``: what is deleted or rewritten is overwritten with zeros, in its page and
+  in freed pages, so an erased number (``erasure``) or a pruned message leaves no copy in the
+  file. It is already the default of Debian's and Raspberry Pi OS's SQLite (built with
+  ``SQLITE_SECURE_DELETE``); set here so that another build behaves the same. The cost is the
+  writing of freed pages, which only deletes make.
 
 And every transaction starts with ``BEGIN IMMEDIATE``, taking the write lock up front. Python's
 ``sqlite3`` (3.11) otherwise starts a transaction only at the first write, so a read-then-write
@@ -50,7 +55,13 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_PRAGMAS = ("busy_timeout=5000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
+SQLITE_PRAGMAS = (
+    "busy_timeout=5000",
+    "journal_mode=WAL",
+    "synchronous=NORMAL",
+    "foreign_keys=ON",
+    "secure_delete=ON",
+)
 MIGRATION_LOCK = 0x736D7372  # "smsr": PostgreSQL advisory lock held while migrating
 
 # The History page's trigram index (revision 0004) is no model: SQLite's is an FTS5 virtual table

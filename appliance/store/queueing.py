@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from .consent import DEFAULT_RULES, ConsentRules, admit
+from .erasure import ERASED
 from .schema import PRIORITY_RANK, Message, MessageKind, Priority, Status
 from .transactions import Transactions
 
@@ -109,6 +110,8 @@ class Queueing(Transactions):
             message = session.get(Message, message_id)
             if message is None:
                 return False, f"no message {message_id}"
+            if message.recipient == ERASED:  # its number and text are gone (``erasure``)
+                return False, f"message {message_id} was to a number since erased"
             if message.status not in (Status.FAILED, Status.UNKNOWN, Status.EXPIRED):
                 return (
                     False,
