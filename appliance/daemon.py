@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
 from typing import Protocol
 
@@ -27,6 +28,7 @@ from .dispatch import Dispatcher
 from .memory import settle_after_start
 from .outbox import wakeup_path
 from .pool import Pool
+from .privacy import apply_retention
 from .reports import ReportRecorder
 from .store.engine import create_engine_for, migrate
 from .waiters import RingingStore, ring, waiters_path
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 # thread, and every ms it waits is a ms the modem stands idle. At 1 ms: 8 simulated modems went
 # from 0.968 to 0.973 of the ideal (bench/dispatch.py), the daemon's CPU per message did not grow.
 SWITCH_INTERVAL = 0.001  # seconds
+RETAIN_AFTER_START = timedelta(minutes=10)  # the retention job's first run after a start
 
 
 class StartError(RuntimeError):
@@ -290,9 +293,12 @@ class Daemon:
         scheduler.add_job(
             self.dispatcher.wake, "cron", hour=0, minute=0, second=1, id="new-day", **common
         )  # the day's caps open again
+        # [retention], every night (the sends' quiet time), and once soon after a start, for an
+        # appliance that is switched off at night
         scheduler.add_job(
-            lambda: self.store.prune(self.clock.now()), "interval", hours=1, id="prune", **common
-        )
+            self._retain, "cron", hour=3, minute=30, id="retention", misfire_grace_time=3600,
+            next_run_time=datetime.now(UTC) + RETAIN_AFTER_START, **common,
+        )  # fmt: skip
         if self.discovery is not None:
             scheduler.add_job(
                 self.discovery.rescan,
@@ -314,6 +320,9 @@ class Daemon:
             self.dispatcher.offer(worker)
         elif self.wakeup is not None:
             self.wakeup.set()
+
+    def _retain(self) -> None:
+        apply_retention(self.store, self.config.retention, self.clock.now())
 
     def _expire(self) -> None:
         expired = self.store.expire(self.clock.now())

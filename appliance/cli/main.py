@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import contacts, debug, install, messages, send, serve, status, tokens, users
+from . import contacts, debug, install, messages, privacy, send, serve, status, tokens, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,5 +33,6 @@ for command in (
     tokens.token,
     users.user,
     install.install_command,
+    privacy.privacy,
 ):
     main.add_command(command)

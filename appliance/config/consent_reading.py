@@ -26,11 +26,28 @@ def read_consent(table: Table) -> ConsentConfig:
     )
 
 
-def read_retention(table: Table) -> RetentionConfig:
+def read_retention(table: Table, consent: ConsentConfig | None = None) -> RetentionConfig:
+    """``[retention]``; messages must be kept at least the cap's period (``consent``), or the
+    cap per person could not count them."""
     base = RetentionConfig()
-    return RetentionConfig(
+    retention = RetentionConfig(
         **{key: _duration(table, key, getattr(base, key)) for key in RETENTION_KEYS}
     )
+    kept = retention.messages
+    capped = consent is not None and consent.cap_messages
+    if capped and kept is not None and kept < consent.cap_period:
+        table.fail(
+            "messages",
+            f"{table.values['messages']!r} is shorter than [contacts] cap_period "
+            f"({_words(consent.cap_period)}): the cap per person counts the messages of that "
+            "period, so they must be kept at least that long",
+        )
+    return retention
+
+
+def _words(period: timedelta) -> str:
+    hours = int(period.total_seconds() // 3600)
+    return f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
 
 
 def _keywords(table: Table, key: str, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -76,6 +76,7 @@ def load_config(
         daily_limit=defaults_table.limit("daily_limit", base.daily_limit),
         monthly_limit=defaults_table.limit("monthly_limit", base.monthly_limit),
     )
+    consent = read_consent(read_table(file, doc, "contacts", KNOWN_KEYS["contacts"]))
     return Config(
         path=chosen,
         database=database,
@@ -92,8 +93,10 @@ def load_config(
         modems=_modems(read_array(file, doc, "modem", KNOWN_KEYS["modem"]), defaults),
         routes=_routes(read_array(file, doc, "route", KNOWN_KEYS["route"])),
         defaults=defaults,
-        consent=read_consent(read_table(file, doc, "contacts", KNOWN_KEYS["contacts"])),
-        retention=read_retention(read_table(file, doc, "retention", KNOWN_KEYS["retention"])),
+        consent=consent,
+        retention=read_retention(
+            read_table(file, doc, "retention", KNOWN_KEYS["retention"]), consent
+        ),
     )
 
 

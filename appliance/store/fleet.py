@@ -9,7 +9,7 @@ not a model.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import Connection, func
@@ -134,11 +134,4 @@ class Fleet(Transactions):
     def add_signal(self, imei: str, now: datetime, dbm: int | None, bars: int) -> None:
         with self.session() as session:
             session.add(SignalSample(modem_imei=imei, at=now, dbm=dbm, bars=bars))
-            session.commit()
-
-    def prune(self, now: datetime, keep: timedelta = timedelta(days=2)) -> None:
-        with self.session() as session:
-            session.execute(
-                SignalSample.__table__.delete().where(SignalSample.__table__.c.at < now - keep)
-            )
             session.commit()

@@ -1,6 +1,7 @@
 """The daemon's webhook thread: fan-out every second (sooner when woken), POSTs on a small pool of
 threads so that one slow receiver delays only itself, retries after the ``Backoff``, event ids
-that are missing for a while skipped (``_Gaps``), old deliveries pruned.
+that are missing for a while skipped (``_Gaps``). Old deliveries are forgotten by the daily
+retention job (``appliance.privacy``, the config's ``[retention] webhook_deliveries``).
 
 It decides when; ``appliance.store.webhook_queue`` reads and writes (``fan_out``, ``claim`` and
 ``record`` below plug this package's pure pieces into it), ``signing`` and ``posting`` make the
@@ -23,7 +24,6 @@ from appliance.store.webhook_queue import Subject, look
 from appliance.store.webhook_queue import claim as lease_due
 from appliance.store.webhook_queue import fan_out as fan_out_rows
 from appliance.store.webhook_queue import record as record_outcome
-from appliance.store.webhooks import prune_deliveries
 
 from .delivery import Attempt, Backoff, Outcome
 from .fanout import Plan, event_data, plan, subscribers
@@ -33,7 +33,6 @@ from .validation import TEST_EVENT
 
 log = logging.getLogger(__name__)
 
-KEEP_LOG = timedelta(days=30)  # finished deliveries older than this are pruned
 CATCH_UP_EVERY = 60.0  # seconds between moves of the cursor past events no one watched
 
 
@@ -67,7 +66,6 @@ class WebhookSender:
         backoff: Backoff | None = None,
         concurrency: int = 4,
         gap_grace: float = 5.0,
-        keep: timedelta = KEEP_LOG,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -75,14 +73,12 @@ class WebhookSender:
         self.timeout = timeout
         self.backoff = backoff or Backoff()
         self.concurrency = concurrency
-        self.keep = keep
         self._lease = timedelta(seconds=timeout + 50)  # longer than any POST can take
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._in_flight: dict[int, int] = {}  # delivery id -> webhook id
         self._gaps = _Gaps(gap_grace)
-        self._pruned_at: float | None = None
         self._caught_up_at = float("-inf")
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="webhook")
         self._thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
@@ -133,9 +129,6 @@ class WebhookSender:
         now = self.clock.now()
         if due is not None and due <= now:
             self._send_due(now)
-        if self._pruned_at is None or time.monotonic() - self._pruned_at > 3600:
-            self._pruned_at = time.monotonic()
-            prune_deliveries(self.store, now - self.keep)
         if due is None or due <= now:
             return self.poll_interval
         return max(0.0, min(self.poll_interval, (due - now).total_seconds()))

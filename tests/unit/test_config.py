@@ -520,3 +520,27 @@ def test_end_of_quiet_is_the_first_time_after_that_is_not_quiet(at, start, end, 
         skipped = result.astimezone(config.zone).time() != end  # the end fell in a DST gap
         just_before = result - timedelta(minutes=1)
         assert skipped or just_before < at or quiet(just_before, config)
+
+
+# --- [retention] (issue 11) ----------------------------------------------------------------------
+
+
+def test_retention_periods_load_and_false_keeps_for_ever(tmp_path):
+    config = load_text(tmp_path, '[retention]\nmessages = "400d"\ninbound = false\nevents = "1w"\n')
+    retention = config.retention
+    assert (retention.messages, retention.inbound) == (timedelta(days=400), None)
+    assert (retention.events, retention.signal_samples) == (timedelta(weeks=1), timedelta(days=2))
+    assert retention.webhook_deliveries == timedelta(days=7)
+
+
+def test_messages_are_kept_at_least_the_cap_period(tmp_path):
+    error = refusal(tmp_path, '[retention]\nmessages = "7d"\n')
+    assert str(error).endswith(
+        "retention.messages: '7d' is shorter than [contacts] cap_period (30 days): the cap per "
+        "person counts the messages of that period, so they must be kept at least that long"
+    )
+    shorter_cap = '[contacts]\ncap_period = "36h"\n[retention]\nmessages = "7d"\n'
+    assert load_text(tmp_path, shorter_cap).retention.messages == timedelta(days=7)
+    no_cap = '[contacts]\ncap_messages = false\n[retention]\nmessages = "1d"\n'
+    assert load_text(tmp_path, no_cap).retention.messages == timedelta(days=1)
+    assert "(36 hours)" in str(refusal(tmp_path, shorter_cap.replace('"7d"', '"1d"')))
