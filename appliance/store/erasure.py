@@ -30,7 +30,9 @@ log keeps copies of the pages as they were. Every connection runs with ``secure_
 (``engine``), so what is deleted or rewritten is overwritten with zeros; after the commit the
 erase merges the text index (in short steps of ``MERGE_PAGES`` pages, each its own
 transaction, so the daemon's sends go on between them) and checkpoints the log with
-``TRUNCATE``, which copies it into the database file and empties it. The report's ``scrubbed``
+``TRUNCATE``, which copies it into the database file and empties it. The merge rewrites the
+whole index, so an erase costs with the size of the history: measured at 100,000 messages, 0.38
+s for the whole erase, in 7 merge steps of at most 57 ms. The report's ``scrubbed``
 says whether that last step completed (a reader in another process may hold an old snapshot
 for longer than the 5 s busy timeout; erase again to finish).
 
@@ -62,7 +64,7 @@ from .schema import (
 from .transactions import Transactions
 
 ERASED = "erased"  # the recipient of an erased number's messages
-MERGE_PAGES = 200  # pages of the text index merged per transaction (about 40 ms at 100,000 msgs)
+MERGE_PAGES = 200  # text index pages merged per transaction (at most 57 ms, 100,000 messages)
 FTS_TABLE = "message_text"  # the text search index of revision 0004 (SQLite)
 # FTS5's incremental merge; a negative page count merges segments of every level into one
 MERGE = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('merge', {-MERGE_PAGES})"
@@ -114,16 +116,16 @@ class Erasure(Transactions):
     def erase_contact(self, number: str, *, now: datetime | None = None) -> Erased | None:
         """Erase everything held on ``number`` (E.164, as stored) in one transaction, then make
         the bytes go (SQLite; the module's docstring says how). Works for a number that is not
-        a contact too (a stranger's messages). None when nothing at all was held on it.
+        a contact too (a stranger's messages). None when nothing at all was held on it (the
+        file is scrubbed all the same, which finishes an erase whose ``scrubbed`` was False).
 
         Raises ``ErasureRefused`` (having changed nothing) while a message to the number is
         being sent; erase again once it is settled (seconds)."""
         now = now or utcnow()
         with self._writing() as connection:
             erased = _erase(connection, number, now)
-        if not erased.found:
-            return None
-        return replace(erased, scrubbed=self._scrub())
+        scrubbed = self._scrub()  # even when nothing was left: a second erase finishes a first
+        return replace(erased, scrubbed=scrubbed) if erased.found else None
 
     def _scrub(self) -> bool:
         """SQLite with a file: merge the text index into one segment, then checkpoint the log

