@@ -4,34 +4,21 @@ retention rule applied now (``prune``, what the daemon does every night). Erasin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from .common import (
     EXIT_BAD_INPUT,
-    EXIT_FAILED,
     clock,
     config_option,
+    database_errors,
     emit,
     fail,
     json_option,
     load,
     open_store,
 )
-
-
-@contextmanager
-def _database(what: str) -> Iterator[None]:
-    """Exit 1 with ``what`` and the database's reason instead of a traceback."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        fail(f"{what}: {getattr(exc, 'orig', None) or exc}", EXIT_FAILED)
 
 
 @click.group()
@@ -69,7 +56,7 @@ def access(config_path: Path | None, number: str, as_json: bool) -> None:
     except InvalidRecipient as exc:
         fail(f"NUMBER: {exc.why}", EXIT_BAD_INPUT)
     store = open_store(config)
-    with _database(f"cannot read what is held on {number}"):
+    with database_errors(f"cannot read what is held on {number}"):
         record = store.number_record(number)
     report = access_report(record)
     emit(report, as_json, _lines(report, record.found, config.zone))
@@ -94,7 +81,7 @@ def prune(config_path: Path | None, as_json: bool) -> None:
 
     config = load(config_path)
     store = open_store(config)
-    with _database("the clean-up stopped (what went before stays gone)"):
+    with database_errors("the clean-up stopped (what went before stays gone)"):
         pruned = apply_retention(store, config.retention, clock().now())
     emit(asdict(pruned), as_json, [f"forgot {pruned.words()}"])
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from . import statements
+from .erasure import ERASED
 from .outbound import split_refs
 from .schema import Inbound, InboundPart, Message, Status
 from .transactions import Transactions
@@ -151,13 +152,17 @@ class InboundMessages(Transactions):
             },
         ).first()
         message = Message(**row._asdict()) if row is not None else None
+        # a report that comes after its number was erased (``erasure``) does not bring it back
+        recipient = (
+            None if message is not None and message.recipient == ERASED else report.recipient
+        )
         connection.execute(
             statements.ADD_REPORT,
             {
                 "b_message_id": message.id if message else None,
                 "b_imei": report.imei,
                 "b_part_ref": report.part_ref,
-                "b_recipient": report.recipient,
+                "b_recipient": recipient,
                 "b_status": report.status,
                 "b_delivered": report.delivered,
                 "b_reason": report.reason,

@@ -1,11 +1,12 @@
 """Issue 11's "after an erase, a test reads the database file and finds no trace of the number".
 
 A real daemon on a simulated modem builds a history with a number: a contact with names, tags,
-a free field and a proof of consent; a message sent to it and delivered; a message and a long
-(two-part) one received from it; webhook deliveries carrying it; an opt-out. Then the number is
-erased while the daemon runs, and the raw bytes of the SQLite file, its write-ahead log and its
-shared-memory index are searched for the number in every form it could be stored in (E.164, the
-national digits, which a national "06..." form also holds) and for each distinctive text.
+a free field and a proof of consent; a message sent to it; a message and a long (two-part) one
+received from it; a STOP texted from it, which the consent desk records and confirms by SMS;
+webhook deliveries carrying it. Then the number is erased while the daemon runs, and the raw
+bytes of the SQLite file, its write-ahead log and its shared-memory index are searched for the
+number in every form it could be stored in (E.164, the national digits, which a national "06..."
+form also holds) and for each distinctive text.
 """
 
 from __future__ import annotations
@@ -89,16 +90,22 @@ def test_after_an_erase_the_database_files_hold_no_trace_of_the_number(
         10,
         "webhook deliveries carrying the number",
     )
-    store.opt_out(NUMBER, now=clock.now(), how="sms STOP")
+    simulator.call(lambda m, at: m.deliver_sms(NUMBER, "Stop !", at))
+    wait_until(lambda: store.is_opted_out(NUMBER), 10, "the consent desk's opt-out")
+    wait_until(  # its confirmation sent: an erase waits for a message being sent
+        lambda: [m for m in store.messages(recipient=NUMBER) if m.id != sent.id and m.sent_at],
+        10,
+        "the STOP's confirmation sent",
+    )
     database = Path(store.engine.url.database)
     assert {trace for _, trace in _traces(database)} == set(TRACES)  # the search would see them
 
     erased = store.erase_contact(NUMBER)
 
-    assert erased.contact == 1 and erased.messages == 1 and erased.inbound == 2
+    assert erased.contact == 1 and erased.messages == 2 and erased.inbound == 3
     assert erased.webhook_deliveries >= 1 and erased.scrubbed
     assert _traces(database) == []
-    assert _rows(store, select(Message.recipient)) == ["erased"]
+    assert _rows(store, select(Message.recipient)) == ["erased", "erased"]
 
     # the daemon goes on as before
     after = enqueue(store, config, OTHER, "Merci")

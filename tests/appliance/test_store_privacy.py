@@ -173,6 +173,21 @@ def test_a_stranger_is_erased_too(any_store):
     assert any_store.get(message.id).status == Status.CANCELLED
 
 
+def test_a_delivery_report_after_the_erase_does_not_bring_the_number_back(any_store):
+    message = any_store.enqueue(_new(NUMBER, SECRET_TEXT), NOW)
+    claim = Claim(imei=IMEI, iccid=None, group=None, node="n", max_parts=10, quiet=False,
+                  avoid_own_retries=False)  # fmt: skip
+    any_store.claim(claim, NOW)
+    any_store.mark_sent(message.id, [9], 1, None, NOW, "2026-12-03", "2026-12", IMEI, NUMBER)
+    assert any_store.erase_contact(NUMBER, now=NOW).messages == 1
+    any_store.add_report(imei=IMEI, part_ref=9, recipient=NUMBER, status=0, delivered=True,
+                         final=True, reason="", discharged_at=NOW, now=NOW)  # fmt: skip
+    assert any_store.get(message.id).status == Status.DELIVERED
+    assert [r.recipient for r in _rows(any_store, DeliveryReport)] == [None]
+    assert [e.detail for e in _rows(any_store, Event)] == ["to erased"]
+    assert not any_store.number_record(NUMBER).found
+
+
 def test_an_erase_waits_for_a_message_being_sent_and_changes_nothing(any_store):
     any_store.opt_in(NUMBER, now=NOW, source="form", proof="form 3")
     message = any_store.enqueue(_new(NUMBER, SECRET_TEXT), NOW)
