@@ -226,6 +226,26 @@ class Contacts(Transactions):
                     raise
         raise AssertionError("unreachable")
 
+    def remove_tag(self, number: str, tag: str, *, now: datetime, detail: str = "") -> bool | None:
+        """Take ``tag`` (matched by its key) off ``number``'s contact and log ``contact.updated``,
+        in one transaction. True if it had the tag, False if not, None if there is no contact."""
+        with self._writing() as connection:
+            contact_id = connection.execute(
+                select(CONTACT.c.id).where(CONTACT.c.number == number)
+            ).scalar()
+            if contact_id is None:
+                return None
+            done = connection.execute(
+                delete(TAG).where(TAG.c.contact_id == contact_id, TAG.c.tag_key == tag_key(tag))
+            )
+            if done.rowcount == 0:
+                return False
+            connection.execute(
+                update(CONTACT).where(CONTACT.c.id == contact_id).values(updated_at=now)
+            )
+            _log(connection, "contact.updated", now, number, detail)
+            return True
+
     # --- consent ------------------------------------------------------------------------------
 
     def opt_in(

@@ -79,3 +79,14 @@ def test_a_stranger_who_said_stop_is_not_made_a_contact_by_consent(any_store):
     result = any_store.save_contact(ContactValues(NUMBER, "X"), now=LATER, consent=CONSENT)
     assert result == "opted-out"
     assert any_store.contact(NUMBER).opted_in_at is None and any_store.is_opted_out(NUMBER)
+
+
+def test_a_tag_is_taken_off_by_its_key_and_logged(any_store):
+    any_store.save_contact(ContactValues(NUMBER, tags=("Bénévole", "b")), now=NOW, consent=CONSENT)
+    assert any_store.remove_tag(NUMBER, "BENEVOLE", now=LATER, detail="api") is True
+    alice = any_store.contact(NUMBER)
+    assert alice.tags == ("b",) and alice.updated_at == LATER
+    assert any_store.remove_tag(NUMBER, "bénévole", now=LATER) is False
+    assert any_store.remove_tag("+33622222222", "b", now=LATER) is None
+    assert events(any_store)[-1] == ("contact.updated", NUMBER, "api")
+    assert len(events(any_store)) == 2
