@@ -195,7 +195,8 @@ class Contacts(Transactions):
         detail: str = "",
     ) -> Saved:
         """Create or update the contact of ``values.number`` in one transaction, and log
-        ``contact.created`` or ``contact.updated`` in it (the webhooks read that log).
+        ``contact.created`` (with ``contact.opted_in``, as every path that records an opt-in
+        does) or ``contact.updated`` in it: the webhooks and the conversation read that log.
 
         Merged as an import merges (non-empty values win, every tag kept, free fields merged).
         A new contact needs ``consent`` (source, proof): without it nothing is written
@@ -220,6 +221,9 @@ class Contacts(Transactions):
                     outcome: Saved = "created" if new else "updated" if updated else "unchanged"
                     if outcome != "unchanged":
                         _log(connection, f"contact.{outcome}", now, values.number, detail)
+                    if outcome == "created":
+                        _log(connection, "contact.opted_in", now, values.number,
+                             f"{source}: {proof}")  # fmt: skip
                     return outcome
             except IntegrityError:  # PostgreSQL: the same number created meanwhile elsewhere
                 if attempt == 2:

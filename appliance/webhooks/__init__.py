@@ -57,7 +57,8 @@ except ``message.received``), the received message as ``smsrelay inbox --json`` 
 "opt_in_proof", "opted_out_at", "opt_out_how"}`` (``contact.*``; all but the number null once
 the contact is erased). ``contact.created`` and ``contact.updated`` come from the API's writes
 (an import is not reported contact by contact); ``contact.opted_in`` and ``contact.opted_out``
-from every path that records consent (join and stop keywords, the CLI, the panel, the API).
+from every path that records consent but imports (join and stop keywords, the CLI, the panel,
+the API: a contact it creates is also ``contact.opted_in``).
 The panel's test button sends ``webhook.test``. ``timestamp`` (Unix seconds) is when this
 attempt was made; it is inside the signed body so that an old request replayed by
 someone who recorded it can be told apart, and the header repeats it for convenience.

@@ -38,7 +38,10 @@ def test_a_new_contact_is_created_opted_in_with_its_proof_and_logged(any_store):
     assert (alice.first_name, alice.last_name, alice.language) == ("Alice", "Martin", "fr")
     assert (alice.opted_in_at, alice.opt_in_source, alice.opt_in_proof) == (NOW, *CONSENT)
     assert alice.tags == ("Bénévole",) and alice.fields == {"né": date(1990, 5, 1)}
-    assert events(any_store) == [("contact.created", NUMBER, "api")]
+    assert events(any_store) == [
+        ("contact.created", NUMBER, "api"),
+        ("contact.opted_in", NUMBER, f"{CONSENT[0]}: {CONSENT[1]}"),
+    ]
 
 
 def test_no_consent_no_contact(any_store):
@@ -58,7 +61,8 @@ def test_an_update_merges_keeps_the_first_consent_and_is_logged_once_changed(any
     assert alice.fields == {"points": 3.0} and alice.updated_at == LATER
     assert (alice.opted_in_at, alice.opt_in_source, alice.opt_in_proof) == (NOW, *CONSENT)
     assert any_store.save_contact(again, now=LATER, consent=None) == "unchanged"
-    assert [kind for kind, _, _ in events(any_store)] == ["contact.created", "contact.updated"]
+    kinds = [kind for kind, _, _ in events(any_store)]
+    assert kinds == ["contact.created", "contact.opted_in", "contact.updated"]
 
 
 def test_consent_never_undoes_an_opt_out_but_other_values_may_change(any_store):
@@ -89,4 +93,4 @@ def test_a_tag_is_taken_off_by_its_key_and_logged(any_store):
     assert any_store.remove_tag(NUMBER, "bénévole", now=LATER) is False
     assert any_store.remove_tag("+33622222222", "b", now=LATER) is None
     assert events(any_store)[-1] == ("contact.updated", NUMBER, "api")
-    assert len(events(any_store)) == 2
+    assert len(events(any_store)) == 3

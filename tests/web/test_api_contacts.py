@@ -605,24 +605,25 @@ def test_contact_events_are_posted_with_the_number_and_its_consent(client, auth,
     sender = webhooks.WebhookSender(store, SystemClock(), poll_interval=0.02, timeout=2.0,
                                     backoff=FAST).start()  # fmt: skip
     try:
-        posted = wait_until(lambda: len(receiver.got("/hook")) >= 4 and receiver.got("/hook"),
-                            5, "four contact events")  # fmt: skip
+        posted = wait_until(lambda: len(receiver.got("/hook")) >= 5 and receiver.got("/hook"),
+                            5, "five contact events")  # fmt: skip
     finally:
         sender.stop()
     verify = receiver_verify()
     events = [verify(secret, r.body, r.headers) for r in sorted(posted, key=lambda r: r.json["id"])]
     assert [e["event"] for e in events] == [
-        "contact.created", "contact.updated", "contact.opted_out", "contact.opted_in",
+        "contact.created", "contact.opted_in", "contact.updated", "contact.opted_out",
+        "contact.opted_in",
     ]  # fmt: skip
     now_alice = {"number": ALICE, "opted_in_at": T0.isoformat(), "opt_in_source": "form",
                  "opt_in_proof": CONSENT["proof"], "opted_out_at": T0.isoformat(),
                  "opt_out_how": "api"}  # fmt: skip
-    assert [e["data"] for e in events[:3]] == [now_alice] * 3  # as the contact is when posted
-    assert events[3]["data"] == {"number": BOB, "opted_in_at": T0.isoformat(),
+    assert [e["data"] for e in events[:4]] == [now_alice] * 4  # as the contact is when posted
+    assert events[4]["data"] == {"number": BOB, "opted_in_at": T0.isoformat(),
                                  "opt_in_source": "sms", "opt_in_proof": "inbound message 12",
                                  "opted_out_at": None, "opt_out_how": None}  # fmt: skip
     assert receiver.got("/messages-only") == []
-    assert len(receiver.got("/hook")) == 4
+    assert len(receiver.got("/hook")) == 5
 
 
 def test_contact_events_can_be_chosen_in_the_panel():
