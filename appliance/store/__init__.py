@@ -17,8 +17,9 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
 - ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
-  free fields; ``contact_import`` merges an import's rows in batches, ``contact_schema`` holds
-  the tables; ``consent``: the rules every queued message obeys (STOP, the cap per person);
+  free fields; ``contact_import`` merges an import's rows in batches, ``contact_saving`` one
+  contact at a time (the API) with its events, ``contact_schema`` holds the tables;
+  ``consent``: the rules every queued message obeys (STOP, the cap per person);
 - ``history`` (the panel's pages and the message search, its text matching in
   ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
   paged by key;
@@ -40,6 +41,7 @@ from sqlalchemy import Engine
 
 from .charts import SignalHistory
 from .consent import ConsentRules, OptedOut
+from .contact_saving import ContactSaving
 from .contacts import Contacts
 from .conversation import Conversation
 from .fleet import Fleet, SimCounts
@@ -61,7 +63,9 @@ __all__ = [
 ]
 
 
-class Store(OutboundMessages, InboundMessages, KeywordInbox, Fleet, Contacts, Conversation):
+class Store(
+    OutboundMessages, InboundMessages, KeywordInbox, Fleet, Contacts, ContactSaving, Conversation
+):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'
     snapshot, the kept signal slots), made on first use."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -45,15 +44,10 @@ __all__ = [
     "ContactValues",
     "Contacts",
     "Erased",
-    "Saved",
     "TagCount",
     "UpsertCounts",
     "tag_key",
 ]
-
-# What ``save_contact`` did: wrote a new contact, changed one, found nothing to change, or
-# refused (a new number without consent, consent for a number that opted out).
-Saved = Literal["created", "updated", "unchanged", "no-consent", "opted-out"]
 
 # The send paths' question, prebuilt: one read of the unique index on ``contact.number``.
 OPTED_OUT = text("SELECT opted_out_at FROM contact WHERE number = :b_number")
@@ -183,72 +177,6 @@ class Contacts(Transactions):
         so one read of an index and no model."""
         with self.reader.connect() as connection:
             return connection.execute(OPTED_OUT, {"b_number": number}).scalar() is not None
-
-    # --- one contact at a time (the API) -----------------------------------------------------
-
-    def save_contact(
-        self,
-        values: ContactValues,
-        *,
-        now: datetime,
-        consent: tuple[str, str] | None,
-        detail: str = "",
-    ) -> Saved:
-        """Create or update the contact of ``values.number`` in one transaction, and log
-        ``contact.created`` (with ``contact.opted_in``, as every path that records an opt-in
-        does) or ``contact.updated`` in it: the webhooks and the conversation read that log.
-
-        Merged as an import merges (non-empty values win, every tag kept, free fields merged).
-        A new contact needs ``consent`` (source, proof): without it nothing is written
-        ("no-consent"), since no consent, no contact. Consent given for a contact who opted out
-        writes nothing either ("opted-out"): only the person undoes STOP, by a join keyword
-        (``opt_in``). An existing contact's consent is otherwise left as it was recorded.
-        """
-        source, proof = consent or ("", "")
-        for attempt in (1, 2):
-            try:
-                with self._writing() as connection:
-                    kept = connection.execute(
-                        select(CONTACT.c.opted_out_at).where(CONTACT.c.number == values.number)
-                    ).first()
-                    if kept is None and consent is None:
-                        return "no-consent"
-                    if kept is not None and consent is not None and kept.opted_out_at:
-                        return "opted-out"
-                    new, updated = upsert_chunk(
-                        connection, [values], now, source, lambda _: proof, dry_run=False
-                    )
-                    outcome: Saved = "created" if new else "updated" if updated else "unchanged"
-                    if outcome != "unchanged":
-                        _log(connection, f"contact.{outcome}", now, values.number, detail)
-                    if outcome == "created":
-                        _log(connection, "contact.opted_in", now, values.number,
-                             f"{source}: {proof}")  # fmt: skip
-                    return outcome
-            except IntegrityError:  # PostgreSQL: the same number created meanwhile elsewhere
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def remove_tag(self, number: str, tag: str, *, now: datetime, detail: str = "") -> bool | None:
-        """Take ``tag`` (matched by its key) off ``number``'s contact and log ``contact.updated``,
-        in one transaction. True if it had the tag, False if not, None if there is no contact."""
-        with self._writing() as connection:
-            contact_id = connection.execute(
-                select(CONTACT.c.id).where(CONTACT.c.number == number)
-            ).scalar()
-            if contact_id is None:
-                return None
-            done = connection.execute(
-                delete(TAG).where(TAG.c.contact_id == contact_id, TAG.c.tag_key == tag_key(tag))
-            )
-            if done.rowcount == 0:
-                return False
-            connection.execute(
-                update(CONTACT).where(CONTACT.c.id == contact_id).values(updated_at=now)
-            )
-            _log(connection, "contact.updated", now, number, detail)
-            return True
 
     # --- consent ------------------------------------------------------------------------------
 
