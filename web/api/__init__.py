@@ -8,7 +8,7 @@ together):
 - 400: the body is not JSON, not an object, or a field or parameter has the wrong type;
 - 401: no token, or a wrong or revoked one (``smsrelay token create NAME`` makes one);
 - 404: no such message, contact or path, including ids beyond the 32-bit id columns;
-- 405, 409 (cancelling what already left), 413 (a body over 1 MB; a CSV import over 16 MB), 415
+- 405, 409 (cancelling what already left), 413 (a body over 1 MB; a CSV import over 20 MB), 415
   (not ``application/json``, or not ``text/csv`` for an import);
 - 422: a value fails validation: a bad number, an empty or overlong text, a past send time, an
   unknown field or query parameter, a new contact without consent, an import with bad rows

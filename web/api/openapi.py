@@ -49,7 +49,7 @@ make a token on the appliance with `smsrelay token create NAME` (it is shown onc
 400 for a body that is not a JSON object or a value of the wrong type, 422 for a value that \
 fails validation (a number that cannot receive an SMS, an empty text or one longer than the \
 allowed parts, a send time in the past, an unknown field or query parameter), 401 without a \
-valid token, 404, 405, 409, 413 (a body over 1 MB; a CSV import over 16 MB), 415 (not \
+valid token, 404, 405, 409, 413 (a body over 1 MB; a CSV import over 20 MB), 415 (not \
 `application/json`; an import is `text/csv`), and 503 with `Retry-After` when the database \
 does not answer. A fault inside a field is named by its path: `tags[1]`, `opt_in.proof`.
 
