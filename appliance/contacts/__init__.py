@@ -9,7 +9,9 @@ What lives where:
   French and English names spreadsheets use, or from an explicit mapping (the CLI's ``--map``).
 - ``cells``: one cell's text turned into what it means: a language code, a list of tags, or a
   free field typed as a date, a number or text.
+- ``exporting``: the base read back out of the store as CSV (the API's export), without the
+  contacts who opted out.
 
-Pure functions over bytes and text: no database, no Flask, no click. The store and the CLI
-build on them.
+``csvfile``, ``headers`` and ``cells`` are pure functions over bytes and text: no database, no
+Flask, no click; ``importing`` and ``exporting`` put them together with the store.
 """

@@ -17,10 +17,16 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
 - ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
-  free fields; ``contact_import`` merges an import's rows in batches, ``contact_schema`` holds
-  the tables; ``consent``: the rules every queued message obeys (STOP, the cap per person);
-- ``erasure``: erasing a number everywhere (the right to be forgotten), ``access``: everything
-  held on a number (the right of access), ``retention``: the daily clean-up of old records;
+    OutboundMessages,
+    InboundMessages,
+    KeywordInbox,
+    Fleet,
+    Contacts,
+    ContactSaving,
+    Conversation,
+    Erasure,
+    Access,
+    Retention,
 - ``history`` (the panel's pages and the message search, its text matching in
   ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
   paged by key;
@@ -43,6 +49,7 @@ from sqlalchemy import Engine
 from .access import Access, NumberRecord
 from .charts import SignalHistory
 from .consent import ConsentRules, OptedOut
+from .contact_saving import ContactSaving
 from .contacts import Contacts
 from .conversation import Conversation
 from .erasure import Erased, Erasure, ErasureRefused
@@ -76,6 +83,7 @@ class Store(
     KeywordInbox,
     Fleet,
     Contacts,
+    ContactSaving,
     Conversation,
     Erasure,
     Access,

@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from .contact_schema import Contact
 from .schema import (
     DELIVERED,
     FAILED,
@@ -127,12 +128,14 @@ class Planned(Protocol):
 
 class Subject(NamedTuple):
     """What an event is about, read when it is fanned out: the message (``message.*`` but
-    ``message.received``), the received message (``message.received``) or the modem (the
-    rest); None when it is gone or the event names none."""
+    ``message.received``), the received message (``message.received``), the contact of the
+    event's number (``contact.*``) or the modem (the rest); None when it is gone or the event
+    names none."""
 
     message: Message | None = None
     inbound: Inbound | None = None
     modem: Modem | None = None
+    contact: Contact | None = None
 
 
 def fan_out(
@@ -190,6 +193,12 @@ def fan_out(
 
 
 def _subject(session: Session, event: Event) -> Subject:
+    if event.kind.startswith("contact."):
+        if event.number is None:
+            return Subject()
+        return Subject(
+            contact=session.exec(select(Contact).where(Contact.number == event.number)).first()
+        )
     if event.kind == "message.received":
         return Subject(inbound=_inbound_of(session, event))
     if event.kind.startswith("message."):

@@ -2,7 +2,8 @@
 
 Why from the event log: the worker and the store already write an ``Event`` row, in the same
 transaction as the change it describes, for everything a receiver may want (``message.sent``,
-``message.failed``, ``message.delivered``, ``message.received``, ``modem.down``, ``modem.up``).
+``message.failed``, ``message.delivered``, ``message.received``, ``modem.down``, ``modem.up``,
+``contact.created``, ``contact.updated``, ``contact.opted_in``, ``contact.opted_out``).
 Reading that log behind a cursor means no code path can change a message without its webhook
 firing, and nothing on the sending path waits for a slow receiver.
 
@@ -51,9 +52,15 @@ The request::
 
 ``data`` is the message as ``smsrelay messages --json`` shows it (the ``message.*`` events
 except ``message.received``), the received message as ``smsrelay inbox --json`` shows it
-(``message.received``), or the modem ``{"imei", "state", "reason", "port", "operator"}``
-(``modem.*``). The panel's test button sends ``webhook.test``. ``timestamp`` (Unix seconds) is
-when this attempt was made; it is inside the signed body so that an old request replayed by
+(``message.received``), the modem ``{"imei", "state", "reason", "port", "operator"}``
+(``modem.*``), or the number and its consent ``{"number", "opted_in_at", "opt_in_source",
+"opt_in_proof", "opted_out_at", "opt_out_how"}`` (``contact.*``; all but the number null once
+the contact is erased). ``contact.created`` and ``contact.updated`` come from the API's writes
+(an import is not reported contact by contact); ``contact.opted_in`` and ``contact.opted_out``
+from every path that records consent but imports (join and stop keywords, the CLI, the panel,
+the API: a contact it creates is also ``contact.opted_in``).
+The panel's test button sends ``webhook.test``. ``timestamp`` (Unix seconds) is when this
+attempt was made; it is inside the signed body so that an old request replayed by
 someone who recorded it can be told apart, and the header repeats it for convenience.
 
 Verifying a delivery on the receiving side, in Python::

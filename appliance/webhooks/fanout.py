@@ -10,9 +10,11 @@ webhook with the cursor, in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import NamedTuple
 
 from appliance import views
+from appliance.store.contact_schema import Contact
 from appliance.store.schema import Event, Webhook
 from appliance.store.webhook_queue import Subject
 
@@ -59,7 +61,10 @@ def plan(
 
 
 def event_data(event: Event, subject: Subject) -> dict[str, object]:
-    """The ``data`` of an event: the message, the received message or the modem, as now."""
+    """The ``data`` of an event: the message, the received message, the contact's consent or
+    the modem, as now."""
+    if event.kind.startswith("contact."):
+        return contact_data(event.number, subject.contact)
     if event.kind == "message.received":
         inbound = subject.inbound
         return views.inbound(inbound) if inbound else {"modem": event.modem_imei}
@@ -73,4 +78,21 @@ def event_data(event: Event, subject: Subject) -> dict[str, object]:
         "reason": event.detail or (modem.reason if modem else None),
         "port": modem.port if modem else None,
         "operator": modem.operator if modem else None,
+    }
+
+
+def contact_data(number: str | None, contact: Contact | None) -> dict[str, object]:
+    """A ``contact.*`` event's ``data``: the number and its consent record as it is now (all
+    null when the contact was erased since)."""
+
+    def iso(when: datetime | None) -> str | None:
+        return when.isoformat() if when else None
+
+    return {
+        "number": number,
+        "opted_in_at": iso(contact.opted_in_at) if contact else None,
+        "opt_in_source": contact.opt_in_source if contact else None,
+        "opt_in_proof": contact.opt_in_proof if contact else None,
+        "opted_out_at": iso(contact.opted_out_at) if contact else None,
+        "opt_out_how": contact.opt_out_how if contact else None,
     }

@@ -18,6 +18,10 @@ EVENTS = (
     "message.received",
     "modem.down",
     "modem.up",
+    "contact.created",
+    "contact.updated",
+    "contact.opted_in",
+    "contact.opted_out",
 )
 TEST_EVENT = "webhook.test"
 

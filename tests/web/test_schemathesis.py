@@ -93,6 +93,16 @@ def test_the_app_serves_the_document_and_schemathesis_loads_it(app, client):
         "DELETE /api/v1/messages/{message_id}",
         "GET /api/v1/modems",
         "GET /api/v1/inbox",
+        "GET /api/v1/contacts",
+        "POST /api/v1/contacts",
+        "PUT /api/v1/contacts",
+        "GET /api/v1/contacts/{number}",
+        "DELETE /api/v1/contacts/{number}",
+        "POST /api/v1/contacts/{number}/tags",
+        "DELETE /api/v1/contacts/{number}/tags/{tag}",
+        "POST /api/v1/contacts/{number}/opt-out",
+        "POST /api/v1/contacts/import",
+        "GET /api/v1/contacts/export",
     }  # from_wsgi leaves out the operation that serves the document itself
 
 
@@ -125,7 +135,7 @@ def documented_operations(document: dict) -> set[tuple[str, str]]:
 def test_every_route_is_documented_and_nothing_else(client):
     document = client.get(f"{PREFIX}/openapi.json").get_json()
     assert flask_operations(client.application) == documented_operations(document)
-    assert len(documented_operations(document)) == 7
+    assert len(documented_operations(document)) == 17
 
 
 def test_every_route_outside_the_api_is_not_in_the_document(client):
@@ -149,6 +159,24 @@ def test_every_operation_documents_its_errors(client):
                 assert "400" in codes, (method, path)
             if "{message_id}" in path:
                 assert "404" in codes, (method, path)
+            if "{number}" in path and method in ("get", "delete"):
+                assert "404" in codes, (method, path)
+            if (
+                "requestBody" in operation
+                and "application/json" in operation["requestBody"]["content"]
+            ):
+                assert {"413", "415"} <= codes, (method, path)
+
+
+def test_the_contacts_import_and_export_are_csv(client):
+    paths = client.get(f"{PREFIX}/openapi.json").get_json()["paths"]
+    imported = paths[f"{PREFIX}/contacts/import"]["post"]
+    assert list(imported["requestBody"]["content"]) == ["text/csv"]
+    assert "errors" in str(imported["responses"]["422"])  # its own refusal: every bad row
+    exported = paths[f"{PREFIX}/contacts/export"]["get"]["responses"]["200"]["content"]
+    assert exported == {"text/csv": {"schema": {"type": "string"}}}
+    created = paths[f"{PREFIX}/contacts"]["post"]["responses"]
+    assert {"200", "201"} <= set(created) and "Location" in created["201"]["headers"]
 
 
 def test_the_document_says_what_is_not_in_it(client):

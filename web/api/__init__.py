@@ -7,24 +7,29 @@ together):
 
 - 400: the body is not JSON, not an object, or a field or parameter has the wrong type;
 - 401: no token, or a wrong or revoked one (``smsrelay token create NAME`` makes one);
-- 404: no such message or path, including ids beyond the 32-bit id columns;
-- 405, 409 (cancelling what already left), 413 (a body over 1 MB), 415 (not ``application/json``);
+- 404: no such message, contact or path, including ids beyond the 32-bit id columns;
+- 405, 409 (cancelling what already left), 413 (a body over 1 MB; a CSV import over 20 MB), 415
+  (not ``application/json``, or not ``text/csv`` for an import);
 - 422: a value fails validation: a bad number, an empty or overlong text, a past send time, an
-  unknown field or query parameter;
+  unknown field or query parameter, a new contact without consent, an import with bad rows
+  (all of them listed);
 - 503: the database does not answer (locked for too long, or down): try again later.
 
-Lists page by id, newest first ("keyset" pagination): a page ends with ``next_cursor``, an opaque
-string to pass back as ``cursor``; new messages arriving meanwhile never shift the pages.
+Lists page by id, newest first (contacts: oldest first) ("keyset" pagination): a page ends
+with ``next_cursor``, an opaque string to pass back as ``cursor``; new messages arriving
+meanwhile never shift the pages.
 
 What lives where:
 
 - ``operations``: the blueprint ``bp`` and the route table: each view declared with its
   parameters, body and answer models and error statuses (``@operation``);
-- ``schemas``: the request and response bodies as pydantic models, and the parameters' types;
+- ``schemas``: the request and response bodies as pydantic models, and the parameters' types
+  (``contact_schemas``: the contact base's);
 - ``requests``: reading a request: the bearer token, the query string, the JSON body (validated
   by its model, the first fault answered), keyset pages;
 - ``errors``: ``ApiError`` and every refusal as JSON (404/405 routing, 413, 500, 503);
-- ``messages``, ``modems``, ``inbox``: the operations, one module per resource;
+- ``messages``, ``modems``, ``inbox``, ``contacts``: the operations, one module per resource
+  (``contact_files``: the contacts' CSV import and export);
 - ``openapi``: the OpenAPI 3.1 document generated from the table and the models, and its route.
 
 Importing this package registers every operation on ``bp`` (the imports below); the order of
@@ -37,7 +42,7 @@ from .operations import PREFIX, bp
 
 # isort: off
 from . import errors, requests  # noqa: F401  (the blueprint's handlers and checks)
-from . import messages, modems, inbox, openapi  # noqa: F401  (the operations, in this order)
+from . import messages, modems, inbox, contacts, contact_files, openapi  # noqa: F401  (in order)
 # isort: on
 
 __all__ = ["PREFIX", "bp"]

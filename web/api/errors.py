@@ -8,7 +8,7 @@ answer (503) and an unexpected failure (500, without details) are answered in th
 from __future__ import annotations
 
 import logging
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from flask import Response, jsonify, request
 from sqlalchemy.exc import OperationalError
@@ -32,12 +32,14 @@ class ApiError(Exception):
         error: str,
         field: str | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(error)
         self.status = status
         self.error = error
         self.field = field
         self.headers = headers or {}
+        self.extra = extra or {}  # more of the body, as the operation's document says
 
 
 def refuse(status: int, error: str, field: str | None = None) -> NoReturn:
@@ -45,9 +47,14 @@ def refuse(status: int, error: str, field: str | None = None) -> NoReturn:
 
 
 def json_error(
-    status: int, error: str, field: str | None = None, headers: dict[str, str] | None = None
+    status: int,
+    error: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
-    response = jsonify(Error(error=error, field=field).model_dump(exclude_none=True))
+    body = Error(error=error, field=field).model_dump(exclude_none=True)
+    response = jsonify(body | (extra or {}))
     response.status_code = status
     response.headers.update(headers or {})
     return response
@@ -82,7 +89,7 @@ def api_routing_errors() -> Response | None:
 
 @bp.errorhandler(ApiError)
 def api_error(exc: ApiError) -> Response:
-    return json_error(exc.status, exc.error, exc.field, exc.headers)
+    return json_error(exc.status, exc.error, exc.field, exc.headers, exc.extra)
 
 
 _PLAIN_WORDS = {

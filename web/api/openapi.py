@@ -32,14 +32,15 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from .errors import RETRY_AFTER_SECONDS
-from .operations import OPERATIONS, PREFIX, Answer, Operation, Parameter, operation
+from .operations import OPERATIONS, PREFIX, Answer, Operation, Parameter, RawBody, operation
 from .schemas import DEFAULT_LIMIT, Error, Schemas
 
 REF = "#/components/schemas/{model}"
 
 DESCRIPTION = f"""\
-Send SMS through the USB GSM modems of this smsrelay appliance, follow them, cancel them, and \
-read the inbox.
+Send SMS through the USB GSM modems of this smsrelay appliance, follow them, cancel them, \
+read the inbox, and keep the organisation's contact base (consent, tags, free fields, CSV \
+import and export).
 
 **Authentication**: every operation except this document needs `Authorization: Bearer TOKEN`; \
 make a token on the appliance with `smsrelay token create NAME` (it is shown once).
@@ -48,11 +49,16 @@ make a token on the appliance with `smsrelay token create NAME` (it is shown onc
 400 for a body that is not a JSON object or a value of the wrong type, 422 for a value that \
 fails validation (a number that cannot receive an SMS, an empty text or one longer than the \
 allowed parts, a send time in the past, an unknown field or query parameter), 401 without a \
-valid token, 404, 405, 409, 413 (a body over 1 MB), 415 (not `application/json`), and 503 with \
-`Retry-After` when the database does not answer.
+valid token, 404, 405, 409, 413 (a body over 1 MB; a CSV import over 20 MB), 415 (not \
+`application/json`; an import is `text/csv`), and 503 with `Retry-After` when the database \
+does not answer. A fault inside a field is named by its path: `tags[1]`, `opt_in.proof`.
 
-**Lists** page newest first: pass a page's `next_cursor` back as `cursor` for the next page \
-(`null` on the last one). Cursors are opaque.
+**Contacts** are named in paths by their phone number, E.164 (`+33612345678`; `%2B` also \
+works) or national (`0612345678`). No consent, no contact: creating one needs `opt_in`; a \
+number that opted out is never opted in again through the API.
+
+**Lists** page newest first (contacts: oldest first): pass a page's `next_cursor` back as \
+`cursor` for the next page (`null` on the last one). Cursors are opaque.
 
 **Outside this document**: `GET /healthz` (no token) answers 200 \
 `{{"status": "ok", "database": "ok", "modems_ready": n}}`, or 503 when the database does not \
@@ -73,7 +79,7 @@ ERRORS: dict[int, tuple[str, str, dict[str, Any]]] = {
         "No token, or a wrong or revoked one.",
         {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}},
     ),
-    404: ("NotFound", "No such message.", {}),
+    404: ("NotFound", "No such message or contact.", {}),
     409: ("TooLate", "Too late: the message is sending or already finished.", {}),
     413: ("TooLarge", "The body is over 1 MB.", {}),
     415: ("NotJson", "The body is not application/json.", {}),
@@ -96,8 +102,21 @@ ERRORS: dict[int, tuple[str, str, dict[str, Any]]] = {
 WITH_A_TOKEN = (401, 422, 503)  # every operation that needs a token can answer these
 
 
-def _content(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"application/json": {"schema": schema}}
+JSON = "application/json"
+
+
+def _content(schema: dict[str, Any], media_type: str = JSON) -> dict[str, Any]:
+    return {media_type: {"schema": schema}}
+
+
+def _request_body(declared: Operation) -> dict[str, Any]:
+    body = declared.body
+    if isinstance(body, RawBody):
+        content = _content({"type": "string"}, body.media_type)
+        return {"required": declared.body_required, "description": body.description,
+                "content": content}  # fmt: skip
+    assert body is not None
+    return {"required": declared.body_required, "content": _content(_ref(body))}
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -114,8 +133,14 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
 
 
 def _answer(answer: Answer) -> dict[str, Any]:
-    schema = _ref(answer.model) if answer.model else {"type": "object"}
-    described: dict[str, Any] = {"description": answer.description, "content": _content(schema)}
+    if answer.media_type != JSON:
+        schema: dict[str, Any] = {"type": "string"}
+    else:
+        schema = _ref(answer.model) if answer.model else {"type": "object"}
+    described: dict[str, Any] = {
+        "description": answer.description,
+        "content": _content(schema, answer.media_type),
+    }
     if answer.headers:
         described["headers"] = dict(answer.headers)
     return described
@@ -132,14 +157,18 @@ def _operation(declared: Operation) -> dict[str, Any]:
     if query:
         described["parameters"] = query
     if declared.body:
-        described["requestBody"] = {"required": True, "content": _content(_ref(declared.body))}
+        described["requestBody"] = _request_body(declared)
     if declared.public:
         described["security"] = []
-    statuses = set(declared.errors) | (set() if declared.public else set(WITH_A_TOKEN))
+    own = {e.status: e for e in declared.errors if isinstance(e, Answer)}
+    statuses = {e if isinstance(e, int) else e.status for e in declared.errors}
+    statuses |= set() if declared.public else set(WITH_A_TOKEN)
     described["responses"] = {
-        str(declared.answer.status): _answer(declared.answer),
+        **{str(a.status): _answer(a) for a in (declared.answer, *declared.also)},
         **{
-            str(status): {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
+            str(status): _answer(own[status])
+            if status in own
+            else {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
             for status in sorted(statuses)
         },
     }
@@ -170,7 +199,10 @@ def _paths() -> dict[str, Any]:
 def _schemas() -> dict[str, Any]:
     models = {Error}
     for declared in OPERATIONS.values():
-        models |= {m for m in (declared.body, declared.answer.model) if m is not None}
+        answers = (declared.answer, *declared.also, *declared.errors)
+        models |= {a.model for a in answers if isinstance(a, Answer) and a.model is not None}
+        if isinstance(declared.body, type):
+            models.add(declared.body)
     ordered = sorted(models, key=lambda m: m.__name__)
     _, found = models_json_schema(
         [(model, "validation") for model in ordered], ref_template=REF, schema_generator=Schemas

@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from flask import Blueprint
 from pydantic import BaseModel
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -36,7 +36,22 @@ class IdConverter(IntegerConverter):
     regex = r"[0-9]{1,18}"
 
 
-bp.record_once(lambda state: state.app.url_map.converters.setdefault("api_id", IdConverter))
+class ContactNumberConverter(BaseConverter):
+    """A contact's phone number in a path: any one segment, as typed (``+33612345678``,
+    ``%2B33612345678``, ``0612345678``), checked by the view so that a malformed one is a 422
+    naming ``number`` rather than a 404. Not ``import`` or ``export``: those segments are the
+    operations on the whole base, and another method on them is a 405, not a bad number."""
+
+    regex = r"(?!(?:import|export)\Z)[^/]+"
+    part_isolating = True  # one segment (the regex names "/" only to exclude it)
+
+
+def _converters(state) -> None:
+    state.app.url_map.converters.setdefault("api_id", IdConverter)
+    state.app.url_map.converters.setdefault("contact_number", ContactNumberConverter)
+
+
+bp.record_once(_converters)
 
 
 @dataclass(frozen=True)
@@ -53,13 +68,25 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Answer:
-    """The success answer: its status, its body's model (``None``: any JSON object) and headers
-    (OpenAPI header objects by name)."""
+    """An answer: its status, its body's model (``None``: any JSON object, or a string for a
+    ``media_type`` that is not JSON) and headers (OpenAPI header objects by name).
+
+    Also used in an operation's ``errors`` when its refusal of that status says more than
+    ``{"error", "field"}`` (an import's 422 lists every bad row)."""
 
     status: int
     description: str
     model: type[BaseModel] | None
     headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A request body that is not JSON (a CSV file), read by the view itself."""
+
+    media_type: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -67,8 +94,10 @@ class Operation:
     """One method on one path, as the document describes it.
 
     ``errors`` are the statuses this operation can answer besides those every operation with a
-    token can (401, 422 for an unknown query parameter, 503); a ``public`` one needs no token
-    and takes any query.
+    token can (401, 422 for an unknown query parameter, 503), each a status (the shared
+    ``{"error", "field"}`` answer) or an :class:`Answer` of its own; ``also`` are other success
+    answers (201 beside 200 for a create-or-update); a ``public`` one needs no token and takes
+    any query. A body that is not ``body_required`` may be left out.
     """
 
     endpoint: str
@@ -78,9 +107,11 @@ class Operation:
     summary: str
     answer: Answer
     description: str | None = None
-    body: type[BaseModel] | None = None
+    body: type[BaseModel] | RawBody | None = None
+    body_required: bool = True
     parameters: tuple[Parameter, ...] = ()
-    errors: tuple[int, ...] = ()
+    errors: tuple[int | Answer, ...] = ()
+    also: tuple[Answer, ...] = ()
     public: bool = False
 
     @property

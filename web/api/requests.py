@@ -119,14 +119,35 @@ def cursor() -> int | None:
     return int(raw)
 
 
-def keyset_page(rows: Sequence[Any], limit: int, shape: Callable[[Any], Any]) -> dict[str, Any]:
-    """A page of at most ``limit`` rows; ``rows`` holds one more when another page follows."""
+def keyset_page(
+    rows: Sequence[Any], limit: int, shape: Callable[[Any], Any], key: str = "messages"
+) -> dict[str, Any]:
+    """A page of at most ``limit`` rows under ``key``; ``rows`` holds one more when another
+    page follows."""
     more = len(rows) > limit
     rows = rows[:limit]
     return {
-        "messages": [shape(row) for row in rows],
+        key: [shape(row) for row in rows],
         "next_cursor": str(rows[-1].id) if more else None,
     }
+
+
+def text(name: str) -> str | None:
+    """A query parameter that, when given, holds more than spaces (422 naming it if not)."""
+    raw = request.args.get(name)
+    if raw is not None and not raw.strip():
+        refuse(422, "is empty; leave it out instead", name)
+    return raw
+
+
+def boolean(name: str, default: bool) -> bool:
+    """A query parameter that is ``true`` or ``false`` (400 for anything else: a wrong type)."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if raw not in ("true", "false"):
+        refuse(400, "must be true or false", name)
+    return raw == "true"
 
 
 def message_id_in_range(message_id: int) -> bool:
@@ -160,18 +181,56 @@ def json_object() -> dict[str, Any]:
 
 # The order in which faults are reported, one at a time: unknown fields first (in the body's
 # order), then missing ones (in the model's), then wrong types (in the body's), then values (in
-# the model's; their messages are the model's own words).
+# the model's; their messages are the model's own words). A fault inside a field (an item of a
+# list, a key of an object) is named by its path: ``tags[1]``, ``opt_in.proof``.
 _MISSING, _WRONG_TYPE, _BAD_VALUE = range(3)
-_RANKS = {"missing": _MISSING, "string_type": _WRONG_TYPE}
+_UNKNOWN = "extra_forbidden"
+# A value of the wrong JSON type, in words; any other error type ending in "_type" is one too,
+# raised by a model with words of its own.
+_TYPES = {
+    "string_type": "a string",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+}
 
 
-def read_body(model: type[Body]) -> Body:
-    """The request's JSON object validated by ``model``, or the ApiError of its first fault."""
+def read_body(model: type[Body], *, optional: bool = False) -> Body:
+    """The request's JSON object validated by ``model``, or the ApiError of its first fault.
+    An ``optional`` body may be left out (nothing sent): ``model`` with no field given."""
+    if optional and not request.get_data():
+        return model.model_validate({})
     body = json_object()
     try:
         return model.model_validate(body)
     except ValidationError as exc:
         raise _first_fault(model, body, exc) from None
+
+
+def _kind(error: Any) -> int:
+    if error["type"] == "missing":
+        return _MISSING
+    return _WRONG_TYPE if error["type"].endswith("_type") else _BAD_VALUE
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    named = str(loc[0])
+    for part in loc[1:]:
+        named += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return named
+
+
+def _named(error: Any) -> tuple[str, str]:
+    """Where a fault is (``tags[1]``, ``opt_in.proof``) and what it is. A fault in a key of an
+    object (pydantic ends its place with "[key]") is the object's, naming the key."""
+    loc, message = error["loc"], error["msg"]
+    if len(loc) > 2 and loc[-1] == "[key]":
+        return _path(loc[:-2]), f"the name {loc[-2]!r} {message}"
+    return _path(loc), message
 
 
 def _first_fault(model: type[BaseModel], body: dict[str, Any], exc: ValidationError) -> ApiError:
@@ -183,15 +242,20 @@ def _first_fault(model: type[BaseModel], body: dict[str, Any], exc: ValidationEr
 
     def rank(error: Any) -> tuple[int, int]:
         name = error["loc"][0]
-        kind = _RANKS.get(error["type"], _BAD_VALUE)
+        kind = _kind(error)
         return kind, (keys if kind == _WRONG_TYPE else fields).index(name)
 
     error = min(exc.errors(include_url=False), key=rank)
-    name = error["loc"][0]
-    kind = rank(error)[0]
+    name, kind, nested = error["loc"][0], _kind(error), len(error["loc"]) > 1
+    where, message = _named(error)
     if kind == _MISSING:
-        return ApiError(422, "is required", name)
+        return ApiError(422, "is required", where)
     if kind == _WRONG_TYPE:
-        required = infos[name].is_required()
-        return ApiError(400, "must be a string" + ("" if required else " or null"), name)
-    return ApiError(422, error["msg"], name)
+        expected = _TYPES.get(error["type"])
+        if expected is None:
+            return ApiError(400, message, where)
+        nullable = not nested and not infos[name].is_required()
+        return ApiError(400, f"must be {expected}" + (" or null" if nullable else ""), where)
+    if error["type"] == _UNKNOWN:
+        return ApiError(422, "unknown field", where)
+    return ApiError(422, message, where)

@@ -31,6 +31,10 @@ EVENT_HELP = {
     "message.received": "an SMS came in",
     "modem.down": "a modem stopped working (unplugged, no answer)",
     "modem.up": "a modem is working again",
+    "contact.created": "a contact was created through the API, with its consent",
+    "contact.updated": "a contact's names, language, tags or fields changed through the API",
+    "contact.opted_in": "a number opted in (a join keyword, the panel, the API; not imports)",
+    "contact.opted_out": "a number opted out (STOP, the panel, the CLI, the API)",
 }
 
 
