@@ -17,8 +17,9 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
 - ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
-  free fields; ``contact_import`` merges an import's rows in batches, ``contact_schema`` holds
-  the tables; ``consent``: the rules every queued message obeys (STOP, the cap per person);
+  free fields; ``contact_import`` merges an import's rows in batches (their SQL, run by the
+  driver, in ``contact_writes``), ``contact_schema`` holds the tables; ``consent``: the rules
+  every queued message obeys (STOP, the cap per person);
 - ``history`` (the panel's pages and the message search, its text matching in
   ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
   paged by key;
