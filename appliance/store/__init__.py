@@ -17,16 +17,12 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
 - ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
-    OutboundMessages,
-    InboundMessages,
-    KeywordInbox,
-    Fleet,
-    Contacts,
-    ContactSaving,
-    Conversation,
-    Erasure,
-    Access,
-    Retention,
+  free fields; ``contact_import`` merges an import's rows in batches (their SQL, run by the
+  driver, in ``contact_writes``), ``contact_saving`` one contact from the API,
+  ``contact_schema`` holds the tables; ``consent``: the rules every queued message obeys (STOP,
+  the cap per person);
+- ``erasure``: erasing a number everywhere (the right to be forgotten), ``access``: everything
+  held on a number (the right of access), ``retention``: the daily clean-up of old records;
 - ``history`` (the panel's pages and the message search, its text matching in
   ``text_search``) and ``charts`` (the modems page's signal and hourly charts): read-only,
   paged by key;

@@ -4,10 +4,12 @@ on SQLite and on a throwaway PostgreSQL."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from appliance.store.contact_import import CHUNK
 from appliance.store.contacts import ContactValues, UpsertCounts, tag_key
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -136,3 +138,30 @@ def test_find_tag_and_erase(store):
 def test_tag_keys_fold_case_accents_and_spaces():
     assert tag_key(" Bénévole ") == tag_key("BENEVOLE") == "benevole"
     assert tag_key("Soirée d'été") == "soiree d'ete"
+
+
+def test_an_import_over_several_chunks_writes_every_kind_of_value(any_store):
+    """The batched writes (plain SQL through the driver) keep what the ORM reads back: aware
+    times, dates, numbers and text, across chunks, and updates that change a field's kind."""
+    rows = [
+        ContactValues(f"+336{i:08d}", f"P{i}", tags=("a",), line=i + 2,
+                      fields={"born": date(1990, 1, 1 + i % 28), "n": i, "x": "t"})
+        for i in range(CHUNK + 10)
+    ]  # fmt: skip
+    assert _import(any_store, rows) == UpsertCounts(new=CHUNK + 10)
+    last = any_store.contact(rows[-1].number)
+    assert last.fields == {"born": date(1990, 1, 1 + (CHUNK + 9) % 28), "n": CHUNK + 9, "x": "t"}
+    assert last.created_at == last.updated_at == last.opted_in_at == NOW
+    assert last.opt_in_proof == f"file contacts.csv line {CHUNK + 11}" and last.tags == ("a",)
+
+    first = replace(rows[0], fields={"born": "inconnue", "n": 0})  # a date becomes text
+    tagged = replace(rows[-1], tags=("b",), fields={})  # a tag only: updated, names kept
+    counts = _import(any_store, [first, *rows[1:-1], tagged], now=LATER)
+    assert counts == UpsertCounts(new=0, updated=2, unchanged=CHUNK + 8)
+    first_kept = any_store.contact(rows[0].number)
+    assert first_kept.fields == {"born": "inconnue", "n": 0, "x": "t"}
+    assert first_kept.updated_at == LATER and first_kept.created_at == NOW
+    last = any_store.contact(rows[-1].number)
+    assert last.tags == ("a", "b") and last.updated_at == LATER
+    assert last.first_name == f"P{CHUNK + 9}"
+    assert any_store.contact(rows[1].number).updated_at == NOW

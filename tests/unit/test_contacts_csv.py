@@ -8,7 +8,8 @@ import datetime
 
 import pytest
 
-from appliance.contacts.cells import free_field, language, tags
+from appliance.contacts import csvfile
+from appliance.contacts.cells import free_field, language, merge_tags, tags
 from appliance.contacts.csvfile import (
     ContactFileError,
     ContactRow,
@@ -281,3 +282,78 @@ def test_a_bom_before_text_that_is_not_utf8_falls_back_to_cp1252():
 
     text, encoding = decode(b"\xef\xbb\xbfNom;T\xe9l\xe9phone\n")
     assert (text, encoding) == ("Nom;Téléphone\n", "cp1252")
+
+
+def _strptime_date(text: str) -> datetime.date | None:
+    """How a French date cell was read before the direct reading: ``strptime``."""
+    form = "%d/%m/%Y" if len(text.rsplit("/", 1)[1]) == 4 else "%d/%m/%y"
+    try:
+        return datetime.datetime.strptime(text, form).date()
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("year", ["2024", "2023", "0000", "0001", "00", "68", "69", "99"])
+def test_french_dates_are_read_as_strptime_reads_them_every_day_and_month(year):
+    parts = [str(n) for n in range(10)] + [f"{n:02d}" for n in range(100)]
+    for day in parts:
+        for month in parts:
+            text = f"{day}/{month}/{year}"
+            expected = _strptime_date(text)
+            assert free_field(text) == (text if expected is None else expected), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0661\u0662/\u0660\u0665/\u0662\u0660\u0662\u0666",
+        "١٢/٣١/٢٠٢٦",
+        "\uff11\uff12/\uff10\uff15/\uff12\uff16",
+    ],
+)
+def test_dates_in_other_digits_are_still_read_by_strptime(text):
+    expected = _strptime_date(text)
+    assert free_field(text) == (text if expected is None else expected)
+
+
+def _number_fr(cell: str) -> str:
+    return csvfile._number(cell, "FR")
+
+
+def test_cells_seen_before_in_a_file_read_as_each_cell_alone():
+    """A file reads each distinct cell once; every row still gets what its own cells give."""
+    numbers = ["06 12 34 56 78", "0612345678", " +33 6 12 34 56 78 ", "12345", "06 12 34 56 7",
+               "abc", "", "+44 7700 900123", "0033 6 12 34 56 78", "+999 1", "36180"]  # fmt: skip
+    others = [("Paris", "Sport", "fr"), ("12/12/2026", "sport, Culture", "klingon"),
+              ("1 234,50", "", "EN")]  # fmt: skip
+    lines = ["Téléphone;Ville;Thème;Langue"]
+    for repeat in range(3):
+        for index, number in enumerate(numbers):
+            town, theme, lang = others[(index + repeat) % len(others)]
+            lines.append(f"{number};{town};{theme};{lang}")
+    result = read_csv("\n".join(lines) + "\n", region="FR")
+
+    expected_errors, expected_numbers = [], {}
+    for line, text in enumerate(lines[1:], start=2):
+        number, town, theme, lang = text.split(";")
+        row_errors = []
+        for column, read, cell in (("Téléphone", _number_fr, number), ("Langue", language, lang)):
+            try:
+                read(cell)
+            except ValueError as error:
+                row_errors.append(RowError(line, column, str(error)))
+        if row_errors:
+            expected_errors += row_errors
+        else:
+            expected_numbers.setdefault(csvfile._number(number, "FR"), []).append(
+                (line, free_field(town), tuple(tags(theme)))
+            )
+    assert result.errors == expected_errors
+    assert [row.number for row in result.rows] == list(expected_numbers)
+    for row in result.rows:
+        seen = expected_numbers[row.number]
+        assert row.lines == tuple(line for line, *_ in seen)
+        towns = [town for _, town, _ in seen if town is not None]
+        assert dict(row.fields) == ({"Ville": towns[-1]} if towns else {})
+        assert row.tags == tuple(merge_tags([], [tag for *_, theme in seen for tag in theme]))
+    assert len(result.errors) > 10 and len(result.rows) == 2

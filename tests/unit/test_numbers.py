@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from appliance import numbers
 from appliance.numbers import InvalidRecipient, normalise
 
 ACCEPTED = [
@@ -140,3 +141,58 @@ def test_any_input_gives_a_number_or_invalid_recipient_and_output_is_stable(type
     assert result.startswith("+") or (result.isdigit() and 3 <= len(result) <= 6)
     assert normalise(result, "FR") == result
     assert normalise(result, "DE") == result  # the region no longer matters
+
+
+# --- the fast path: ASCII numbers compacted by one translate, as the character loop does -----
+
+BODIES = ["6 12 34 56 78", "1 42 68 53 00", "7700 900123", "470 12 34 56", "151 23456789",
+          "650 253 0000", "6 12 34 56 7", "6 12 34 56 78 9", "800 123 45 67",
+          "692 12 34 56"]  # fmt: skip
+PREFIXES = ["", "0", "+33 ", "+33 (0)", "0033 ", "00 33 ", "+44 ", "0044 ", "+1 ", "011 33 ",
+            "+262 ", "+39 0", "8 ", "+", "++", "0+", "(+33) "]  # fmt: skip
+SEPARATORS = [" ", ".", "-", "", "/", "\u00a0", "\t", "\x1c", " - "]
+NOISE = ["", " ", "\n", "x", "#", "ext 12", "\uff10", "\u0663", "*", "+"]
+REGIONS = ["FR", "BE", "CH", "GB", "US", "DE", "RE", "IT", "RU"]
+
+
+def _forms():
+    """Numbers as typed: national and international forms, every separator, some noise."""
+    for index, (prefix, body) in enumerate((p, b) for p in PREFIXES for b in BODIES):
+        separator = SEPARATORS[index % len(SEPARATORS)]
+        noise = NOISE[index % len(NOISE)]
+        yield prefix + body.replace(" ", separator) + noise
+        yield noise + prefix + body.replace(" ", separator)
+    yield from (typed for typed, *_ in ACCEPTED)
+    yield from (typed for typed, _ in REFUSED)
+
+
+def _verdict(typed: str, region: str):
+    try:
+        return normalise(typed, region)
+    except InvalidRecipient as error:
+        return ("refused", error.why, str(error))
+
+
+def test_the_fast_path_gives_the_character_loop_s_verdict_on_every_form(monkeypatch):
+    forms = sorted(set(_forms()))
+    assert len(forms) > 300
+    fast = {(typed, region): _verdict(typed, region) for typed in forms for region in REGIONS}
+    monkeypatch.setattr(numbers, "_compact", numbers._compact_each)
+    slow = {(typed, region): _verdict(typed, region) for typed in forms for region in REGIONS}
+    assert fast == slow
+    assert sum(isinstance(v, str) for v in fast.values()) > 500  # many accepted...
+    assert sum(isinstance(v, tuple) for v in fast.values()) > 500  # ...and many refused
+
+
+def _compacted(function, typed: str):
+    try:
+        return function(typed)
+    except InvalidRecipient as error:
+        return ("refused", error.why)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789+ .-()/#a\t\n\x1c\u00a0\u0663\uff10"),
+               max_size=20))  # fmt: skip
+def test_compact_s_fast_path_equals_the_character_loop(typed):
+    assert _compacted(numbers._compact, typed) == _compacted(numbers._compact_each, typed)
