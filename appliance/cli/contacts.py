@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from appliance import views
+from appliance.store import ErasureRefused
 
 from .common import (
     EXIT_BAD_INPUT,
@@ -325,7 +326,10 @@ def erase_contact(config_path: Path | None, number: str, yes: bool, as_json: boo
             held += "; it opted out, and erasing forgets that"
     confirm_or_exit(f"Erase everything held on {number}{held}? It cannot be undone", yes)
     with database_errors(f"cannot erase {number}, nothing was erased"):
-        erased = store.erase_contact(number)
+        try:
+            erased = store.erase_contact(number)
+        except ErasureRefused as exc:  # a message to it is on the air: nothing was erased
+            fail(str(exc), EXIT_FAILED)
     if erased is None:
         fail(f"nothing is held on {number}", EXIT_FAILED)
     report = dataclasses.asdict(erased)  # generic: the store says what it erased

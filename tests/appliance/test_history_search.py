@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, event, insert, inspect, text
+from sqlalchemy import Engine, MetaData, Table, event, insert, inspect, text
 from sqlmodel import col, select
 
 from appliance.store import Store, history, text_search
@@ -310,7 +310,11 @@ def _text_index_objects(engine: Engine) -> set[str]:
 def _migration_round_trip(engine: Engine) -> None:
     _alembic(engine, command.upgrade, "0003")
     rows = corpus(120, seed=9)
-    load(engine, rows)
+    then = {c["name"] for c in inspect(engine).get_columns("message")}  # 0003's, not today's
+    columns = [c._copy() for c in Message.__table__.columns if c.name in then]
+    as_then = Table("message", MetaData(), *columns)
+    with engine.begin() as connection:
+        connection.execute(insert(as_then), rows)
     assert _text_index_objects(engine) == set()
     _alembic(engine, command.upgrade, "head")
     store = Store(engine)

@@ -18,6 +18,7 @@ from flask import Response, jsonify, url_for
 
 from appliance import views
 from appliance.numbers import InvalidRecipient, normalise
+from appliance.store import ErasureRefused
 from appliance.store.contacts import ContactRecord, ContactValues
 from web.services import services
 
@@ -252,11 +253,14 @@ def opt_out_contact(number: str) -> Response:
     "too; the answer says what was erased.",
     parameters=(NUMBER,),
     answer=Answer(200, "What was erased.", Erasure),
-    errors=(404,),
+    errors=(404, 409),
 )
 def erase_contact(number: str) -> Response:
     number = contact_number(number)
-    report = services().store.erase_contact(number)
+    try:
+        report = services().store.erase_contact(number)
+    except ErasureRefused as exc:  # a message to it is on the air: nothing was erased
+        refuse(409, str(exc))
     if report is None:
         refuse(404, f"no contact {number}")
     return jsonify(Erasure.model_validate(dataclasses.asdict(report)).body())

@@ -20,6 +20,7 @@ from flask_login import current_user
 from wtforms.validators import ValidationError
 
 from appliance.numbers import InvalidRecipient, normalise
+from appliance.store import ErasureRefused
 from appliance.store.contacts import ContactRecord, ContactValues
 from web.services import services
 
@@ -223,12 +224,17 @@ def erase(number: str) -> Any:
     if request.form.get("confirm") != number:
         flash("Confirm the erasure on this page.", "error")
         return render_template("contact_erase.html", c=contact), 400
-    erased = services().store.erase_contact(number)
+    try:
+        erased = services().store.erase_contact(number)
+    except ErasureRefused as exc:  # a message to it is on the air: nothing was erased
+        flash(str(exc), "error")
+        return render_template("contact_erase.html", c=contact), 409
     if erased is None:
         abort(404)
     flash(
-        f"{number} erased by {current_user.name}: the contact, {erased.tags} tag(s) and "
-        f"{erased.fields} free field(s).",
+        f"{number} erased by {current_user.name}: the contact, {erased.tags} tag(s), "
+        f"{erased.fields} free field(s), {erased.messages} message(s) made anonymous, "
+        f"{erased.inbound} received message(s) and {erased.events} event(s) deleted.",
         "ok",
     )
     return redirect(url_for("contacts.index"), 303)
