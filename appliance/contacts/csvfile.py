@@ -32,12 +32,15 @@ from appliance.contacts.headers import (
     FIRST_NAME,
     LANGUAGE,
     LAST_NAME,
+    NAME_MAX,
     NUMBER,
+    TAG_MAX,
     TAGS,
     ContactFileError,
     map_headers,
 )
 from appliance.numbers import InvalidRecipient, normalise
+from appliance.store.contact_import import tag_key
 
 DELIMITERS = ",;\t"
 _SNIFFED_LINES = 20
@@ -194,14 +197,14 @@ def read_csv(
         text = text[1:]
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header, empty = _header(reader)
+    header, empty = _header(_rows_of(reader))
     columns = map_headers(header, mapping)
     rows = _Rows([h.strip() for h in header], columns, region)
     by_number: dict[str, ContactRow] = {}
     errors: list[RowError] = []
     read = duplicates = invalid = 0
     line = reader.line_num + 1
-    for cells_ in reader:
+    for cells_ in _rows_of(reader):
         start, line = line, reader.line_num + 1
         if not "".join(cells_).strip():
             empty += 1
@@ -218,6 +221,20 @@ def read_csv(
             by_number[row.number] = row
     counts = Counts(read=read, empty=empty, duplicates=duplicates, invalid=invalid)
     return ReadResult(list(by_number.values()), errors, encoding, delimiter, columns, counts)
+
+
+def _rows_of(reader) -> Iterator[list[str]]:
+    """The reader's rows; a line the csv module cannot read (a cell over its 128 KiB limit, a
+    quote left open to the end) is a ContactFileError naming the line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ContactFileError(
+                f"line {reader.line_num}: cannot be read as CSV ({error})"
+            ) from None
 
 
 def _header(reader: Iterator[list[str]]) -> tuple[list[str], int]:
@@ -267,6 +284,8 @@ class _Rows:
 
     def _fill(self, found: dict, header: str, field: str | None, value: str) -> None:
         """Put one cell's meaning into ``found``; raises ``ValueError`` with the words to show."""
+        if "\x00" in value:
+            raise ValueError("holds a NUL character (is the file UTF-16? save it as CSV UTF-8)")
         if field is None:
             typed = self._free_field(value)
             if typed is not None:
@@ -277,8 +296,14 @@ class _Rows:
             found[LANGUAGE] = self._language(value)
         elif field == TAGS:
             found[TAGS] = self._tags(value)
+            for tag in found[TAGS]:
+                if len(tag) > TAG_MAX or len(tag_key(tag)) > TAG_MAX:
+                    raise ValueError(f"the tag {tag[:40]!r} is longer than {TAG_MAX} characters")
         else:
-            found[field] = value.strip() or None
+            name = value.strip() or None
+            if name is not None and len(name) > NAME_MAX:
+                raise ValueError(f"is longer than {NAME_MAX} characters")
+            found[field] = name
 
     def _number(self, value: str) -> str:
         text = value.strip()

@@ -22,6 +22,10 @@ LAST_NAME = "last_name"
 LANGUAGE = "language"
 TAGS = "tags"
 FIELDS = (NUMBER, FIRST_NAME, LAST_NAME, LANGUAGE, TAGS)
+# What the store's columns hold (appliance.store.contact_schema): a file that goes past them is
+# refused here, by line and column, on every path, rather than by the database at the write
+# (PostgreSQL refuses where SQLite would keep it).
+NAME_MAX, TAG_MAX, FIELD_NAME_MAX = 128, 64, 64
 
 _IGNORED_IN_KEYS = frozenset(" -_.\u00a0\u202f\t")
 
@@ -85,6 +89,12 @@ def map_headers(
             if mapping[header] is None and field is not None and field not in taken:
                 mapping[header] = field
                 taken.add(field)
+    for header, field in mapping.items():
+        if field is None and len(header) > FIELD_NAME_MAX:
+            raise ContactFileError(
+                f"the column {header[:40]!r}… has a name over {FIELD_NAME_MAX} characters: "
+                "shorten it in the header line (it becomes a free field's name)"
+            )
     if NUMBER not in taken:
         seen_text = ", ".join(repr(h) for h in headers if h) or "none"
         raise ContactFileError(

@@ -357,3 +357,17 @@ def test_cells_seen_before_in_a_file_read_as_each_cell_alone():
         assert dict(row.fields) == ({"Ville": towns[-1]} if towns else {})
         assert row.tags == tuple(merge_tags([], [tag for *_, theme in seen for tag in theme]))
     assert len(result.errors) > 10 and len(result.rows) == 2
+
+
+def test_what_no_column_can_hold_is_a_row_error_on_every_path():
+    """The store's column widths and NUL, refused by the reader (CLI, panel and API alike)."""
+    data = ("Téléphone;Prénom;Thème\n06 11 11 11 11;" + "x" * 129 + ";ok\n"
+            "06 22 22 22 22;Zoé;" + "ß" * 40 + "\n06 33 33 33 33;A\x00B;ok\n"
+            "06 44 44 44 44;Léa;ok\n")  # fmt: skip
+    result = read_csv(data, region="FR")
+    assert [r.number for r in result.rows] == ["+33644444444"]
+    assert [(e.line, e.column) for e in result.errors] == [
+        (2, "Prénom"), (3, "Thème"), (4, "Prénom")
+    ]  # fmt: skip
+    assert "longer than 128 characters" in result.errors[0].message
+    assert "NUL character" in result.errors[2].message

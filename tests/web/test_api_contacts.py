@@ -501,25 +501,35 @@ def test_a_bad_import_says_why_and_writes_nothing(client, auth, store, query, da
 
 
 @pytest.mark.parametrize(
-    ("data", "line", "column"),
+    ("data", "line", "column", "why"),
     [
-        ("Phone,Avez-vous donné votre accord pour recevoir des SMS de l'association ?\n"
-         "0611111111,oui\n", 1, "Avez-vous donné votre accord pour recevoir des SMS de "
-         "l'association ?"),
-        ("Phone,Prenom\n0611111111," + "x" * 129 + "\n", 2, "Prenom"),
-        ("Phone,Tags\n0611111111,ok;" + "ß" * 40 + "\n", 2, "Tags"),
+        ("Phone,Prenom\n0611111111," + "x" * 129 + "\n", 2, "Prenom", "longer than 128"),
+        ("Phone,Tags\n0611111111,ok;" + "ß" * 40 + "\n", 2, "Tags", "longer than 64"),
     ],
 )  # fmt: skip
 def test_what_the_database_cannot_hold_is_refused_by_line_and_column(
-    client, auth, store, data, line, column
+    client, auth, store, data, line, column, why
 ):
-    """PostgreSQL refuses a value longer than its column where SQLite keeps it: refused first."""
-    response = import_csv(client, auth, data.encode(), partial="true")
+    """PostgreSQL refuses a value longer than its column where SQLite keeps it, and no database
+    keeps it: the reader refuses the row first, by line and column, on every path."""
+    response = import_csv(client, auth, data.encode())
     assert response.status_code == 422
-    body = response.get_json()
-    assert "too long" in body["error"] and len(body["errors"]) == 1
-    assert (body["errors"][0]["line"], body["errors"][0]["column"]) == (line, column)
+    [error] = response.get_json()["errors"]
+    assert (error["line"], error["column"]) == (line, column) and why in error["message"]
     assert store.find_contacts() == []
+
+
+def test_a_free_field_name_the_database_cannot_hold_is_refused(client, auth, store):
+    data = "Phone,Avez-vous donné votre accord pour recevoir des SMS de l'association ?\n"
+    response = import_csv(client, auth, (data + "0611111111,oui\n").encode())
+    assert "has a name over 64 characters" in assert_error(response, 422)["error"]
+    assert store.find_contacts() == []
+
+
+def test_a_cell_over_the_csv_limit_names_its_line(client, auth, store):
+    data = "Phone,Nom\n0611111111,ok\n0622222222," + "x" * 200_000 + "\n"
+    response = import_csv(client, auth, data.encode())
+    assert "line 3: cannot be read as CSV" in assert_error(response, 422)["error"]
 
 
 def test_an_import_must_be_text_csv(client, auth):

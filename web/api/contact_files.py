@@ -18,30 +18,22 @@ the contacts one may write to (``appliance.contacts.exporting`` says why not the
 
 from __future__ import annotations
 
-import csv
-
 from flask import Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from appliance.contacts.csvfile import RowError
 from appliance.contacts.exporting import export_csv
-from appliance.contacts.headers import FIELDS, FIRST_NAME, LAST_NAME, TAGS
+from appliance.contacts.headers import FIELDS
 from appliance.contacts.importing import (
     ContactFileError,
-    ImportPlan,
     ImportRefused,
     apply_import,
     parse_mapping,
     plan_import,
 )
-from appliance.store.contacts import tag_key
 from web.bodies import body_limit
 from web.services import services
 
 from .contact_schemas import (
-    FIELD_NAME_MAX,
-    NAME_MAX,
-    TAG_MAX,
     ColumnMapping,
     FileName,
     Flag,
@@ -63,29 +55,6 @@ def _problems(errors) -> list[dict[str, object]]:
     return [
         {"line": e.line, "column": e.column, "message": e.message, "text": str(e)} for e in errors
     ]
-
-
-def _overlong(plan: ImportPlan) -> list[RowError]:
-    """What the reader lets through but the database's columns cannot hold (PostgreSQL refuses
-    it where SQLite would keep it): a free field's header, a name or a tag too long."""
-    header_of = {field: header for header, field in plan.read.mapping.items() if field}
-    problems = [
-        RowError(1, header, f"a column name is at most {FIELD_NAME_MAX} characters: shorten it")
-        for header, field in plan.read.mapping.items()
-        if field is None and len(header) > FIELD_NAME_MAX
-    ]
-    for row in plan.read.rows:
-        line = row.lines[0] if row.lines else 0
-        for field, value in ((FIRST_NAME, row.first_name), (LAST_NAME, row.last_name)):
-            if value and len(value) > NAME_MAX:
-                problems.append(
-                    RowError(line, header_of[field], f"is longer than {NAME_MAX} characters")
-                )
-        for tag in row.tags:
-            if len(tag) > TAG_MAX or len(tag_key(tag)) > TAG_MAX:
-                why = f"the tag {tag!r} is longer than {TAG_MAX} characters"
-                problems.append(RowError(line, header_of[TAGS], why))
-    return problems
 
 
 def _csv_body() -> bytes:
@@ -177,12 +146,6 @@ def import_contacts() -> Response:
                            mapping=mapping)  # fmt: skip
     except ContactFileError as exc:
         refuse(422, str(exc))
-    except csv.Error as exc:  # a cell over the csv module's limit (128 KiB)
-        refuse(422, f"the file cannot be read as CSV: {exc}")
-    overlong = _overlong(plan)
-    if overlong:
-        raise ApiError(422, f"{len(overlong)} value(s) too long to keep, nothing imported",
-                       extra={"errors": _problems(overlong)})  # fmt: skip
     report = plan.as_dict() | {"imported": None}
     if not dry_run:
         if plan.errors and partial and not plan.read.rows:

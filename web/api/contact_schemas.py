@@ -22,11 +22,11 @@ from pydantic_core import PydanticCustomError
 
 from appliance.contacts import cells
 from appliance.contacts.cells import FieldValue
+from appliance.contacts.headers import FIELD_NAME_MAX, NAME_MAX, TAG_MAX
 from appliance.store.contacts import tag_key
 
 from .schemas import Answer, Count, Timestamp, _storable
 
-NAME_MAX, TAG_MAX, FIELD_NAME_MAX = 128, 64, 64  # the columns' sizes
 SOURCE_MAX, HOW_MAX, PROOF_MAX = 16, 32, 2000
 
 
