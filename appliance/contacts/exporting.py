@@ -47,8 +47,12 @@ def as_row(record: ContactRecord) -> ContactRow:
     )
 
 
+def exportable(store: Store, tag: str | None = None) -> list[ContactRow]:
+    """The contacts who may be written to (with ``tag``, if given), as file rows; those who
+    opted out are left out (the module says why)."""
+    return [as_row(r) for r in every_contact(store, tag) if r.opted_in_at and not r.opted_out]
+
+
 def export_csv(store: Store, tag: str | None = None) -> str:
-    """The contacts who may be written to (with ``tag``, if given) as CSV text, in
-    ``write_csv``'s columns; those who opted out are left out (the module says why)."""
-    rows = [as_row(r) for r in every_contact(store, tag) if r.opted_in_at and not r.opted_out]
-    return write_csv(rows)
+    """``exportable`` as CSV text, in ``write_csv``'s columns."""
+    return write_csv(exportable(store, tag))

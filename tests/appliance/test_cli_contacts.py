@@ -356,6 +356,14 @@ def test_export_to_standard_output_by_tag(tmp_path, config_path, store):
     assert contacts("export", "-", config=config_path).stdout.count("\n") == 3
 
 
+def test_export_leaves_out_who_opted_out(tmp_path, config_path, store):
+    imported(config_path, str(messy(tmp_path)), "--partial")
+    assert contacts("optout", JEAN, config=config_path).exit_code == 0
+    result = contacts("export", "-", config=config_path)
+    assert JEAN not in result.stdout and ELISE in result.stdout
+    assert "1 contact(s) exported" not in result.stderr  # stdout: no count line to mix in
+
+
 # --- list, show, tag, optout, erase --------------------------------------------------------------
 
 
