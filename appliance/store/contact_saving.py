@@ -77,8 +77,8 @@ class ContactSaving(Transactions):
 
     def remove_tag(self, number: str, tag: str, *, now: datetime, detail: str = "") -> bool | None:
         """Take ``tag`` (matched by its key) off ``number``'s contact and log ``contact.updated``.
-        True if it had the tag, False if not, None if there is no such contact. (The panel's
-        ``untag_contact`` logs nothing: its page shows the change at once.)"""
+        True if it had the tag, False if not, None if there is no such contact. The API and
+        the panel both come here (``detail`` says which, and who)."""
         with self._writing() as connection:
             contact_id = connection.execute(
                 select(CONTACT.c.id).where(CONTACT.c.number == number)

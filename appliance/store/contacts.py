@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .contact_import import (
@@ -277,15 +277,6 @@ class Contacts(Transactions):
                 .values(first_name=first_name, last_name=last_name, language=language,
                         updated_at=now)
             )  # fmt: skip
-        return done.rowcount == 1
-
-    def untag_contact(self, number: str, tag: str) -> bool:
-        """Take ``tag`` (matched by its key) off ``number``'s contact; False if it lacked it."""
-        contact_id = select(CONTACT.c.id).where(CONTACT.c.number == number).scalar_subquery()
-        with self._writing() as connection:
-            done = connection.execute(
-                delete(TAG).where(TAG.c.contact_id == contact_id, TAG.c.tag_key == tag_key(tag))
-            )
         return done.rowcount == 1
 
     def tag_counts(self) -> list[TagCount]:

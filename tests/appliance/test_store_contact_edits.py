@@ -67,15 +67,15 @@ def test_a_tag_comes_off_by_its_key_and_the_counts_follow(any_store):
         TagCount("Bénévole", "benevole", 2),
         TagCount("Quartier", "quartier", 1),
     ]
-    assert any_store.untag_contact(ALICE.number, "BENEVOLE")
-    assert not any_store.untag_contact(ALICE.number, "bénévole")  # already off
-    assert not any_store.untag_contact("+33699999999", "Quartier")  # no such contact
+    assert any_store.remove_tag(ALICE.number, "BENEVOLE", now=NOW) is True
+    assert any_store.remove_tag(ALICE.number, "bénévole", now=NOW) is False  # already off
+    assert any_store.remove_tag("+33699999999", "Quartier", now=NOW) is None  # no contact
     assert any_store.contact(ALICE.number).tags == ("Quartier",)
     assert any_store.tag_counts() == [
         TagCount("benevole", "benevole", 1),
         TagCount("Quartier", "quartier", 1),
     ]
-    any_store.untag_contact(ALICE.number, "quartier")
+    any_store.remove_tag(ALICE.number, "quartier", now=NOW)
     assert [t.key for t in any_store.tag_counts()] == ["benevole"]
 
 

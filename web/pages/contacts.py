@@ -186,7 +186,8 @@ def add_tags(number: str) -> Any:
 def untag(number: str) -> Any:
     _contact(number)
     tag = request.form.get("tag", "")
-    if services().store.untag_contact(number, tag):
+    by = f"panel ({current_user.name})"
+    if services().store.remove_tag(number, tag, now=now(), detail=by):
         flash(f"Tag {tag} removed.", "ok")
     return redirect(url_for("contacts.detail", number=number), 303)
 
