@@ -21,8 +21,8 @@ from figures import Figure, Report
 from rig import scratch
 
 from appliance.contacts.csvfile import read_csv
+from appliance.contacts.importing import values_of
 from appliance.store import Store
-from appliance.store.contact_import import ContactValues
 from appliance.store.engine import create_engine_for, migrate
 
 HEADER = "Nom;Prénom;Téléphone;Thème;Date de naissance;Dons;Ville"
@@ -38,21 +38,6 @@ def make_file(count: int) -> bytes:
         born = f"{1 + index % 28:02d}/{1 + index % 12:02d}/19{60 + index % 40}"
         lines.append(f"Élodie{index};Dupré;{number};{themes};{born};{index % 30};Besançon")
     return ("\n".join(lines) + "\n").encode("cp1252")
-
-
-def as_values(rows) -> list[ContactValues]:
-    return [
-        ContactValues(
-            number=row.number,
-            first_name=row.first_name,
-            last_name=row.last_name,
-            language=row.language,
-            tags=row.tags,
-            fields=dict(row.fields),
-            line=row.lines[0] if row.lines else None,
-        )
-        for row in rows
-    ]
 
 
 def main() -> None:
@@ -72,7 +57,7 @@ def main() -> None:
         read_s, read_cpu = time.perf_counter() - started, time.process_time() - cpu
         if result.errors or len(result.rows) != args.contacts:
             raise RuntimeError(f"{len(result.rows)} rows, errors {result.errors[:3]}")
-        values = as_values(result.rows)
+        values = values_of(result.rows)
         started, cpu = time.perf_counter(), time.process_time()
         first = store.upsert_contacts(
             values, now=now, source="import", proof_of=lambda v: f"bench line {v.line}"

@@ -42,19 +42,27 @@ CONTACT_OF = text(
 
 m = MESSAGE.c
 _WHEN = func.coalesce(m.sent_at, m.sending_at, m.due_at, type_=UtcDateTime())
-# the times of the capped messages to one number that count: every one that left in the window,
-# and every one still queued (at its due time)
-COUNTED_TIMES = (
-    select(_WHEN)
-    .where(
-        m.recipient == bindparam("b_number", type_=m.recipient.type),
-        m.kind.in_(_CAPPED),
-        m.status.in_(_COUNTED),
-        m.id != bindparam("b_id", type_=m.id.type),
-        bindparam("b_since", type_=UtcDateTime()) < _WHEN,
+
+
+def _times_query(statuses: list[Status]):
+    """The times (ascending) of the capped messages to one number, in ``statuses``, in the
+    window: what the cap counts."""
+    return (
+        select(_WHEN)
+        .where(
+            m.recipient == bindparam("b_number", type_=m.recipient.type),
+            m.kind.in_(_CAPPED),
+            m.status.in_(statuses),
+            m.id != bindparam("b_id", type_=m.id.type),
+            bindparam("b_since", type_=UtcDateTime()) < _WHEN,
+        )
+        .order_by(_WHEN)
     )
-    .order_by(_WHEN)
-)
+
+
+# when queued: every one that left in the window, and every one still queued (at its due time)
+COUNTED_TIMES = _times_query(_COUNTED)
+
 HOLD = (
     update(MESSAGE)
     .where(m.id == bindparam("b_id", type_=m.id.type), m.status == Status.QUEUED)
@@ -64,17 +72,7 @@ HOLD = (
     )
 )
 # at dispatch only what already left counts (the queued ones are checked when they go)
-LEFT_TIMES = (
-    select(_WHEN)
-    .where(
-        m.recipient == bindparam("b_number", type_=m.recipient.type),
-        m.kind.in_(_CAPPED),
-        m.status.in_(_LEFT),
-        m.id != bindparam("b_id", type_=m.id.type),
-        bindparam("b_since", type_=UtcDateTime()) < _WHEN,
-    )
-    .order_by(_WHEN)
-)
+LEFT_TIMES = _times_query(_LEFT)
 
 
 @dataclass(frozen=True)
