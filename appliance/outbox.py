@@ -16,7 +16,7 @@ from modem import pdu
 
 from .config import Config
 from .numbers import InvalidRecipient, normalise
-from .store import ConsentRules, NewMessage, OptedOut, Store
+from .store import ConsentRefused, ConsentRules, NewMessage, Store
 from .store.schema import Message, MessageKind, Priority
 from .wakeup import notify
 
@@ -31,8 +31,9 @@ class BadRequest(ValueError):
 
 
 class Refused(BadRequest):
-    """A valid message the rules of consent refuse: its number said STOP (``store.consent``).
-    Nothing was queued; the CLI exits 2 and the API answers 422, like any bad input."""
+    """A valid message the rules of consent refuse (``store.consent``): its number said STOP,
+    or campaign traffic to a number that is not an opted-in contact. Nothing was queued; the
+    CLI exits 2 and the API answers 422, like any bad input."""
 
 
 def consent_rules(config: Config) -> ConsentRules:
@@ -119,6 +120,11 @@ def prepare(
             f"{config.max_parts} are allowed",
         )
     try:
+        message_kind = MessageKind(kind)
+    except ValueError:
+        kinds = ", ".join(k.value for k in MessageKind)
+        raise BadRequest("kind", f"{kind!r} is not one of {kinds}") from None
+    try:
         rank_priority = Priority(priority)
     except ValueError:
         raise BadRequest("priority", f"{priority!r} is not one of high, normal, low") from None
@@ -144,7 +150,7 @@ def prepare(
         want_group=group or route_group(config, recipient),
         source=source,
         campaign_id=campaign_id,
-        kind=MessageKind(kind),
+        kind=message_kind,
         strict=strict,
     )
 
@@ -165,7 +171,7 @@ def submit_all(
     """Queue every prepared message or none (Refused names the first number that opted out)."""
     try:
         messages = store.enqueue_all(news, now, consent_rules(config))
-    except OptedOut as exc:
+    except ConsentRefused as exc:
         raise Refused("to", str(exc)) from None
     notify(wakeup_path(config))
     return messages

@@ -40,6 +40,14 @@ from .common import (
 )
 @click.option("--modem", default=None, help="Send through this modem only (its IMEI).")
 @click.option(
+    "--kind",
+    type=click.Choice(["transactional", "campaign", "reminder", "reply", "correction"]),
+    default="transactional",
+    show_default=True,
+    help="What it is for: campaign and reminder go only to opted-in contacts and, with reply, "
+    "count in the cap per person (over it, the message waits).",
+)
+@click.option(
     "--transactional",
     "strict",
     is_flag=True,
@@ -62,6 +70,7 @@ def send(
     send_at: str | None,
     priority: str,
     modem: str | None,
+    kind: str,
     strict: bool,
     wait: bool,
     timeout: float,
@@ -94,6 +103,7 @@ def send(
             modem=modem,
             source="cli",
             strict=strict,
+            kind=kind,
         )
         store = open_store(config)
         message = submit(store, config, new, now())

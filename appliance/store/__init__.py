@@ -44,7 +44,7 @@ from sqlalchemy import Engine
 
 from .access import Access, NumberRecord
 from .charts import SignalHistory
-from .consent import ConsentRules, OptedOut
+from .consent import ConsentRefused, ConsentRules, NotOptedIn, OptedOut
 from .contact_saving import ContactSaving
 from .contacts import Contacts
 from .conversation import Conversation
@@ -59,10 +59,12 @@ from .tally import Tally
 
 __all__ = [
     "Claim",
+    "ConsentRefused",
     "ConsentRules",
     "Erased",
     "ErasureRefused",
     "NewMessage",
+    "NotOptedIn",
     "NumberRecord",
     "OptedOut",
     "Pruned",

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, func, select, text, update
 
-from .schema import CAPPED_KINDS, Message, Status, UtcDateTime
+from .schema import CAPPED_KINDS, Message, MessageKind, Status, UtcDateTime
 
 MESSAGE = Message.__table__
 _CAPPED = sorted(CAPPED_KINDS)
@@ -37,8 +37,11 @@ _COUNTED = [Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED, Status
 _LEFT = [Status.SENDING, Status.SENT, Status.DELIVERED, Status.UNKNOWN]
 
 CONTACT_OF = text(
-    "SELECT id, opted_out_at, opt_out_how FROM contact WHERE number = :b_number"
-).columns(opted_out_at=UtcDateTime())
+    "SELECT id, opted_in_at, opted_out_at, opt_out_how FROM contact WHERE number = :b_number"
+).columns(opted_in_at=UtcDateTime(), opted_out_at=UtcDateTime())
+# the kinds that go only to opted-in contacts (DESIGN.md: "campaigns go only to opted-in
+# contacts"); a script's transactional message may go to anyone, a reply to who wrote
+NEEDS_OPT_IN = frozenset({MessageKind.CAMPAIGN, MessageKind.REMINDER})
 
 m = MESSAGE.c
 _WHEN = func.coalesce(m.sent_at, m.sending_at, m.due_at, type_=UtcDateTime())
@@ -87,7 +90,23 @@ class ConsentRules:
 DEFAULT_RULES = ConsentRules()
 
 
-class OptedOut(ValueError):
+class ConsentRefused(ValueError):
+    """A message the rules of consent refuse: nothing was queued."""
+
+
+class NotOptedIn(ConsentRefused):
+    """Campaign traffic to a number that is not an opted-in contact."""
+
+    def __init__(self, number: str, kind: str) -> None:
+        super().__init__(
+            f"{number} is not an opted-in contact: a {kind} message goes only to contacts who "
+            "agreed to receive them (import them with their consent, or let them text the join "
+            "keyword)"
+        )
+        self.number = number
+
+
+class OptedOut(ConsentRefused):
     """The number said STOP: nothing may be queued for it."""
 
     def __init__(self, number: str, when: datetime | None, how: str | None) -> None:
@@ -121,11 +140,14 @@ def admit(
     now: datetime,
     rules: ConsentRules,
 ) -> Admission:
-    """Check a message about to be queued; raise OptedOut, or say whether it is held."""
+    """Check a message about to be queued; raise OptedOut or NotOptedIn, or say whether it
+    is held."""
     contact = connection.execute(CONTACT_OF, {"b_number": number}).first()
     opted_out = contact is not None and contact.opted_out_at is not None
     if opted_out and not (strict and rules.strict_after_stop):
         raise OptedOut(number, contact.opted_out_at, contact.opt_out_how)
+    if kind in NEEDS_OPT_IN and (contact is None or contact.opted_in_at is None):
+        raise NotOptedIn(number, kind)
     contact_id = contact.id if contact is not None else None
     if kind not in CAPPED_KINDS or rules.cap_messages is None:
         return Admission(contact_id)

@@ -48,12 +48,12 @@ def handled(store, sender: str, count: int = 1):
     return [i for i in store.inbox() if i.sender == sender]
 
 
-def api_send(store, config: Config, to: str):
+def api_send(store, config: Config, to: str, **more):
     _, secret = create_token(store, "tests", SystemClock().now())
     app = create_app(config, store=store)
     return app.test_client().post(
         "/api/v1/messages",
-        json={"to": to, "text": "Collecte samedi"},
+        json={"to": to, "text": "Collecte samedi", **more},
         headers={"Authorization": f"Bearer {secret}"},
     )
 
@@ -120,3 +120,28 @@ def test_at_most_n_automatic_replies_per_number_per_hour(daemon_factory, store, 
         handled(store, PHONE, n + 1)
     wait_until(lambda: len(on_air(daemon)) >= 2, 10, "two confirmations")
     assert len(store.messages(recipient=PHONE)) == 2
+
+
+def test_campaign_sends_go_to_opted_in_contacts_within_the_cap(ready, store, config):
+    refused = api_send(store, config, PHONE, kind="campaign")
+    assert refused.status_code == 422 and refused.get_json()["field"] == "to"
+    assert "is not an opted-in contact" in refused.get_json()["error"]
+    text_in(ready, PHONE, "INSCRIPTION")  # the person opts in by SMS
+    handled(store, PHONE)
+    first, second, third = (
+        api_send(store, config, PHONE, kind=kind, text=f"Invitation {n}").get_json()["id"]
+        for n, kind in enumerate(("campaign", "reminder", "campaign"))
+    )
+    wait_until(
+        lambda: {store.get(i).status for i in (first, second)} <= {"sent", "delivered"},
+        10,
+        "the first two on the air",
+    )
+    held = store.get(third)
+    assert held.status == "queued" and held.reason.startswith(
+        "held: +33698765432 reached the cap of 2 messages in 30 days; may go from "
+    )
+    assert "Invitation 2" not in [text for _, text in on_air(ready)]
+    # a transactional message is never counted nor held
+    urgent = api_send(store, config, PHONE, text="Collecte annulée").get_json()["id"]
+    wait_until(lambda: store.get(urgent).status in ("sent", "delivered"), 10, "the urgent one")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from appliance.store import Claim, ConsentRules, NewMessage, OptedOut
+from appliance.store import Claim, ConsentRules, NewMessage, NotOptedIn, OptedOut
 from appliance.store.consent import cap_free_at
 from appliance.store.schema import MessageKind, Priority, Status
 
@@ -36,6 +36,10 @@ def _claim(store, now):
     claim = Claim(imei="356938035643809", iccid=None, group=None, node="n", max_parts=10,
                   quiet=False, avoid_own_retries=False, consent=RULES)  # fmt: skip
     return store.claim(claim, now)
+
+
+def _opted_in(store, number=NUMBER):
+    store.opt_in(number, now=NOW - timedelta(days=90), source="import", proof="file line 2")
 
 
 def _count(store) -> int:
@@ -65,6 +69,7 @@ def test_a_strictly_transactional_message_passes_stop_only_when_allowed(any_stor
 
 
 def test_stop_cancels_what_is_queued_and_is_logged_with_the_number(any_store):
+    _opted_in(any_store)
     queued = any_store.enqueue(_new(MessageKind.CAMPAIGN, due=NOW + timedelta(days=2)), NOW, RULES)
     other = any_store.enqueue(_new(to="+33622222222"), NOW, RULES)
     assert any_store.opt_out(NUMBER, now=NOW, how="sms STOP")
@@ -74,7 +79,8 @@ def test_stop_cancels_what_is_queued_and_is_logged_with_the_number(any_store):
     assert not any_store.opt_out(NUMBER, now=NOW, how="sms STOP")  # the first time is kept
     with any_store.reader.connect() as connection:
         events = connection.execute(
-            text("SELECT kind, detail FROM event WHERE number = :n"), {"n": NUMBER}
+            text("SELECT kind, detail FROM event WHERE number = :n AND kind = 'contact.opted_out'"),
+            {"n": NUMBER},
         ).all()
     assert [tuple(e) for e in events] == [
         ("contact.opted_out", "sms STOP; 1 queued message(s) cancelled")
@@ -84,6 +90,7 @@ def test_stop_cancels_what_is_queued_and_is_logged_with_the_number(any_store):
 
 
 def test_the_third_capped_message_in_the_period_is_held_with_its_reason(any_store):
+    _opted_in(any_store)
     first = any_store.enqueue(_new(MessageKind.CAMPAIGN), NOW, RULES)
     any_store.enqueue(_new(MessageKind.REMINDER, due=NOW + timedelta(days=3)), NOW, RULES)
     for kind in (MessageKind.TRANSACTIONAL, MessageKind.CORRECTION):  # never counted, never held
@@ -101,6 +108,7 @@ def test_the_third_capped_message_in_the_period_is_held_with_its_reason(any_stor
 
 def test_the_cap_is_checked_again_when_the_message_is_taken(any_store):
     # two capped messages queued the same minute by paths that did not see each other
+    _opted_in(any_store)
     rules_off = ConsentRules(cap_messages=None)
     for n in range(3):
         any_store.enqueue(_new(MessageKind.CAMPAIGN), NOW + timedelta(seconds=n), rules_off)
@@ -125,3 +133,13 @@ def test_cap_free_at():
     assert cap_free_at(times, NOW, RULES) == NOW + timedelta(days=1)
     assert cap_free_at(times[1:], NOW, RULES) is None
     assert cap_free_at(times, NOW + timedelta(days=2), RULES) is None
+
+
+def test_campaign_traffic_goes_only_to_opted_in_contacts(any_store):
+    for kind in (MessageKind.CAMPAIGN, MessageKind.REMINDER):
+        with pytest.raises(NotOptedIn, match=r"\+33611111111 is not an opted-in contact"):
+            any_store.enqueue(_new(kind), NOW, RULES)
+    for kind in (MessageKind.TRANSACTIONAL, MessageKind.REPLY, MessageKind.CORRECTION):
+        assert any_store.enqueue(_new(kind), NOW, RULES).contact_id is None  # anyone
+    _opted_in(any_store)
+    assert any_store.enqueue(_new(MessageKind.CAMPAIGN), NOW, RULES).contact_id is not None

@@ -85,6 +85,7 @@ def send_message() -> tuple[Response, int, dict[str, str]]:
             modem=fields.modem,
             source="api",
             strict=bool(fields.transactional),
+            kind=fields.kind or "transactional",
         )
     except BadRequest as exc:
         refuse(422, exc.why, exc.field)

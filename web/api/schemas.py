@@ -24,7 +24,7 @@ from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
 from appliance.states import ModemState
-from appliance.store.schema import MAX_ID, Priority, Status
+from appliance.store.schema import MAX_ID, MessageKind, Priority, Status
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 IMEI = "[0-9]{14,16}"
@@ -111,6 +111,19 @@ class NewMessage(BaseModel):
         None,
         description="Send through this modem only (its IMEI).",
         json_schema_extra={"pattern": f"^{IMEI}$"},
+    )
+    kind: Annotated[
+        str | None,
+        WithJsonSchema(
+            {"type": ["string", "null"], "enum": [*(k.value for k in MessageKind), None]}
+        ),
+    ] = Field(
+        None,
+        description="What it is for. Default transactional (a one-off: any number, never "
+        "counted in the cap per person). campaign and reminder go only to opted-in contacts "
+        "(else 422) and, with reply, count in the cap per person ([contacts] cap_messages in "
+        "cap_period): over it the message is queued held, its reason saying when it may go. "
+        "Quiet hours hold campaign and reminder.",
     )
     transactional: bool | None = Field(
         None,
