@@ -151,18 +151,24 @@ class Contacts(Transactions):
         if cursor is not None:
             query = query.where(c.id > cursor)
         if text:
-            # not lowered here: ILIKE lowers both sides, and SQLite's lower() knows ASCII only,
-            # so a name written "Élodie" is found by "Élodie" and "ÉLODIE" on every database
-            pattern = f"%{text.strip()}%"
-            query = query.where(
-                or_(c.number.contains(text.strip()), c.first_name.ilike(pattern),
-                    c.last_name.ilike(pattern))
-            )  # fmt: skip
+            query = query.where(or_(c.number.contains(text.strip()), *self._names_holding(text)))
         if tag is not None:
             tagged = select(TAG.c.contact_id).where(TAG.c.tag_key == tag_key(tag))
             query = query.where(c.id.in_(tagged))
         with self.reader.connect() as connection:
             return _records(connection, connection.execute(query).all())
+
+    def _names_holding(self, text: str) -> list:
+        """Conditions: a first or last name holds ``text``. On SQLite without case nor accents
+        ("elodie" finds "Élodie"), through the fold function ``engine`` registers; on
+        PostgreSQL without case (ILIKE; its accents count: no unaccent extension is assumed)."""
+        c = CONTACT.c
+        if self.engine.dialect.name == "sqlite":
+            folded = tag_key(text)
+            return [func.smsrelay_fold(c.first_name).contains(folded, autoescape=True),
+                    func.smsrelay_fold(c.last_name).contains(folded, autoescape=True)]  # fmt: skip
+        pattern = f"%{text.strip()}%"
+        return [c.first_name.ilike(pattern), c.last_name.ilike(pattern)]
 
     def is_opted_out(self, number: str) -> bool:
         """Whether ``number`` said STOP (and has not joined again): checked on every send path,

@@ -51,6 +51,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
+from .contact_import import tag_key
+
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
@@ -121,12 +123,22 @@ def _configure_sqlite_connection(
     dbapi_connection: sqlite3.Connection, connection_record: object
 ) -> None:
     dbapi_connection.isolation_level = None  # the driver emits no BEGIN; _begin_... does
+    # SQLite's lower() knows ASCII only: the contact search folds names with this instead
+    dbapi_connection.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(f"PRAGMA {pragma}")
     finally:
         cursor.close()
+
+
+FOLD_FUNCTION = "smsrelay_fold"
+
+
+def _fold(value: str | None) -> str | None:
+    """Case and accents away ("Élodie" -> "elodie"), as tags are matched (``tag_key``)."""
+    return None if value is None else tag_key(value)
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
