@@ -1,0 +1,1 @@
+"""Campaigns: invitations and reminders from events files, templates, schedules (issue 12)."""
