@@ -79,6 +79,20 @@ class Event:
     def key(self) -> str:
         return id_key(self.id)
 
+    def as_dict(self) -> dict[str, object]:
+        """The event as the templates read it (``{event.place}``, ``{event.fields.NAME}``):
+        typed values (dates, times), tags as a list."""
+        return {
+            "id": self.id,
+            "place": self.place,
+            "date": self.date,
+            "start": self.start,
+            "end": self.end,
+            "tags": list(self.tags),
+            "area": self.area,
+            "fields": dict(self.fields),
+        }
+
 
 @dataclasses.dataclass(frozen=True)
 class ReadResult:

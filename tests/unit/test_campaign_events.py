@@ -90,6 +90,16 @@ def test_a_messy_french_file_reads_its_good_rows_and_names_every_bad_one():
         line=5,
     )
     assert (c7.start, c7.end, c7.fields) == (dt.time(9, 30), dt.time(11, 45), {"Responsable": 42})
+    assert c7.as_dict() == {
+        "id": "C7",
+        "place": "Salle C",
+        "date": dt.date(2026, 12, 17),
+        "start": dt.time(9, 30),
+        "end": dt.time(11, 45),
+        "tags": [],
+        "area": "Villeurbanne",
+        "fields": {"Responsable": 42},
+    }
 
 
 def test_an_english_utf8_file_with_a_bom_and_commas():
