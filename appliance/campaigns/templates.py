@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
@@ -48,7 +49,14 @@ FIXED = (
     "event.start",
     "event.end",
 )
-_EVENT_KEYS = ("id", "place", "date", "start", "end")
+_EVENT_WORDS = {
+    "id": "id",
+    "place": "place",
+    "date": "date",
+    "start": "start time",
+    "end": "end time",
+}
+_EVENT_KEYS = tuple(_EVENT_WORDS)
 _FIELDS = re.compile(r"(event\.)?fields\.(\w+)")
 _PATH = re.compile(r"\w+(?:\.\w+)*")
 _HINT = "write {{ or }} for a literal brace"
@@ -101,6 +109,7 @@ class Placeholder:
         return fold(match.group(2)) if match else None
 
 
+@lru_cache(maxsize=4096)
 def fold(name: str) -> str:
     """A free field's name as compared: no accents, case, spaces or punctuation."""
     decomposed = unicodedata.normalize("NFKD", name)
@@ -173,7 +182,7 @@ class Template:
             elif path.startswith("event."):
                 if _has(event.get(path[6:])):
                     continue
-                reason = f"event {event.get('id')!r} has no {path[6:]}"
+                reason = f"event {event.get('id')!r} has no {_EVENT_WORDS[path[6:]]}"
             elif path == "code":
                 if code:
                     continue
