@@ -4,7 +4,8 @@ People write single braces: "Bonjour {first_name}, collecte {event.date} à {eve
 {event.start} à {event.end}. Code {code}". The placeholders are:
 
 - ``{first_name}``, ``{last_name}``, ``{code}`` (the recipient's unique code);
-- ``{event.id}``, ``{event.place}``, ``{event.date}``, ``{event.start}``, ``{event.end}``;
+- ``{event.id}``, ``{event.place}``, ``{event.date}``, ``{event.start}``, ``{event.end}``,
+  ``{event.area}`` (an events file's ``Event.as_dict()`` is such an event);
 - ``{fields.NAME}``: a free field of the contact (a column of its contacts file), and
   ``{event.fields.NAME}``: a free field of the event. NAME is compared as the contacts import
   compares headers, ignoring case, accents, spaces and punctuation: ``{fields.ville}`` is the
@@ -48,6 +49,7 @@ FIXED = (
     "event.date",
     "event.start",
     "event.end",
+    "event.area",
 )
 _EVENT_WORDS = {
     "id": "id",
@@ -55,6 +57,7 @@ _EVENT_WORDS = {
     "date": "date",
     "start": "start time",
     "end": "end time",
+    "area": "area",
 }
 _EVENT_KEYS = tuple(_EVENT_WORDS)
 _FIELDS = re.compile(r"(event\.)?fields\.(\w+)")
@@ -153,8 +156,10 @@ class Template:
             context["event"] = _event_values(event, language)
         try:
             return self._compiled.render({k: v for k, v in context.items() if v is not None})
-        except UndefinedError:
-            raise self.missing(contact, event, code)[0] from None
+        except UndefinedError as error:
+            found = self.missing(contact, event, code)
+            who = contact_label(contact)
+            raise (found[0] if found else MissingValue(str(error), "", who)) from None
 
     def missing(
         self, contact: Mapping, event: Mapping | None = None, code: str | None = None

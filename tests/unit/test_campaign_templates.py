@@ -9,6 +9,7 @@ import time
 import pytest
 from jinja2.exceptions import SecurityError
 
+from appliance.campaigns.events_file import Event
 from appliance.campaigns.previews import Preview, check, preview
 from appliance.campaigns.templates import (
     _ENV,
@@ -206,3 +207,16 @@ def test_rendering_is_fast():
         template.render(contact, EVENT, f"C{i}")
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0  # 100,000 in well under 10 s (about 2 s measured on the Pi-class CI)
+
+
+def test_an_event_of_an_events_file_reads_as_the_templates_expect():
+    event = Event(
+        id="C7",
+        place="Salle C",
+        date=datetime.date(2026, 12, 17),
+        start=datetime.time(9, 30),
+        area="Villeurbanne",
+        fields={"Responsable": 42},
+    )
+    text = Template("{event.date} {event.start}, {event.area}, {event.fields.responsable}")
+    assert text.render(JEANNE, event.as_dict()) == "jeudi 17 décembre 09:30, Villeurbanne, 42"
