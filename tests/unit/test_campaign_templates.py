@@ -4,7 +4,6 @@ missing values named at preview, and the cost of each text as the modem driver c
 from __future__ import annotations
 
 import datetime
-import time
 
 import pytest
 from jinja2.exceptions import SecurityError
@@ -199,14 +198,11 @@ def test_an_unknown_language_is_a_problem_at_preview():
     )
 
 
-def test_rendering_is_fast():
+def test_one_compiled_template_renders_many_contacts_each_with_its_own_values():
+    """Compiled once, rendered per contact (speed is for bench/, not a timed test here)."""
     template = Template(INVITATION + " Code {code}")
-    contacts = [{**JEANNE, "first_name": f"P{i}"} for i in range(10_000)]
-    started = time.perf_counter()
-    for i, contact in enumerate(contacts):
-        template.render(contact, EVENT, f"C{i}")
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0  # 100,000 in well under 10 s (about 3 s on a busy 2-core machine)
+    texts = [template.render({**JEANNE, "first_name": f"P{i}"}, EVENT, f"C{i}") for i in range(50)]
+    assert len(set(texts)) == 50 and texts[7].endswith(" Code C7") and "P7" in texts[7]
 
 
 def test_an_event_of_an_events_file_reads_as_the_templates_expect():
