@@ -17,6 +17,9 @@ A confirmation is a consent notice the law asks for, not marketing: it is queued
 transactional message (never counted in the cap per person) marked strictly transactional, and
 the STOP confirmation is let past the STOP it confirms.
 
+It also links each received message to the campaign it answers (issue 12): the latest
+campaign message sent to that number within ``[contacts] reply_window`` before it arrived.
+
 The desk runs on a thread of its own: a modem's worker hands it the id of each whole received
 message and goes back to its sends. What it has not handled when the daemon stops is handled at
 the next start (``Store.unhandled_inbound``), so a STOP is never lost to a restart.
@@ -88,9 +91,12 @@ class ConsentDesk:
     def handle(self, inbound: Inbound) -> str:
         """Act on one received message and record what was done; returns it."""
         consent = self.config.consent
+        assert inbound.id is not None
+        if inbound.received_at is not None:  # a reply to a campaign? (issue 12)
+            since = inbound.received_at - consent.reply_window
+            self.store.link_reply(inbound.id, inbound.sender, inbound.received_at, since)
         keyword = match(inbound.text, join=consent.join_keywords, stop=consent.stop_keywords)
         handled = NOTHING if keyword is None else self._act(inbound, keyword)
-        assert inbound.id is not None
         self.store.mark_handled(inbound.id, handled)
         return handled
 

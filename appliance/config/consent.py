@@ -10,7 +10,9 @@
   an appointment's confirmation) may still go to a number that said STOP. Off by default: STOP
   stops everything;
 - ``auto_replies_per_hour``: at most this many automatic replies to one number in an hour, so
-  two machines answering each other stop at once.
+  two machines answering each other stop at once;
+- ``reply_window``: a received message answers the latest campaign message sent to its number
+  this recently (default ``"7d"``), and is linked to that campaign.
 
 ``[retention]`` says how long each kind of record is kept before the daily clean-up forgets it
 (a duration such as ``"400d"``, or ``false`` to keep for ever): messages, inbound messages,
@@ -41,6 +43,7 @@ CONTACTS_KEYS = [
     "cap_period",
     "transactional_after_stop",
     "auto_replies_per_hour",
+    "reply_window",
 ]
 RETENTION_KEYS = ["messages", "inbound", "signal_samples", "webhook_deliveries", "events"]
 
@@ -57,6 +60,7 @@ class ConsentConfig:
     cap_period: timedelta = timedelta(days=30)
     transactional_after_stop: bool = False
     auto_replies_per_hour: int = 5
+    reply_window: timedelta = timedelta(days=7)  # a reply answers a campaign sent this recently
 
 
 @dataclass(frozen=True)

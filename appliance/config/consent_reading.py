@@ -20,6 +20,8 @@ def read_consent(table: Table) -> ConsentConfig:
         cap_period=_duration(table, "cap_period", base.cap_period, allow_off=False)
         or base.cap_period,
         transactional_after_stop=table.flag("transactional_after_stop", False),
+        reply_window=_duration(table, "reply_window", base.reply_window, allow_off=False)
+        or base.reply_window,
         auto_replies_per_hour=table.whole(
             "auto_replies_per_hour", base.auto_replies_per_hour, low=0, high=100
         ),

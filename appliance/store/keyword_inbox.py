@@ -37,6 +37,34 @@ class KeywordInbox(Transactions):
                 update(INBOUND).where(INBOUND.c.id == inbound_id).values(handled=handled)
             )
 
+    def link_reply(
+        self, inbound_id: int, sender: str, received_at: datetime, since: datetime
+    ) -> int | None:
+        """Link a received message to the campaign it answers: that of the latest campaign
+        message sent to ``sender`` after ``since`` (the reply window) and before it arrived.
+        Returns the campaign's id, or None (then nothing is written)."""
+        m = MESSAGE.c
+        with self._writing() as connection:
+            campaign_id = connection.execute(
+                select(m.campaign_id)
+                .where(
+                    m.recipient == sender,
+                    m.campaign_id.is_not(None),
+                    m.sent_at.is_not(None),
+                    m.sent_at >= since,
+                    m.sent_at <= received_at,
+                )
+                .order_by(m.sent_at.desc(), m.id.desc())
+                .limit(1)
+            ).scalar()
+            if campaign_id is not None:
+                connection.execute(
+                    update(INBOUND)
+                    .where(INBOUND.c.id == inbound_id)
+                    .values(campaign_id=campaign_id)
+                )
+            return campaign_id
+
     def keyword_replies_since(self, number: str, since: datetime) -> int:
         """How many automatic replies the desk queued to ``number`` since ``since``."""
         m = MESSAGE.c

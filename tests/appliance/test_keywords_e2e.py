@@ -145,3 +145,15 @@ def test_campaign_sends_go_to_opted_in_contacts_within_the_cap(ready, store, con
     # a transactional message is never counted nor held
     urgent = api_send(store, config, PHONE, text="Collecte annulée").get_json()["id"]
     wait_until(lambda: store.get(urgent).status in ("sent", "delivered"), 10, "the urgent one")
+
+
+def test_a_reply_is_linked_to_the_campaign_it_answers(ready, store, config):
+    store.opt_in(PHONE, now=SystemClock().now(), source="import", proof="file line 2")
+    invitation = enqueue(store, config, PHONE, "Collecte samedi ? OUI/NON", kind="campaign",
+                         campaign_id=5)  # fmt: skip
+    wait_until(lambda: store.get(invitation.id).status in ("sent", "delivered"), 10, "sent")
+    text_in(ready, "06 98 76 54 32", "Oui !")
+    [reply] = handled(store, PHONE)
+    assert (reply.campaign_id, reply.handled) == (5, "none")
+    text_in(ready, "+33611111111", "OUI")  # nothing was sent to this one: no campaign
+    assert handled(store, "+33611111111")[0].campaign_id is None
