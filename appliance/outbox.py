@@ -43,6 +43,7 @@ def consent_rules(config: Config) -> ConsentRules:
         cap_messages=consent.cap_messages,
         cap_period=consent.cap_period,
         strict_after_stop=consent.transactional_after_stop,
+        timezone=config.timezone,
     )
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, func, select, text, update
 
@@ -85,6 +86,7 @@ class ConsentRules:
     cap_messages: int | None = 2
     cap_period: timedelta = timedelta(days=30)
     strict_after_stop: bool = False
+    timezone: str = "UTC"  # what a held message's reason tells its time in
 
 
 DEFAULT_RULES = ConsentRules()
@@ -189,9 +191,10 @@ def cap_free_at(times: list[datetime], at: datetime, rules: ConsentRules) -> dat
 
 def held_reason(number: str, until: datetime, rules: ConsentRules) -> str:
     days = rules.cap_period.days or 1
+    local = until.astimezone(ZoneInfo(rules.timezone))
     return (
         f"held: {number} reached the cap of {rules.cap_messages} messages in {days} days; "
-        f"may go from {until:%Y-%m-%d %H:%M} UTC"
+        f"may go from {local:%Y-%m-%d %H:%M} {local.tzname()}"
     )
 
 

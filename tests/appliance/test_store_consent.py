@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from appliance.store import Claim, ConsentRules, NewMessage, NotOptedIn, OptedOut
-from appliance.store.consent import cap_free_at
+from appliance.store.consent import cap_free_at, held_reason
 from appliance.store.schema import MessageKind, Priority, Status
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -143,3 +143,13 @@ def test_campaign_traffic_goes_only_to_opted_in_contacts(any_store):
         assert any_store.enqueue(_new(kind), NOW, RULES).contact_id is None  # anyone
     _opted_in(any_store)
     assert any_store.enqueue(_new(MessageKind.CAMPAIGN), NOW, RULES).contact_id is not None
+
+
+def test_a_held_message_says_when_in_the_appliances_time_zone():
+    paris = ConsentRules(timezone="Europe/Paris")
+    assert held_reason(NUMBER, datetime(2027, 1, 1, 9, 0, tzinfo=UTC), paris).endswith(
+        "may go from 2027-01-01 10:00 CET"
+    )
+    assert held_reason(NUMBER, datetime(2027, 7, 1, 9, 0, tzinfo=UTC), paris).endswith(
+        "may go from 2027-07-01 11:00 CEST"
+    )
