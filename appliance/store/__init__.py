@@ -21,6 +21,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
   driver, in ``contact_writes``), ``contact_saving`` one contact from the API,
   ``contact_schema`` holds the tables; ``consent``: the rules every queued message obeys (STOP,
   the cap per person);
+- ``campaigns``: campaigns (issue 12) and their expansion into queued messages, one per person
+  and step, each skip recorded with its reason; ``campaign_schema`` holds the tables;
 - ``erasure``: erasing a number everywhere (the right to be forgotten), ``access``: everything
   held on a number (the right of access), ``retention``: the daily clean-up of old records;
 - ``history`` (the panel's pages and the message search, its text matching in
@@ -43,6 +45,7 @@ import threading
 from sqlalchemy import Engine
 
 from .access import Access, NumberRecord
+from .campaigns import CampaignError, Campaigns, CampaignStats, Expansion
 from .charts import SignalHistory
 from .consent import ConsentRefused, ConsentRules, NotOptedIn, OptedOut
 from .contact_saving import ContactSaving
@@ -58,11 +61,14 @@ from .retention import Pruned, Retention
 from .tally import Tally
 
 __all__ = [
+    "CampaignError",
+    "CampaignStats",
     "Claim",
     "ConsentRefused",
     "ConsentRules",
     "Erased",
     "ErasureRefused",
+    "Expansion",
     "NewMessage",
     "NotOptedIn",
     "NumberRecord",
@@ -86,6 +92,7 @@ class Store(
     Erasure,
     Access,
     Retention,
+    Campaigns,
 ):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'

@@ -1,0 +1,374 @@
+"""Campaigns in the store (issue 12): create, read, cancel, expand into queued messages, count.
+
+**Expanding** a step of a campaign turns its audience into queued messages, one per person, each
+recorded in ``campaign_recipient`` with its message or the reason it was skipped:
+
+- the audience is the opted-in contacts who did not opt out, carrying ANY of the campaign's tags
+  (none: every contact) and, with a field filter, whose free field of that name (any case)
+  holds exactly that text. Opted-out people are never targeted, so they have no row;
+- a person the cap per person would hold (``consent.cap_free_at``, over the same counted
+  messages as ``consent.admit``) is skipped with ``cap: ...``; one whose text cannot be made
+  (the ``render`` callable raises ``ValueError``: a missing value, a text too long) is skipped
+  with ``template: ...``. Skipping, not holding: a campaign message that waits weeks for the
+  cap is no longer the campaign the sender meant;
+- the others get a message of the campaign's kind, source ``campaign``, priority low (the
+  dispatcher takes transactional sends first), linked to the campaign and the contact.
+
+It goes by batches of ``BATCH`` contacts, each one transaction holding the messages and their
+recipient rows together, so a crash leaves whole batches. The unique key (campaign, step,
+contact) makes it idempotent: a second expand, or one after a restart, reads only the people
+not yet recorded, and a concurrent one on PostgreSQL loses its batch to the constraint and
+reads again. On PostgreSQL the batch's contacts are read ``FOR SHARE``, so a STOP arriving
+meanwhile waits for the batch and then cancels its messages (``Contacts.opt_out``).
+
+Pausing is not built yet: a campaign is cancelled (its queued messages with it) or runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+from sqlmodel import select as select_models
+
+from modem.pdu import count
+
+from .campaign_schema import Campaign, CampaignRecipient, CampaignStatus
+from .consent import _COUNTED, _WHEN, ConsentRules, cap_free_at, held_reason
+from .contact_import import CONTACT, FIELD, TAG, field_value, tag_key
+from .schema import CAPPED_KINDS, PRIORITY_RANK, Message, MessageKind, Priority, Status
+from .transactions import Transactions
+
+CAMPAIGN = Campaign.__table__
+RECIPIENT = CampaignRecipient.__table__
+MESSAGE = Message.__table__
+BATCH = 2000  # contacts per transaction: well under SQLite's bound-parameter limit
+MAIN_STEP = "main"
+SKIP_REASONS = ("cap", "template")  # what ``skipped`` begins with, before its colon
+
+Render = Callable[[Mapping], str]  # a contact (number, names, language, fields) -> its text
+
+
+class CampaignError(ValueError):
+    """A campaign that cannot be created or changed as asked: nothing was written."""
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What one expand did: messages queued and people skipped (by reason) this time."""
+
+    queued: int = 0
+    skipped: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class CampaignStats:
+    """A campaign's counts: people targeted (queued or skipped), skipped by reason, and its
+    messages by status (every status, zero included)."""
+
+    targeted: int
+    skipped: dict[str, int]
+    messages: dict[str, int]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"targeted": self.targeted, "skipped": self.skipped, "messages": self.messages}
+
+
+class Campaigns(Transactions):
+    """Campaigns and their recipients; each method one transaction (``expand``: one a batch)."""
+
+    def create_campaign(
+        self,
+        name: str,
+        template: str,
+        *,
+        now: datetime,
+        tags: list[str] = (),
+        kind: str = MessageKind.CAMPAIGN,
+        field_name: str | None = None,
+        field_value: str | None = None,
+        send_at: datetime | None = None,
+    ) -> Campaign:
+        """A new draft campaign; ``CampaignError`` for a name already taken or a bad kind."""
+        if kind not in (MessageKind.CAMPAIGN, MessageKind.REMINDER):
+            raise CampaignError(f"kind: {kind!r} is not campaign or reminder")
+        keys = [k for k in dict.fromkeys(tag_key(t) for t in tags) if k]
+        campaign = Campaign(name=name, template=template, kind=kind, tags=",".join(keys),
+                            field_name=field_name, field_value=field_value,
+                            created_at=now, send_at=send_at)  # fmt: skip
+        try:
+            with self.session() as session:
+                if session.exec(select_models(Campaign).where(Campaign.name == name)).first():
+                    raise CampaignError(f"name: a campaign named {name!r} exists already")
+                session.add(campaign)
+                session.commit()
+        except IntegrityError:  # the same name created at the same moment elsewhere
+            raise CampaignError(f"name: a campaign named {name!r} exists already") from None
+        return campaign
+
+    def campaign(self, name_or_id: str | int) -> Campaign | None:
+        """The campaign of that name (a str) or id (an int), or None."""
+        column = col(Campaign.id) if isinstance(name_or_id, int) else col(Campaign.name)
+        with self.reading() as session:
+            return session.exec(select_models(Campaign).where(column == name_or_id)).first()
+
+    def campaigns(self) -> list[Campaign]:
+        """Every campaign, newest first."""
+        with self.reading() as session:
+            return list(session.exec(select_models(Campaign).order_by(col(Campaign.id).desc())))
+
+    def set_campaign_status(self, campaign_id: int, status: str, now: datetime) -> None:
+        """Move a campaign to ``status``; running sets ``started_at`` once, the end states
+        ``finished_at``."""
+        values: dict[str, object] = {"status": CampaignStatus(status)}
+        if status in (CampaignStatus.CANCELLED, CampaignStatus.DONE):
+            values["finished_at"] = now
+        with self._writing() as connection:
+            connection.execute(update(CAMPAIGN).where(CAMPAIGN.c.id == campaign_id).values(values))
+            if status == CampaignStatus.RUNNING:
+                connection.execute(
+                    update(CAMPAIGN)
+                    .where(CAMPAIGN.c.id == campaign_id, CAMPAIGN.c.started_at.is_(None))
+                    .values(started_at=now)
+                )
+
+    def cancel_campaign(self, campaign_id: int, now: datetime) -> int:
+        """Cancel a campaign and, in the same transaction, its messages still queued; returns
+        how many were cancelled (what already left is left)."""
+        with self._writing() as connection:
+            connection.execute(
+                update(CAMPAIGN)
+                .where(CAMPAIGN.c.id == campaign_id)
+                .values(status=CampaignStatus.CANCELLED, finished_at=now)
+            )
+            return connection.execute(
+                update(MESSAGE)
+                .where(MESSAGE.c.campaign_id == campaign_id, MESSAGE.c.status == Status.QUEUED)
+                .values(status=Status.CANCELLED, finished_at=now, reason="campaign cancelled")
+            ).rowcount
+
+    # --- the audience and the expansion ----------------------------------------------------
+
+    def audience(self, campaign: Campaign, limit: int = 10) -> list[dict[str, object]]:
+        """The first ``limit`` contacts of the audience (by id), as ``render`` receives them:
+        the preview's sample."""
+        with self.reader.connect() as connection:
+            rows = connection.execute(_audience(campaign).limit(limit)).all()
+            return _contacts(connection, rows)
+
+    def expand(
+        self,
+        campaign_id: int,
+        step_key: str,
+        now: datetime,
+        render: Render,
+        rules: ConsentRules,
+        *,
+        validity: timedelta | None = None,
+        group_of: Callable[[str], str | None] | None = None,
+    ) -> Expansion:
+        """Queue the step ``step_key`` of a campaign for every person of its audience not yet
+        recorded for it (see the module's docstring). ``validity``: how long a message may wait
+        before it expires; ``group_of``: the SIM group a number is routed to."""
+        campaign = self.campaign(campaign_id)
+        if campaign is None:
+            raise CampaignError(f"no campaign {campaign_id}")
+        due = max(campaign.send_at or now, now)
+        job = _Batch(campaign, step_key, now, due, render, rules, validity, group_of)
+        queued, skipped = 0, dict.fromkeys(SKIP_REASONS, 0)
+        after, conflicts = 0, 0
+        while True:
+            try:
+                with self._writing() as connection:
+                    rows = connection.execute(job.next_contacts(after)).all()
+                    if not rows:
+                        break
+                    done, reasons = job.write(connection, _contacts(connection, rows))
+            except IntegrityError:  # PostgreSQL: another expand took some of these people
+                conflicts += 1
+                if conflicts > 10:
+                    raise
+                continue
+            after = rows[-1].id
+            queued += done
+            for reason, n in reasons.items():
+                skipped[reason] += n
+        return Expansion(queued, skipped)
+
+    def campaign_stats(self, campaign_id: int) -> CampaignStats:
+        """Targeted (people recorded), skipped by reason, and messages by status."""
+        r = RECIPIENT.c
+        reason = case(
+            *((r.skipped.like(f"{key}:%"), key) for key in SKIP_REASONS), else_="other"
+        )
+        with self.reader.connect() as connection:
+            targeted = connection.execute(
+                select(func.count()).where(r.campaign_id == campaign_id)
+            ).scalar()
+            skipped = dict.fromkeys(SKIP_REASONS, 0)
+            for key, n in connection.execute(
+                select(reason, func.count())
+                .where(r.campaign_id == campaign_id, r.skipped.is_not(None))
+                .group_by(reason)
+            ):
+                skipped[key] = n
+            messages = {status.value: 0 for status in Status}
+            for status, n in connection.execute(
+                select(MESSAGE.c.status, func.count())
+                .where(MESSAGE.c.campaign_id == campaign_id)
+                .group_by(MESSAGE.c.status)
+            ):
+                messages[status] = n
+        return CampaignStats(targeted, skipped, messages)
+
+
+def _audience(campaign: Campaign):
+    """The campaign's audience, by contact id: opted in, not opted out, tags, field filter."""
+    c = CONTACT.c
+    query = (
+        select(c.id, c.number, c.first_name, c.last_name, c.language)
+        .where(c.opted_in_at.is_not(None), c.opted_out_at.is_(None))
+        .order_by(c.id)
+    )
+    if campaign.tag_keys:
+        query = query.where(
+            exists().where(TAG.c.contact_id == c.id, TAG.c.tag_key.in_(campaign.tag_keys))
+        )
+    if campaign.field_name is not None:
+        f = FIELD.c
+        query = query.where(
+            exists().where(
+                f.contact_id == c.id,
+                func.lower(f.name) == campaign.field_name.lower(),
+                f.text_value == campaign.field_value,
+            )
+        )
+    return query
+
+
+def _contacts(connection, rows) -> list[dict[str, object]]:
+    """Contact rows as ``render`` reads them, with their free fields (one read for the lot)."""
+    contacts = {row.id: {**row._mapping, "fields": {}} for row in rows}
+    if contacts:
+        f = FIELD.c
+        for r in connection.execute(
+            select(f.contact_id, f.name, f.kind, f.text_value, f.date_value, f.number_value)
+            .where(f.contact_id.in_(list(contacts)))
+        ):  # fmt: skip
+            value = field_value(r.kind, r.text_value, r.date_value, r.number_value)
+            contacts[r.contact_id]["fields"][r.name] = value
+    return list(contacts.values())
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One expand's settings, and how it writes a batch of contacts."""
+
+    campaign: Campaign
+    step_key: str
+    now: datetime
+    due: datetime
+    render: Render
+    rules: ConsentRules
+    validity: timedelta | None
+    group_of: Callable[[str], str | None] | None
+
+    def next_contacts(self, after: int):
+        """The next batch of the audience not yet recorded for this step; on PostgreSQL
+        locked ``FOR SHARE`` until the batch commits (a STOP waits for it)."""
+        r = RECIPIENT.c
+        recorded = exists().where(
+            r.campaign_id == self.campaign.id, r.step_key == self.step_key,
+            r.contact_id == CONTACT.c.id,
+        )  # fmt: skip
+        return (
+            _audience(self.campaign)
+            .where(CONTACT.c.id > after, ~recorded)
+            .limit(BATCH)
+            .with_for_update(read=True, of=CONTACT)
+        )
+
+    def write(self, connection, contacts: list[dict]) -> tuple[int, dict[str, int]]:
+        """Queue the batch's messages and record every person; (queued, skipped by reason)."""
+        times = _counted_times(connection, [c["number"] for c in contacts], self.due, self.rules)
+        messages, recipients = [], []
+        skipped = dict.fromkeys(SKIP_REASONS, 0)
+        for contact in contacts:
+            number = contact["number"]
+            reason = self._skip(number, times.get(number, []))
+            text = None
+            if reason is None:
+                try:
+                    text = self.render(contact)
+                except ValueError as error:
+                    reason = f"template: {error}"
+            recipients.append({"campaign_id": self.campaign.id, "step_key": self.step_key,
+                               "contact_id": contact["id"], "number": number,
+                               "skipped": reason, "created_at": self.now})  # fmt: skip
+            if reason is not None:
+                skipped[reason.split(":", 1)[0]] += 1
+            else:
+                messages.append(self._message(contact, text))
+        if messages:
+            ids = connection.execute(
+                insert(MESSAGE).returning(MESSAGE.c.id, sort_by_parameter_order=True), messages
+            ).scalars()
+            queued = iter(ids)
+            for recipient in recipients:
+                recipient["message_id"] = None if recipient["skipped"] else next(queued)
+        else:
+            for recipient in recipients:
+                recipient["message_id"] = None
+        connection.execute(insert(RECIPIENT), recipients)
+        return len(messages), skipped
+
+    def _skip(self, number: str, times: list[datetime]) -> str | None:
+        if self.campaign.kind not in CAPPED_KINDS:
+            return None
+        free_at = cap_free_at(times, self.due, self.rules)
+        if free_at is None:
+            return None
+        return "cap: " + held_reason(number, free_at, self.rules).removeprefix("held: ")
+
+    def _message(self, contact: Mapping, text: str) -> dict[str, object]:
+        counted = count(text)
+        number = contact["number"]
+        return {
+            "recipient": number, "text": text, "status": Status.QUEUED,
+            "priority": Priority.LOW, "rank": PRIORITY_RANK[Priority.LOW],
+            "parts": counted.parts, "encoding": counted.encoding, "report": True,
+            "source": "campaign", "kind": self.campaign.kind, "strict": False,
+            "contact_id": contact["id"], "campaign_id": self.campaign.id,
+            "want_group": self.group_of(number) if self.group_of else None,
+            "attempts": 0, "parts_sent": 0, "part_refs": "",
+            "created_at": self.now, "due_at": self.due,
+            "expires_at": self.due + self.validity if self.validity else None,
+        }  # fmt: skip
+
+
+def _counted_times(
+    connection, numbers: list[str], due: datetime, rules: ConsentRules
+) -> dict[str, list[datetime]]:
+    """For each number, the times (ascending) of the messages the cap counts in the window
+    before ``due``: what ``consent.admit`` counts, read for a whole batch at once."""
+    if rules.cap_messages is None or not numbers:
+        return {}
+    m = MESSAGE.c
+    query = (
+        select(m.recipient, _WHEN)
+        .where(
+            m.recipient.in_(numbers),
+            m.kind.in_(sorted(CAPPED_KINDS)),
+            m.status.in_(_COUNTED),
+            _WHEN > due - rules.cap_period,
+        )
+        .order_by(m.recipient, _WHEN)
+    )
+    times: dict[str, list[datetime]] = {}
+    for number, when in connection.execute(query):
+        times.setdefault(number, []).append(when)
+    return times
