@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import click
 
-from . import contacts, debug, install, messages, privacy, send, serve, status, tokens, users
+from . import (
+    campaigns,
+    contacts,
+    debug,
+    install,
+    messages,
+    privacy,
+    send,
+    serve,
+    status,
+    tokens,
+    users,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,5 +46,6 @@ for command in (
     users.user,
     install.install_command,
     privacy.privacy,
+    campaigns.campaign,
 ):
     main.add_command(command)

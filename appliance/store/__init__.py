@@ -45,7 +45,7 @@ import threading
 from sqlalchemy import Engine
 
 from .access import Access, NumberRecord
-from .campaigns import CampaignError, Campaigns, CampaignStats, Expansion
+from .campaigns import MAIN_STEP, CampaignError, Campaigns, CampaignStats, Expansion
 from .charts import SignalHistory
 from .consent import ConsentRefused, ConsentRules, NotOptedIn, OptedOut
 from .contact_saving import ContactSaving
@@ -61,6 +61,7 @@ from .retention import Pruned, Retention
 from .tally import Tally
 
 __all__ = [
+    "MAIN_STEP",
     "CampaignError",
     "CampaignStats",
     "Claim",

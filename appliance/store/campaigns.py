@@ -202,9 +202,7 @@ class Campaigns(Transactions):
     def campaign_stats(self, campaign_id: int) -> CampaignStats:
         """Targeted (people recorded), skipped by reason, and messages by status."""
         r = RECIPIENT.c
-        reason = case(
-            *((r.skipped.like(f"{key}:%"), key) for key in SKIP_REASONS), else_="other"
-        )
+        reason = case(*((r.skipped.like(f"{key}:%"), key) for key in SKIP_REASONS), else_="other")
         with self.reader.connect() as connection:
             targeted = connection.execute(
                 select(func.count()).where(r.campaign_id == campaign_id)
@@ -364,7 +362,7 @@ def _counted_times(
             m.recipient.in_(numbers),
             m.kind.in_(sorted(CAPPED_KINDS)),
             m.status.in_(_COUNTED),
-            _WHEN > due - rules.cap_period,
+            due - rules.cap_period < _WHEN,
         )
         .order_by(m.recipient, _WHEN)
     )
