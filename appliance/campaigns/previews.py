@@ -131,21 +131,12 @@ def check(
     return Check(tuple(previews), tuple(problems))
 
 
-def renderer(template: Template, max_parts: int = MAX_PARTS_DEFAULT):
+def renderer(template: Template):
     """``render`` for a campaign's expansion: a contact's text, or ``ValueError`` naming why it
-    cannot be sent (a missing value, a language Babel cannot write in, an empty text, more parts
-    than ``max_parts``); the store skips that person with the reason."""
+    cannot be made (a missing value, a language Babel cannot write in); the store skips that
+    person with the reason, and counts the text's parts itself (one count a person)."""
 
     def render(contact: Mapping) -> str:
-        text = template.render(contact)
-        counted = count(text)
-        if counted.parts == 0:
-            raise ValueError(f"{contact_label(contact)}: the text is empty")
-        if counted.parts > max_parts:
-            raise ValueError(
-                f"{contact_label(contact)}: the text takes {counted.parts} parts, more than "
-                f"the {max_parts} allowed"
-            )
-        return text
+        return template.render(contact)
 
     return render

@@ -189,11 +189,11 @@ def start(config_path: Path | None, name: str, as_json: bool) -> None:
     if found.status in ENDED:
         fail(f"campaign {found.name!r} is {found.status}: it cannot start again", EXIT_FAILED)
     now = clock().now()
-    render = renderer(Template(found.template), config.max_parts)
+    render = renderer(Template(found.template))
     with database_errors(f"campaign {found.name!r} stopped part way (start it again)"):
         store.set_campaign_status(found.id, "running", now)
         done = store.expand(found.id, MAIN_STEP, now, render, consent_rules(config),
-                            validity=config.validity,
+                            validity=config.validity, max_parts=config.max_parts,
                             group_of=lambda number: route_group(config, number))  # fmt: skip
     notify(wakeup_path(config))
     skipped = ", ".join(f"{n} {why}" for why, n in done.skipped.items() if n) or "none"

@@ -42,14 +42,21 @@ def _units(char: str, encoding: str) -> int:
     return 2 if ord(char) > 0xFFFF else 1
 
 
+def _total_units(text: str, encoding: str) -> int:
+    """``sum(_units(c) for c in text)``, at C speed: a campaign counts 100,000 texts."""
+    if encoding == "gsm7":
+        return len(text) + sum(map(text.count, gsm7.EXTENSION))
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def split_text(text: str) -> Split:
     """The alphabet for ``text`` and its parts."""
     encoding = encoding_for(text)
-    costs = [_units(char, encoding) for char in text]
-    units = sum(costs)
-    if units <= SINGLE_PART_UNITS[encoding]:
+    units = _total_units(text, encoding)
+    if units <= SINGLE_PART_UNITS[encoding]:  # the usual case, without a cost per character
         parts = (text,) if text else ()
         return Split(encoding, parts, units, SINGLE_PART_UNITS[encoding], units)
+    costs = [_units(char, encoding) for char in text]
     capacity = MULTI_PART_UNITS[encoding]
     chunks: list[str] = []
     start = used = 0
