@@ -22,7 +22,9 @@ the subject modules below that keep functions of their own (``history``, ``tally
   ``contact_schema`` holds the tables; ``consent``: the rules every queued message obeys (STOP,
   the cap per person);
 - ``campaigns``: campaigns (issue 12) and their expansion into queued messages, one per person
-  and step, each skip recorded with its reason; ``campaign_schema`` holds the tables;
+  and step, each skip recorded with its reason; ``campaign_schema`` holds the tables,
+  ``campaign_audience`` who a step is for, ``campaign_changes`` pausing, new texts and an events
+  campaign's events, ``campaign_results`` counts, replies, codes and exports;
 - ``erasure``: erasing a number everywhere (the right to be forgotten), ``access``: everything
   held on a number (the right of access), ``retention``: the daily clean-up of old records;
 - ``history`` (the panel's pages and the message search, its text matching in
@@ -45,7 +47,10 @@ import threading
 from sqlalchemy import Engine
 
 from .access import Access, NumberRecord
-from .campaigns import MAIN_STEP, CampaignError, Campaigns, CampaignStats, Expansion
+from .campaign_audience import Among, EventFilter
+from .campaign_changes import CampaignChanges, QueuedRecipient
+from .campaign_results import CampaignResults, CampaignStats, CodeLookup
+from .campaigns import MAIN_STEP, CampaignError, Campaigns, Expansion, StepPlan
 from .charts import SignalHistory
 from .consent import ConsentRefused, ConsentRules, NotOptedIn, OptedOut
 from .contact_saving import ContactSaving
@@ -62,21 +67,28 @@ from .tally import Tally
 
 __all__ = [
     "MAIN_STEP",
+    "Among",
+    "CampaignChanges",
     "CampaignError",
+    "CampaignResults",
     "CampaignStats",
     "Claim",
+    "CodeLookup",
     "ConsentRefused",
     "ConsentRules",
     "Erased",
     "ErasureRefused",
+    "EventFilter",
     "Expansion",
     "NewMessage",
     "NotOptedIn",
     "NumberRecord",
     "OptedOut",
     "Pruned",
+    "QueuedRecipient",
     "ReportFiled",
     "SimCounts",
+    "StepPlan",
     "Store",
     "is_final",
 ]
@@ -94,6 +106,8 @@ class Store(
     Access,
     Retention,
     Campaigns,
+    CampaignChanges,
+    CampaignResults,
 ):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'

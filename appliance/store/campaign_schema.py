@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from .schema import _when
@@ -28,7 +28,7 @@ from .schema import _when
 class CampaignStatus(StrEnum):
     DRAFT = "draft"
     RUNNING = "running"
-    PAUSED = "paused"  # kept in the schema; pausing is not built yet
+    PAUSED = "paused"  # its queued messages wait (``PAUSED_RANK``) until it resumes
     CANCELLED = "cancelled"
     DONE = "done"
 
@@ -50,6 +50,33 @@ class Campaign(SQLModel, table=True):
     started_at: datetime | None = _when()
     finished_at: datetime | None = _when()
     send_at: datetime | None = _when()  # None: as soon as it starts
+    paused_at: datetime | None = _when()
+    # a send window: local wall times "HH:MM", spread over ``window_days`` days from ``send_at``
+    window_start: str | None = Field(default=None, max_length=5)
+    window_end: str | None = Field(default=None, max_length=5)
+    window_days: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # replies: comma lists of words (compared folded), the tag a confirmation gives, replies
+    confirm_words: str = Field(
+        default="OUI,YES,1", sa_column_kwargs={"server_default": "OUI,YES,1"}
+    )
+    decline_words: str = Field(default="NON,NO,2", sa_column_kwargs={"server_default": "NON,NO,2"})
+    confirm_tag: str = Field(
+        default="confirmed", max_length=64, sa_column_kwargs={"server_default": "confirmed"}
+    )
+    confirm_reply: str | None = None
+    decline_reply: str | None = None
+    parent_id: int | None = None  # the campaign a follow-up follows
+    # an events campaign: its events in ``campaign_event``, ``template`` is the invitation's
+    events: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    reminder_template: str | None = None
+    correction_template: str | None = None
+    invitation_days: int | None = Field(default=7, sa_column_kwargs={"server_default": "7"})
+    invitation_at: str = Field(default="10:00", max_length=5,
+                               sa_column_kwargs={"server_default": "10:00"})  # fmt: skip
+    reminder_days: int | None = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    reminder_at: str = Field(default="18:00", max_length=5,
+                             sa_column_kwargs={"server_default": "18:00"})  # fmt: skip
+    area_field: str | None = Field(default=None, max_length=64)  # the contacts' field of areas
 
     @property
     def tag_keys(self) -> list[str]:
@@ -63,6 +90,8 @@ class CampaignRecipient(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("campaign_id", "step_key", "contact_id", name="uq_campaign_recipient"),
         Index("ix_campaign_recipient_number", "number"),
+        Index("uq_campaign_recipient_code", "code", unique=True),
+        Index("ix_campaign_recipient_message", "message_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -74,3 +103,22 @@ class CampaignRecipient(SQLModel, table=True):
     skipped: str | None = None  # "cap: ...", "template: ...": the kind of reason, then the detail
     code: str | None = Field(default=None, max_length=32)
     created_at: datetime | None = _when(nullable=False)
+    replied_at: datetime | None = _when()
+    reply_id: int | None = None  # the inbound message that answered
+    answer: str | None = Field(default=None, max_length=16)  # confirmed, declined or text
+    redeemed_at: datetime | None = _when()
+
+
+class CampaignEvent(SQLModel, table=True):
+    """One event of an events campaign as last imported (``Event.as_dict`` as JSON, dates and
+    times as ISO text); a re-import is compared with these (``schedule.diff``)."""
+
+    __tablename__ = "campaign_event"
+    __table_args__ = (UniqueConstraint("campaign_id", "event_key", name="uq_campaign_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id")
+    event_key: str = Field(max_length=64)
+    data: str
+    removed_at: datetime | None = _when()
+    updated_at: datetime | None = _when(nullable=False)

@@ -46,6 +46,7 @@ class ExpansionStatements:
     message_values: str  # one row's "(?, ?, ...)"
     insert_skipped: str
     link_queued: str  # the recipient rows of the messages just queued
+    set_code: str  # a recipient's unique code, once its row is linked
     last_message: str
     when: object  # an aware datetime as ``UtcDateTime`` binds it (a callable)
 
@@ -82,6 +83,10 @@ def statements_for(dialect: Dialect) -> ExpansionStatements:
             # and created_at, which hold every message of the campaign so far
             f"WHERE id > {mark} AND campaign_id + 0 = {mark} "
             f"AND coalesce(created_at, created_at) = {mark}"
+        ),
+        set_code=(
+            f"UPDATE campaign_recipient SET code = {mark} "
+            f"WHERE campaign_id = {mark} AND step_key = {mark} AND contact_id = {mark}"
         ),
         last_message="SELECT coalesce(max(id), 0) FROM message",
         when=_processor(Message.__table__.c.created_at, dialect),

@@ -30,17 +30,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from sqlmodel import select as select_models
 
 from modem.pdu import count
 
+from .campaign_audience import Among, EventFilter, audience
+from .campaign_codes import new_codes
 from .campaign_schema import Campaign, CampaignRecipient, CampaignStatus
 from .campaign_writes import statements_for
 from .consent import _COUNTED, _WHEN, ConsentRules, cap_free_at, held_reason
-from .contact_import import CONTACT, FIELD, TAG, field_value, tag_key
+from .contact_import import CONTACT, FIELD, field_value, tag_key
 from .schema import CAPPED_KINDS, PRIORITY_RANK, Message, MessageKind, Priority, Status
 from .transactions import Transactions
 
@@ -50,6 +52,13 @@ MESSAGE = Message.__table__
 BATCH = 2000  # contacts per transaction: well under SQLite's bound-parameter limit
 MAIN_STEP = "main"
 SKIP_REASONS = ("cap", "template")  # what ``skipped`` begins with, before its colon
+# what ``create_campaign(settings=...)`` and ``update_campaign`` may set
+SETTINGS = frozenset({
+    "window_start", "window_end", "window_days", "confirm_words", "decline_words",
+    "confirm_tag", "confirm_reply", "decline_reply", "parent_id", "events",
+    "reminder_template", "correction_template", "invitation_days", "invitation_at",
+    "reminder_days", "reminder_at", "area_field",
+})  # fmt: skip
 
 Render = Callable[[Mapping], str]  # a contact (number, names, language, fields) -> its text
 
@@ -59,24 +68,29 @@ class CampaignError(ValueError):
 
 
 @dataclass(frozen=True)
+class StepPlan:
+    """How one step is expanded, beyond the campaign itself: when its messages are due (``due``,
+    else the campaign's ``send_at`` or now; ``spread``: a due time for the n-th message queued,
+    for a send window), their kind (``kind``, else the campaign's), whether the cap per person
+    applies (a correction is exempt), the event it is about (``event_filter`` narrows the
+    audience) or the people of earlier steps it goes to (``among``), and whether each person
+    gets a unique code (``codes``: then ``render`` reads it as ``contact["code"]``)."""
+
+    due: datetime | None = None
+    spread: Callable[[int], datetime] | None = None
+    kind: str | None = None
+    capped: bool = True
+    event_filter: EventFilter | None = None
+    among: Among | None = None
+    codes: bool = False
+
+
+@dataclass(frozen=True)
 class Expansion:
     """What one expand did: messages queued and people skipped (by reason) this time."""
 
     queued: int = 0
     skipped: dict[str, int] | None = None
-
-
-@dataclass(frozen=True)
-class CampaignStats:
-    """A campaign's counts: people targeted (queued or skipped), skipped by reason, and its
-    messages by status (every status, zero included)."""
-
-    targeted: int
-    skipped: dict[str, int]
-    messages: dict[str, int]
-
-    def as_dict(self) -> dict[str, object]:
-        return {"targeted": self.targeted, "skipped": self.skipped, "messages": self.messages}
 
 
 class Campaigns(Transactions):
@@ -93,14 +107,21 @@ class Campaigns(Transactions):
         field_name: str | None = None,
         field_value: str | None = None,
         send_at: datetime | None = None,
+        settings: Mapping[str, object] | None = None,
     ) -> Campaign:
-        """A new draft campaign; ``CampaignError`` for a name already taken or a bad kind."""
+        """A new draft campaign; ``CampaignError`` for a name already taken or a bad kind.
+        ``settings``: the other columns of ``Campaign`` (a send window, reply rules, an events
+        campaign's templates and days), checked by name."""
         if kind not in (MessageKind.CAMPAIGN, MessageKind.REMINDER):
             raise CampaignError(f"kind: {kind!r} is not campaign or reminder")
+        extra = dict(settings or {})
+        unknown = set(extra) - SETTINGS
+        if unknown:
+            raise CampaignError(f"settings: {', '.join(sorted(unknown))} are not settings")
         keys = [k for k in dict.fromkeys(tag_key(t) for t in tags) if k]
         campaign = Campaign(name=name, template=template, kind=kind, tags=",".join(keys),
                             field_name=field_name, field_value=field_value,
-                            created_at=now, send_at=send_at)  # fmt: skip
+                            created_at=now, send_at=send_at, **extra)  # fmt: skip
         try:
             with self.session() as session:
                 if session.exec(select_models(Campaign).where(Campaign.name == name)).first():
@@ -154,12 +175,22 @@ class Campaigns(Transactions):
 
     # --- the audience and the expansion ----------------------------------------------------
 
-    def audience(self, campaign: Campaign, limit: int = 10) -> list[dict[str, object]]:
+    def audience(
+        self, campaign: Campaign, limit: int = 10, plan: StepPlan | None = None
+    ) -> list[dict[str, object]]:
         """The first ``limit`` contacts of the audience (by id), as ``render`` receives them:
         the preview's sample."""
+        plan = plan or StepPlan()
+        query = audience(campaign, plan.event_filter, plan.among).limit(limit)
         with self.reader.connect() as connection:
-            rows = connection.execute(_audience(campaign).limit(limit)).all()
-            return _contacts(connection, rows)
+            return _contacts(connection, connection.execute(query).all())
+
+    def audience_size(self, campaign: Campaign, plan: StepPlan | None = None) -> int:
+        """How many people the audience holds now (a send window spreads them)."""
+        plan = plan or StepPlan()
+        query = audience(campaign, plan.event_filter, plan.among).order_by(None)
+        with self.reader.connect() as connection:
+            return connection.execute(select(func.count()).select_from(query.subquery())).scalar()
 
     def expand(
         self,
@@ -172,16 +203,19 @@ class Campaigns(Transactions):
         validity: timedelta | None = None,
         group_of: Callable[[str], str | None] | None = None,
         max_parts: int = 10,
+        plan: StepPlan | None = None,
     ) -> Expansion:
         """Queue the step ``step_key`` of a campaign for every person of its audience not yet
         recorded for it (see the module's docstring). ``validity``: how long a message may wait
         before it expires; ``group_of``: the SIM group a number is routed to; ``max_parts``: a
-        longer text skips its person (``template: ...``)."""
+        longer text skips its person (``template: ...``); ``plan``: see ``StepPlan``."""
         campaign = self.campaign(campaign_id)
         if campaign is None:
             raise CampaignError(f"no campaign {campaign_id}")
-        due = max(campaign.send_at or now, now)
-        job = _Batch(campaign, step_key, now, due, render, rules, validity, group_of, max_parts)
+        plan = plan or StepPlan()
+        due = max(plan.due or campaign.send_at or now, now)
+        job = _Batch(campaign, step_key, now, due, render, rules, validity, group_of, max_parts,
+                     plan)  # fmt: skip
         queued, skipped = 0, dict.fromkeys(SKIP_REASONS, 0)
         after, conflicts = 0, 0
         while True:
@@ -197,58 +231,11 @@ class Campaigns(Transactions):
                     raise
                 continue
             after = rows[-1].id
+            job.queued_before += done
             queued += done
             for reason, n in reasons.items():
                 skipped[reason] += n
         return Expansion(queued, skipped)
-
-    def campaign_stats(self, campaign_id: int) -> CampaignStats:
-        """Targeted (people recorded), skipped by reason, and messages by status."""
-        r = RECIPIENT.c
-        reason = case(*((r.skipped.like(f"{key}:%"), key) for key in SKIP_REASONS), else_="other")
-        with self.reader.connect() as connection:
-            targeted = connection.execute(
-                select(func.count()).where(r.campaign_id == campaign_id)
-            ).scalar()
-            skipped = dict.fromkeys(SKIP_REASONS, 0)
-            for key, n in connection.execute(
-                select(reason, func.count())
-                .where(r.campaign_id == campaign_id, r.skipped.is_not(None))
-                .group_by(reason)
-            ):
-                skipped[key] = n
-            messages = {status.value: 0 for status in Status}
-            for status, n in connection.execute(
-                select(MESSAGE.c.status, func.count())
-                .where(MESSAGE.c.campaign_id == campaign_id)
-                .group_by(MESSAGE.c.status)
-            ):
-                messages[status] = n
-        return CampaignStats(targeted, skipped, messages)
-
-
-def _audience(campaign: Campaign):
-    """The campaign's audience, by contact id: opted in, not opted out, tags, field filter."""
-    c = CONTACT.c
-    query = (
-        select(c.id, c.number, c.first_name, c.last_name, c.language)
-        .where(c.opted_in_at.is_not(None), c.opted_out_at.is_(None))
-        .order_by(c.id)
-    )
-    if campaign.tag_keys:
-        query = query.where(
-            exists().where(TAG.c.contact_id == c.id, TAG.c.tag_key.in_(campaign.tag_keys))
-        )
-    if campaign.field_name is not None:
-        f = FIELD.c
-        query = query.where(
-            exists().where(
-                f.contact_id == c.id,
-                func.lower(f.name) == campaign.field_name.lower(),
-                f.text_value == campaign.field_value,
-            )
-        )
-    return query
 
 
 def _contacts(connection, rows) -> list[dict[str, object]]:
@@ -268,7 +255,7 @@ def _contacts(connection, rows) -> list[dict[str, object]]:
     return list(contacts.values())
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Batch:
     """One expand's settings, and how it writes a batch of contacts."""
 
@@ -281,6 +268,9 @@ class _Batch:
     validity: timedelta | None
     group_of: Callable[[str], str | None] | None
     max_parts: int
+    plan: StepPlan
+    queued_before: int = 0  # messages this expand queued in earlier batches (for ``spread``)
+    when: Callable = str  # converts a time as the driver binds it (set by ``write``)
 
     def next_contacts(self, after: int):
         """The next batch of the audience not yet recorded for this step; on PostgreSQL
@@ -290,8 +280,9 @@ class _Batch:
             r.campaign_id == self.campaign.id, r.step_key == self.step_key,
             r.contact_id == CONTACT.c.id,
         )  # fmt: skip
+        plan = self.plan
         return (
-            _audience(self.campaign)
+            audience(self.campaign, plan.event_filter, plan.among)
             .where(CONTACT.c.id > after, ~recorded)
             .limit(BATCH)
             .with_for_update(read=True, of=CONTACT)
@@ -300,17 +291,26 @@ class _Batch:
     def write(self, connection, contacts: list[dict]) -> tuple[int, dict[str, int]]:
         """Queue the batch's messages and record every person; (queued, skipped by reason)."""
         sql = statements_for(connection.dialect)
+        self.when = sql.when
         now = sql.when(self.now)
         times = _counted_times(connection, [c["number"] for c in contacts], self.due, self.rules)
         messages, skips = [], []
         skipped = dict.fromkeys(SKIP_REASONS, 0)
         fixed = self._fixed(sql)
+        codes = iter(new_codes(connection, len(contacts)) if self.plan.codes else ())
+        coded = []
         for contact in contacts:
             number = contact["number"]
             reason = self._skip(number, times.get(number, []))
             if reason is None:
+                if self.plan.codes:
+                    contact["code"] = next(codes)
                 try:
-                    messages.append(self._message(contact, self.render(contact), fixed))
+                    due = self._due(len(messages))
+                    messages.append(self._message(contact, self.render(contact), fixed, due))
+                    if self.plan.codes:
+                        coded.append((contact["code"], self.campaign.id, self.step_key,
+                                      contact["id"]))  # fmt: skip
                     continue
                 except ValueError as error:
                     reason = f"template: {error}"
@@ -324,10 +324,20 @@ class _Batch:
                 sql.link_queued, (self.step_key, now, before, self.campaign.id, now)
             )
         sql.run(connection, sql.insert_skipped, skips)
+        sql.run(connection, sql.set_code, coded)
         return len(messages), skipped
 
+    def _due(self, index: int) -> datetime | None:
+        """The n-th message's due time in a send window (None: the step's ``due``)."""
+        if self.plan.spread is None:
+            return None
+        return max(self.plan.spread(self.queued_before + index), self.now)
+
+    def _kind(self) -> str:
+        return self.plan.kind or self.campaign.kind
+
     def _skip(self, number: str, times: list[datetime]) -> str | None:
-        if self.campaign.kind not in CAPPED_KINDS:
+        if not self.plan.capped or self._kind() not in CAPPED_KINDS:
             return None
         free_at = cap_free_at(times, self.due, self.rules)
         if free_at is None:
@@ -339,11 +349,11 @@ class _Batch:
         expires = self.due + self.validity if self.validity else None
         return (
             str(Status.QUEUED), str(Priority.LOW), PRIORITY_RANK[Priority.LOW], True, "campaign",
-            str(self.campaign.kind), False, sql.when(self.now), sql.when(self.due),
+            str(self._kind()), False, sql.when(self.now), sql.when(self.due),
             sql.when(expires) if expires is not None else None,
         )  # fmt: skip
 
-    def _message(self, contact: Mapping, text: str, fixed: tuple) -> tuple:
+    def _message(self, contact: Mapping, text: str, fixed: tuple, due: datetime | None) -> tuple:
         """A message's row in ``campaign_writes.MESSAGE_COLUMNS`` order."""
         counted = count(text)
         number = contact["number"]
@@ -352,11 +362,14 @@ class _Batch:
         if counted.parts > self.max_parts:
             limit = f"more than the {self.max_parts} allowed"
             raise ValueError(f"the text for {number} takes {counted.parts} parts, {limit}")
-        status, priority, rank, report, source, kind, strict, created, due, expires = fixed
+        status, priority, rank, report, source, kind, strict, created, step_due, expires = fixed
+        if due is not None:  # in a send window: its own time, and its own expiry
+            step_due = self.when(due)
+            expires = self.when(due + self.validity) if self.validity else None
         group = self.group_of(number) if self.group_of else None
         return (number, text, status, priority, rank, counted.parts, counted.encoding, report,
                 source, kind, strict, contact["id"], self.campaign.id, group, 0, 0, "", created,
-                due, expires)  # fmt: skip
+                step_due, expires)  # fmt: skip
 
 
 def _counted_times(

@@ -34,6 +34,9 @@ class Priority(StrEnum):
 
 
 PRIORITY_RANK = {Priority.HIGH: 0, Priority.NORMAL: 1, Priority.LOW: 2}
+# the rank of a paused campaign's queued messages: still queued (the states are a contract), but
+# below every rank the dispatcher takes; resuming gives them back their priority's rank
+PAUSED_RANK = 9
 
 
 class MessageKind(StrEnum):

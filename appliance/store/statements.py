@@ -20,7 +20,7 @@ from sqlalchemy.sql.schema import Column
 
 from appliance.states import ModemState
 
-from .schema import DeliveryReport, Event, Message, MessageKind, Modem, Sim, Status
+from .schema import PAUSED_RANK, DeliveryReport, Event, Message, MessageKind, Modem, Sim, Status
 
 MESSAGE = Message.__table__
 SIM = Sim.__table__
@@ -36,7 +36,8 @@ def _param(name: str, column: Column) -> BindParameter:
 
 
 m = MESSAGE.c
-QUIET_KINDS = [MessageKind.CAMPAIGN, MessageKind.REMINDER]  # what quiet hours hold
+# what quiet hours hold: campaign traffic (a correction too: it goes to a campaign's people)
+QUIET_KINDS = [MessageKind.CAMPAIGN, MessageKind.REMINDER, MessageKind.CORRECTION]
 NOW = _param("now", m.due_at)
 
 
@@ -45,6 +46,7 @@ def _claim(quiet: bool, avoid_own_retries: bool):
     imei = _param("imei", m.modem_imei)
     query = select(MESSAGE).where(
         m.status == Status.QUEUED,
+        m.rank < PAUSED_RANK,  # a paused campaign's messages wait (ix_message_dispatch's range)
         m.due_at <= NOW,
         or_(m.expires_at.is_(None), m.expires_at > NOW),
         or_(m.want_modem.is_(None), m.want_modem == imei),
@@ -66,7 +68,9 @@ def _claim(quiet: bool, avoid_own_retries: bool):
 CLAIM = {(q, a): _claim(q, a) for q in (False, True) for a in (False, True)}
 
 # when the earliest queued message that is not due yet becomes due: the dispatcher's next wake-up
-NEXT_DUE = select(func.min(m.due_at)).where(m.status == Status.QUEUED, m.due_at > NOW)
+NEXT_DUE = select(func.min(m.due_at)).where(
+    m.status == Status.QUEUED, m.rank < PAUSED_RANK, m.due_at > NOW
+)
 
 TAKE = (
     update(MESSAGE)

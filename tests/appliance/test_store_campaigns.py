@@ -86,7 +86,8 @@ def test_expanding_again_or_after_a_restart_queues_nobody_twice(base):
     base.upsert_contacts([later], now=NOW, source="import", proof_of=lambda row: "line 9")
     assert _expand(base, made, NOW + timedelta(hours=1)).queued == 1  # only who is new
     assert _expand(base, made, step="follow-up").queued == 3  # another step: its own messages
-    assert base.campaign_stats(made.id).targeted == 6
+    stats = base.campaign_stats(made.id)  # people, not rows: three people, two steps
+    assert stats.targeted == 3 and stats.messages["queued"] == 6
 
 
 def test_a_person_at_the_cap_is_skipped_with_the_reason(base):

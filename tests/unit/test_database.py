@@ -395,10 +395,27 @@ def test_the_campaign_tables_go_up_and_down_again(engine):
     _alembic(engine, "downgrade", "0007")
     assert not campaign_tables & set(inspect(engine).get_table_names())
     _alembic(engine, "upgrade", "head")
-    assert revision(engine) == HEAD == "0008"
+    assert revision(engine) == HEAD == "0009"
     assert campaign_tables <= set(inspect(engine).get_table_names())
     with engine.connect() as connection:
         triggers = connection.execute(
             text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
         ).scalar()
     assert triggers == 3
+
+
+def test_the_campaign_steps_go_up_and_down_again(engine):
+    """Revision 0009 (windows, replies, codes, events) adds columns and a table, and can be
+    undone: the campaigns stay, the new columns go."""
+    from appliance.store import Store
+
+    store = Store(engine)
+    store.create_campaign("kept", "Bonjour", now=datetime.now(UTC))
+    _alembic(engine, "downgrade", "0008")
+    tables = set(inspect(engine).get_table_names())
+    assert "campaign_event" not in tables
+    assert "window_start" not in {c["name"] for c in inspect(engine).get_columns("campaign")}
+    _alembic(engine, "upgrade", "head")
+    assert revision(engine) == HEAD == "0009"
+    assert store.campaign("kept").confirm_words == "OUI,YES,1"
+    assert store.campaign("kept").invitation_days == 7
