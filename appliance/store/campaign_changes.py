@@ -19,13 +19,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 
+from .campaign_audience import audience
 from .campaign_schema import Campaign, CampaignEvent, CampaignRecipient, CampaignStatus
 from .campaigns import SETTINGS, CampaignError, _contacts
-from .contact_import import CONTACT
+from .contact_import import CONTACT, FIELD
 from .schema import PAUSED_RANK, PRIORITY_RANK, Message, Status
 from .transactions import Transactions
 
@@ -158,6 +159,23 @@ class CampaignChanges(Transactions):
                 .where(and_(m.id.in_(ids), m.status == Status.QUEUED))
                 .values(status=Status.CANCELLED, finished_at=now, reason=why)
             ).rowcount
+
+    def dated_contacts(self, campaign: Campaign) -> list[tuple[int, date]]:
+        """The people of the campaign's audience whose free field ``date_field`` holds a date,
+        with it: a campaign on the contacts' own dates plans a step from each."""
+        f = FIELD.c
+        people = audience(campaign).with_only_columns(CONTACT.c.id).order_by(None)
+        query = (
+            select(f.contact_id, f.date_value)
+            .where(
+                f.contact_id.in_(people),
+                func.lower(f.name) == (campaign.date_field or "").lower(),
+                f.date_value.is_not(None),
+            )
+            .order_by(f.contact_id)
+        )
+        with self.reader.connect() as connection:
+            return [(row[0], row[1]) for row in connection.execute(query)]
 
     # --- an events campaign's events ------------------------------------------------------
 

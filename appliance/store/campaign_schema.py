@@ -77,6 +77,11 @@ class Campaign(SQLModel, table=True):
     reminder_at: str = Field(default="18:00", max_length=5,
                              sa_column_kwargs={"server_default": "18:00"})  # fmt: skip
     area_field: str | None = Field(default=None, max_length=64)  # the contacts' field of areas
+    # a campaign on each contact's own date: that free field, plus ``date_days`` (None: its
+    # anniversary, every year), at the local wall time ``date_at``
+    date_field: str | None = Field(default=None, max_length=64)
+    date_days: int | None = None
+    date_at: str | None = Field(default=None, max_length=5)
 
     @property
     def tag_keys(self) -> list[str]:

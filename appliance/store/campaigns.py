@@ -57,7 +57,7 @@ SETTINGS = frozenset({
     "window_start", "window_end", "window_days", "confirm_words", "decline_words",
     "confirm_tag", "confirm_reply", "decline_reply", "parent_id", "events",
     "reminder_template", "correction_template", "invitation_days", "invitation_at",
-    "reminder_days", "reminder_at", "area_field",
+    "reminder_days", "reminder_at", "area_field", "date_field", "date_days", "date_at",
 })  # fmt: skip
 
 Render = Callable[[Mapping], str]  # a contact (number, names, language, fields) -> its text
@@ -83,6 +83,7 @@ class StepPlan:
     event_filter: EventFilter | None = None
     among: Among | None = None
     codes: bool = False
+    contact_ids: tuple[int, ...] | None = None  # only these people (a contact's own date)
 
 
 @dataclass(frozen=True)
@@ -281,9 +282,11 @@ class _Batch:
             r.contact_id == CONTACT.c.id,
         )  # fmt: skip
         plan = self.plan
+        query = audience(self.campaign, plan.event_filter, plan.among)
+        if plan.contact_ids is not None:
+            query = query.where(CONTACT.c.id.in_(plan.contact_ids))
         return (
-            audience(self.campaign, plan.event_filter, plan.among)
-            .where(CONTACT.c.id > after, ~recorded)
+            query.where(CONTACT.c.id > after, ~recorded)
             .limit(BATCH)
             .with_for_update(read=True, of=CONTACT)
         )

@@ -4,7 +4,9 @@
   (the words that confirm or decline, the tag a confirmation gives, an automatic reply), the
   campaign a follow-up follows (``parent_id``), and for an events campaign its other templates
   and when its steps go (``events``, ``reminder_template``, ``correction_template``, the days and
-  wall times of the invitation and the reminder, the free field an event's area is matched on);
+  wall times of the invitation and the reminder, the free field an event's area is matched on),
+  and for a campaign on the contacts' own dates the date field, the days after it (none: every
+  year on its anniversary) and the wall time (``date_field``, ``date_days``, ``date_at``);
 - ``campaign_recipient`` gains what the person did: their reply (``replied_at``, ``reply_id``,
   ``answer``) and the redemption of their code, which becomes unique (several NULLs are allowed
   on SQLite and PostgreSQL alike);
@@ -46,6 +48,9 @@ _CAMPAIGN_COLUMNS = (
     ("reminder_days", sa.Integer(), "1"),
     ("reminder_at", sa.String(length=5), "18:00"),
     ("area_field", sa.String(length=64), None),
+    ("date_field", sa.String(length=64), None),
+    ("date_days", sa.Integer(), None),
+    ("date_at", sa.String(length=5), None),
 )
 _MAY_BE_NONE = ("invitation_days", "reminder_days")  # None: that step is left out
 
