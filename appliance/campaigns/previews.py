@@ -131,12 +131,13 @@ def check(
     return Check(tuple(previews), tuple(problems))
 
 
-def renderer(template: Template):
-    """``render`` for a campaign's expansion: a contact's text, or ``ValueError`` naming why it
+def renderer(template: Template, event: Mapping | None = None):
+    """``render`` for a campaign's expansion: a contact's text (about ``event`` if given, with
+    the code the store gave the person as ``contact["code"]``), or ``ValueError`` naming why it
     cannot be made (a missing value, a language Babel cannot write in); the store skips that
     person with the reason, and counts the text's parts itself (one count a person)."""
 
     def render(contact: Mapping) -> str:
-        return template.render(contact)
+        return template.render(contact, event, contact.get("code"))
 
     return render

@@ -21,19 +21,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, distinct, func, insert, select, update
 
 from .campaign_audience import audience
 from .campaign_schema import Campaign, CampaignEvent, CampaignRecipient, CampaignStatus
 from .campaigns import SETTINGS, CampaignError, _contacts
 from .contact_import import CONTACT, FIELD
-from .schema import PAUSED_RANK, PRIORITY_RANK, Message, Status
+from .schema import PAUSED_RANK, PRIORITY_RANK, Event, Message, Status
 from .transactions import Transactions
 
 CAMPAIGN = Campaign.__table__
 RECIPIENT = CampaignRecipient.__table__
 EVENT = CampaignEvent.__table__
 MESSAGE = Message.__table__
+LOG = Event.__table__
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,28 @@ class CampaignChanges(Transactions):
             raise CampaignError(f"settings: {', '.join(sorted(unknown))} are not settings")
         with self._writing() as connection:
             connection.execute(update(CAMPAIGN).where(CAMPAIGN.c.id == campaign_id).values(values))
+
+    def log_campaign_event(
+        self, kind: str, now: datetime, campaign: Campaign, number: str | None = None,
+        **detail: object,
+    ) -> None:  # fmt: skip
+        """A ``campaign.*`` event (the webhooks deliver it): its detail is JSON, the campaign's
+        id and name first."""
+        data = {"id": campaign.id, "name": campaign.name, **detail}
+        text = json.dumps(data, default=str, ensure_ascii=False)
+        with self._writing() as connection:
+            connection.execute(insert(LOG).values(at=now, kind=kind, number=number, detail=text))
+
+    def count_steps(self, campaign_id: int, step_prefix: str) -> int:
+        """How many distinct steps of the campaign have keys starting with ``step_prefix``."""
+        r = RECIPIENT.c
+        with self.reader.connect() as connection:
+            return connection.execute(
+                select(func.count(distinct(r.step_key))).where(
+                    r.campaign_id == campaign_id,
+                    r.step_key.startswith(step_prefix, autoescape=True),
+                )
+            ).scalar()
 
     def pause_campaign(self, campaign_id: int, now: datetime) -> int:
         """Hold a running campaign's queued messages; returns how many wait."""
