@@ -18,7 +18,9 @@ transactional message (never counted in the cap per person) marked strictly tran
 the STOP confirmation is let past the STOP it confirms.
 
 It also links each received message to the campaign it answers (issue 12): the latest
-campaign message sent to that number within ``[contacts] reply_window`` before it arrived.
+campaign message sent to that number within ``[contacts] reply_window`` before it arrived; a
+reply that is no keyword is then read by the campaign's rules (``campaigning.replies``: OUI,
+NON or free text), recorded, and may get the campaign's automatic reply.
 
 The desk runs on a thread of its own: a modem's worker hands it the id of each whole received
 message and goes back to its sends. What it has not handled when the daemon stops is handled at
@@ -35,6 +37,7 @@ from datetime import timedelta
 
 from modem import pdu
 
+from .campaigning.replies import record_reply
 from .clock import Clock
 from .config import Config
 from .contacts.keywords import JOIN, STOP, Keyword, looks_automatic, match
@@ -48,6 +51,9 @@ log = logging.getLogger(__name__)
 NOTHING, JOINED, STOPPED = "none", "join", "stop"
 # a confirmation may pass the STOP it confirms, and is never held by the cap
 _CONFIRMATION_RULES = ConsentRules(cap_messages=None, strict_after_stop=True)
+# a campaign's automatic reply ("Merci, à samedi !"): answers the person, never held by the cap
+# (it is transactional), refused after a STOP like any message that is not strictly needed
+_ANSWER_RULES = ConsentRules(cap_messages=None, strict_after_stop=False)
 
 
 class ConsentDesk:
@@ -92,13 +98,33 @@ class ConsentDesk:
         """Act on one received message and record what was done; returns it."""
         consent = self.config.consent
         assert inbound.id is not None
+        campaign_id = None
         if inbound.received_at is not None:  # a reply to a campaign? (issue 12)
             since = inbound.received_at - consent.reply_window
-            self.store.link_reply(inbound.id, inbound.sender, inbound.received_at, since)
+            campaign_id = self.store.link_reply(
+                inbound.id, inbound.sender, inbound.received_at, since
+            )
         keyword = match(inbound.text, join=consent.join_keywords, stop=consent.stop_keywords)
-        handled = NOTHING if keyword is None else self._act(inbound, keyword)
+        if keyword is not None:
+            handled = self._act(inbound, keyword)
+        elif campaign_id is not None:
+            handled = self._answer(inbound, campaign_id)
+        else:
+            handled = NOTHING
         self.store.mark_handled(inbound.id, handled)
         return handled
+
+    def _answer(self, inbound: Inbound, campaign_id: int) -> str:
+        """A reply to a campaign: its answer recorded, and the campaign's automatic reply."""
+        assert inbound.id is not None
+        found = record_reply(self.store, campaign_id, inbound.id, inbound.sender, inbound.text,
+                             self.clock.now())  # fmt: skip
+        if found is None:
+            return NOTHING
+        answer, reply = found
+        if reply and inbound.sender.startswith("+") and self._may_answer(inbound):
+            self._confirm(inbound.sender, reply, strict=False)
+        return f"reply:{answer}"[:16]
 
     def _act(self, inbound: Inbound, keyword: Keyword) -> str:
         now = self.clock.now()
@@ -140,7 +166,7 @@ class ConsentDesk:
             return False
         return True
 
-    def _confirm(self, number: str, text: str) -> None:
+    def _confirm(self, number: str, text: str, strict: bool = True) -> None:
         count = pdu.count(text)
         new = NewMessage(
             recipient=number,
@@ -150,9 +176,10 @@ class ConsentDesk:
             priority=Priority.HIGH,  # a person waits for it, and quiet hours do not hold it
             source=KEYWORD_SOURCE,
             kind=MessageKind.TRANSACTIONAL,
-            strict=True,
+            strict=strict,  # a campaign's automatic reply never passes a STOP
         )
-        self.store.enqueue(new, self.clock.now(), _CONFIRMATION_RULES)
+        rules = _CONFIRMATION_RULES if strict else _ANSWER_RULES
+        self.store.enqueue(new, self.clock.now(), rules)
         self.wake()
 
 

@@ -20,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from modem.device import Timeouts
 
+from .campaigning.dated import run_dated_campaigns
 from .clock import Clock, SystemClock
 from .config import Config, ModemConfig
 from .consent_desk import ConsentDesk
@@ -299,6 +300,11 @@ class Daemon:
             self._retain, "cron", hour=3, minute=30, id="retention", misfire_grace_time=3600,
             next_run_time=datetime.now(UTC) + RETAIN_AFTER_START, **common,
         )  # fmt: skip
+        # campaigns on contacts' own dates (a birthday, eligible again): planned every hour
+        scheduler.add_job(
+            self._plan_dated, "interval", hours=1, id="dated-campaigns",
+            next_run_time=datetime.now(UTC) + timedelta(minutes=1), **common,
+        )  # fmt: skip
         if self.discovery is not None:
             scheduler.add_job(
                 self.discovery.rescan,
@@ -320,6 +326,10 @@ class Daemon:
             self.dispatcher.offer(worker)
         elif self.wakeup is not None:
             self.wakeup.set()
+
+    def _plan_dated(self) -> None:
+        if run_dated_campaigns(self.store, self.config, self.clock.now()):
+            self._wake()
 
     def _retain(self) -> None:
         apply_retention(self.store, self.config.retention, self.clock.now())
