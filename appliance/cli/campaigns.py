@@ -1,14 +1,16 @@
-"""``smsrelay campaign``: create a campaign, preview its texts, start it, cancel it, count it
-(issue 12). Thin: the rules live in ``appliance.campaigns`` (templates, previews) and the store
-(the audience, consent, the cap, the expansion).
+"""``smsrelay campaign``: create a campaign, preview its texts, start it, count it (issue 12);
+``campaign_moves`` holds the changes to a running one. Thin: the rules live in
+``appliance.campaigning`` (shared with the API and the panel) and the store.
 
-Exit codes as ``send``: 0 ok, 1 failed or not found, 2 bad input (a template that cannot be
-compiled, or that misses a value for a contact at preview; a bad time; a name taken).
+Exit codes as ``send``: 0 ok, 1 failed, not found, or not allowed in the campaign's state (start
+a cancelled campaign), 2 bad input (a template that cannot be compiled, or that misses a value
+for a contact at preview; a bad time or window; a name taken).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -27,12 +29,11 @@ from .common import (
     open_store,
 )
 
-ENDED = ("cancelled", "done")
-
 
 @click.group()
 def campaign() -> None:
-    """Campaigns to opted-in contacts: create, preview, start, cancel, stats, list.
+    """Campaigns to opted-in contacts: create, preview, start, pause, resume, edit, correct,
+    follow-up, cancel, stats, replies, export, code, list.
 
     \b
     Example:
@@ -51,8 +52,7 @@ def campaign() -> None:
     "--tag",
     "tags",
     multiple=True,
-    required=True,
-    help="Contacts with this tag (repeat: contacts with ANY of the tags).",
+    help="Contacts with this tag (repeat: ANY of the tags; none: every contact).",
 )
 @click.option(
     "--field",
@@ -60,11 +60,40 @@ def campaign() -> None:
     default=None,
     help="Only contacts whose free field NAME holds exactly VALUE: --field 'Ville=Lyon'.",
 )
-@click.option("--kind", type=click.Choice(["campaign", "reminder"]), default="campaign",
-              show_default=True)  # fmt: skip
+@click.option(
+    "--kind", type=click.Choice(["campaign", "reminder"]), default="campaign", show_default=True
+)
 @click.option(
     "--at", "send_at", default=None, help="Send from: ISO 8601 local time or +10m, +2h, +1d."
 )
+@click.option(
+    "--window",
+    default=None,
+    help="Spread the sends inside this local window each day: 18:00-20:00.",
+)
+@click.option(
+    "--days",
+    "window_days",
+    type=int,
+    default=1,
+    show_default=True,
+    help="How many days the window spreads over.",
+)
+@click.option("--confirm-words", default=None, help="Replies that confirm [OUI,YES,1].")
+@click.option("--decline-words", default=None, help="Replies that decline [NON,NO,2].")
+@click.option("--confirm-tag", default=None, help="The tag a confirmation gives [confirmed].")
+@click.option("--confirm-reply", default=None, help="An automatic reply to a confirmation.")
+@click.option("--decline-reply", default=None, help="An automatic reply to a decline.")
+@click.option(
+    "--date-field", default=None, help="Send on each contact's own date: this free date field..."
+)
+@click.option(
+    "--date-days",
+    type=int,
+    default=None,
+    help="... plus this many days (none: every year on its anniversary)...",
+)
+@click.option("--date-at", default=None, help="... at this local time [10:00].")
 @json_option
 def create(
     config_path: Path | None,
@@ -74,6 +103,16 @@ def create(
     field: str | None,
     kind: str,
     send_at: str | None,
+    window: str | None,
+    window_days: int,
+    confirm_words: str | None,
+    decline_words: str | None,
+    confirm_tag: str | None,
+    confirm_reply: str | None,
+    decline_reply: str | None,
+    date_field: str | None,
+    date_days: int | None,
+    date_at: str | None,
     as_json: bool,
 ) -> None:
     """Create the campaign NAME as a draft (nothing is sent before `campaign start`).
@@ -81,47 +120,45 @@ def create(
     \b
     Example:
       smsrelay campaign create collecte --text "Bonjour {first_name}" --tag "Don du sang"
+      smsrelay campaign create soir --text "..." --tag benevoles --window 18:00-20:00 --days 3
+      smsrelay campaign create redonner --text "..." --date-field "Dernier don" --date-days 56
     """
-    from appliance.campaigns.templates import Template, TemplateError
-    from appliance.outbox import BadRequest, parse_when
-    from appliance.store import CampaignError
-    from appliance.store.contacts import tag_key
+    from appliance.campaigning import operations as ops
 
     config = load(config_path)
-    now = clock().now()
-    if not name.strip():
-        fail("name: it is empty", EXIT_BAD_INPUT)
-    if not text.strip():
-        fail("text: it is empty", EXIT_BAD_INPUT)
-    try:
-        Template(text)
-    except TemplateError as error:
-        fail(f"text: {error}", EXIT_BAD_INPUT)
-    for tag in tags:
-        if not tag_key(tag):
-            fail(f"tag: {tag!r} is empty once spaces and accents are folded", EXIT_BAD_INPUT)
-    field_name = field_value = None
-    if field is not None:
-        field_name, sep, field_value = field.partition("=")
-        field_name = field_name.strip()
-        if not sep or not field_name:
-            fail(f"field: {field!r} is not NAME=VALUE", EXIT_BAD_INPUT)
-    when = None
-    if send_at is not None:
-        try:
-            when = parse_when(send_at, timezone=config.timezone, now=now)
-        except BadRequest as error:
-            fail(f"at: {error.why}", EXIT_BAD_INPUT)
-        if when < now - timedelta(minutes=1):
-            fail(f"at: {send_at!r} is in the past", EXIT_BAD_INPUT)
+    replies = {
+        "confirm_words": confirm_words,
+        "decline_words": decline_words,
+        "confirm_tag": confirm_tag,
+        "confirm_reply": confirm_reply,
+        "decline_reply": decline_reply,
+    }
+    extra: dict[str, object] = {}
+    if date_field is not None:
+        if not date_field.strip():
+            fail("date_field: it is empty", EXIT_BAD_INPUT)
+        extra = {
+            "date_field": date_field.strip(),
+            "date_days": date_days,
+            "date_at": date_at or "10:00",
+        }
     store = open_store(config)
-    try:
-        with database_errors("cannot create the campaign"):
-            made = store.create_campaign(name.strip(), text, now=now, tags=list(tags), kind=kind,
-                                         field_name=field_name, field_value=field_value,
-                                         send_at=when)  # fmt: skip
-    except CampaignError as error:
-        fail(str(error), EXIT_BAD_INPUT)
+    with _errors(), database_errors("cannot create the campaign"):
+        made = ops.create(
+            store,
+            config,
+            clock().now(),
+            name=name,
+            text=text,
+            tags=tags,
+            field=field,
+            kind=kind,
+            send_at=send_at,
+            window=window,
+            window_days=window_days,
+            replies=replies,
+            extra=extra,
+        )
     emit(view(made), as_json, [f"campaign {made.id} {made.name!r} created (draft)"])
 
 
@@ -140,27 +177,19 @@ def preview(config_path: Path | None, name: str, limit: int, as_json: bool) -> N
     Example:
       smsrelay campaign preview collecte --limit 20
     """
-    from appliance.campaigns.previews import check
+    from appliance.campaigning import operations as ops
 
-    config = load(config_path)
-    store = open_store(config)
+    store = open_store(load(config_path))
     found = _campaign(store, name)
-    sample = store.audience(found, limit)
-    checked = check(found.template, [(contact, None, None) for contact in sample])
-    data = {
-        "campaign": found.name,
-        "contacts": len(sample),
-        "previews": [_preview(p) for p in checked.previews],
-        "warnings": list(checked.warnings),
-        "problems": [p.message for p in checked.problems],
-    }
-    lines = [f"{found.name}: {len(sample)} contact(s) of the audience rendered"]
-    for p in checked.previews:
-        lines.append(f"{p.contact}: {p.encoding}, {p.parts} part(s): {p.text}")
-    lines += [f"warning: {w}" for w in checked.warnings]
-    lines += [f"problem: {p.message}" for p in checked.problems]
+    with _errors():
+        data = ops.preview(store, found, limit=limit)
+    lines = [f"{found.name}: {data['contacts']} of {data['audience']} contact(s) rendered"]
+    for p in data["previews"]:
+        lines.append(f"{p['contact']}: {p['encoding']}, {p['parts']} part(s): {p['text']}")
+    lines += [f"warning: {w}" for w in data["warnings"]]
+    lines += [f"problem: {p}" for p in data["problems"]]
     emit(data, as_json, lines)
-    if checked.problems:
+    if data["problems"]:
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -177,24 +206,15 @@ def start(config_path: Path | None, name: str, as_json: bool) -> None:
     Example:
       smsrelay campaign start collecte && smsrelay campaign stats collecte
     """
-    from appliance.campaigns.previews import renderer
-    from appliance.campaigns.templates import Template
-    from appliance.outbox import consent_rules, route_group, wakeup_path
-    from appliance.store import MAIN_STEP
+    from appliance.campaigning import operations as ops
+    from appliance.outbox import wakeup_path
     from appliance.wakeup import notify
 
     config = load(config_path)
     store = open_store(config)
     found = _campaign(store, name)
-    if found.status in ENDED:
-        fail(f"campaign {found.name!r} is {found.status}: it cannot start again", EXIT_FAILED)
-    now = clock().now()
-    render = renderer(Template(found.template))
-    with database_errors(f"campaign {found.name!r} stopped part way (start it again)"):
-        store.set_campaign_status(found.id, "running", now)
-        done = store.expand(found.id, MAIN_STEP, now, render, consent_rules(config),
-                            validity=config.validity, max_parts=config.max_parts,
-                            group_of=lambda number: route_group(config, number))  # fmt: skip
+    with _errors(), database_errors(f"campaign {found.name!r} stopped part way (start it again)"):
+        done = ops.start(store, config, found, clock().now())
     notify(wakeup_path(config))
     skipped = ", ".join(f"{n} {why}" for why, n in done.skipped.items() if n) or "none"
     data = {"campaign": found.name, "queued": done.queued, "skipped": done.skipped}
@@ -212,11 +232,12 @@ def cancel(config_path: Path | None, name: str, as_json: bool) -> None:
     Example:
       smsrelay campaign cancel collecte
     """
-    config = load(config_path)
-    store = open_store(config)
+    from appliance.campaigning import operations as ops
+
+    store = open_store(load(config_path))
     found = _campaign(store, name)
-    with database_errors(f"cannot cancel campaign {found.name!r}"):
-        cancelled = store.cancel_campaign(found.id, clock().now())
+    with _errors(), database_errors(f"cannot cancel campaign {found.name!r}"):
+        cancelled = ops.cancel(store, found, clock().now())
     data = {"campaign": found.name, "cancelled_messages": cancelled}
     emit(data, as_json, [f"{found.name}: cancelled, {cancelled} queued message(s) cancelled"])
 
@@ -232,18 +253,26 @@ def stats(config_path: Path | None, name: str, as_json: bool) -> None:
     Example:
       smsrelay campaign stats collecte --json
     """
-    config = load(config_path)
-    store = open_store(config)
+    from appliance.campaigning import results
+
+    store = open_store(load(config_path))
     found = _campaign(store, name)
-    counts = store.campaign_stats(found.id)
-    data = {"campaign": found.name, "status": found.status, **counts.as_dict()}
-    skipped = ", ".join(f"{why} {n}" for why, n in counts.skipped.items())
-    messages = ", ".join(f"{status} {n}" for status, n in counts.messages.items() if n)
-    emit(data, as_json, [
-        f"{found.name} ({found.status}): {counts.targeted} targeted",
-        f"skipped: {skipped}",
-        f"messages: {messages or 'none'}",
-    ])  # fmt: skip
+    data = results.stats(store, found)
+    skipped = ", ".join(f"{why} {n}" for why, n in data["skipped"].items())
+    messages = ", ".join(f"{status} {n}" for status, n in data["messages"].items() if n)
+    rate = data["response_rate"]
+    emit(
+        data,
+        as_json,
+        [
+            f"{found.name} ({found.status}): {data['targeted']} targeted",
+            f"skipped: {skipped}",
+            f"messages: {messages or 'none'}",
+            f"replied {data['replied']} ({'-' if rate is None else f'{rate:.0%}'}), confirmed "
+            f"{data['confirmed']}, declined {data['declined']}, opted out {data['opted_out']}",
+            f"codes {data['codes']}, redeemed {data['redeemed']}",
+        ],
+    )
 
 
 @campaign.command(name="list")
@@ -267,26 +296,29 @@ def list_campaigns(config_path: Path | None, as_json: bool) -> None:
 
 
 def view(c) -> dict:
-    """A campaign as ``--json`` shows it (stable keys)."""
-    return {
-        "id": c.id, "name": c.name, "kind": c.kind, "status": c.status, "text": c.template,
-        "tags": c.tag_keys, "field": {c.field_name: c.field_value} if c.field_name else None,
-        "created_at": _iso(c.created_at), "started_at": _iso(c.started_at),
-        "finished_at": _iso(c.finished_at), "send_at": _iso(c.send_at),
-    }  # fmt: skip
+    """A campaign as ``--json`` shows it (stable keys, the API's too)."""
+    from appliance.campaigning.results import campaign_view
 
-
-def _preview(p) -> dict:
-    return {"contact": p.contact, "text": p.text, "encoding": p.encoding, "parts": p.parts,
-            "units": p.units, "warning": p.warning}  # fmt: skip
-
-
-def _iso(when: datetime | None) -> str | None:
-    return when.isoformat() if when is not None else None
+    return campaign_view(c)
 
 
 def _campaign(store, name: str):
-    found = store.campaign(name)
-    if found is None:
+    from appliance.campaigning import operations as ops
+
+    try:
+        return ops.find(store, name)
+    except ops.CampaignNotFound:
         fail(f"no campaign named {name!r} (see `smsrelay campaign list`)", EXIT_FAILED)
-    return found
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """The service's errors as exit codes: bad input 2, a move the state refuses 1."""
+    from appliance.campaigning import operations as ops
+
+    try:
+        yield
+    except ops.CampaignInputError as error:
+        fail(str(error), EXIT_BAD_INPUT)
+    except (ops.CampaignStateError, ops.CampaignNotFound) as error:
+        fail(str(error), EXIT_FAILED)

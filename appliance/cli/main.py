@@ -6,9 +6,11 @@ from __future__ import annotations
 import click
 
 from . import (
+    campaign_moves,  # noqa: F401 - registers pause, resume, edit... on the campaign group
     campaigns,
     contacts,
     debug,
+    events,
     install,
     messages,
     privacy,
@@ -47,5 +49,6 @@ for command in (
     install.install_command,
     privacy.privacy,
     campaigns.campaign,
+    events.events,
 ):
     main.add_command(command)
