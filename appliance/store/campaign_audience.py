@@ -17,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import String, exists, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
 
 from .campaign_schema import Campaign, CampaignRecipient
 from .contact_import import CONTACT, FIELD, TAG, tag_key
@@ -76,6 +78,25 @@ def audience(campaign: Campaign, event: EventFilter | None = None, among: Among 
     return query
 
 
+class folded(GenericFunction):
+    """A text without case (and on SQLite without accents: "Évry" is "evry"), the same on
+    both sides of a comparison: ``smsrelay_fold`` on SQLite (``engine`` registers it: SQLite's
+    own ``lower`` leaves "É" alone), ``lower`` on PostgreSQL (which lowers every letter)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded_lower(element, compiler, **kw):
+    return f"lower(trim({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element, compiler, **kw):
+    return f"smsrelay_fold(trim({compiler.process(element.clauses, **kw)}))"
+
+
 def _tagged(keys: list[str]):
     return exists().where(TAG.c.contact_id == CONTACT.c.id, TAG.c.tag_key.in_(keys))
 
@@ -83,7 +104,7 @@ def _tagged(keys: list[str]):
 def _field_is(name: str, value: str | None, *, fold: bool):
     f = FIELD.c
     if fold:
-        matches = func.lower(func.trim(f.text_value)) == (value or "").strip().lower()
+        matches = folded(f.text_value) == folded(literal(value or ""))
     else:
         matches = f.text_value == value
     return exists().where(f.contact_id == CONTACT.c.id, func.lower(f.name) == name.lower(), matches)
