@@ -163,3 +163,17 @@ def test_a_name_is_unique_and_a_campaign_is_found_by_name_or_id(base):
     base.set_campaign_status(made.id, "running", NOW)
     base.set_campaign_status(made.id, "running", NOW + timedelta(hours=1))
     assert base.campaign(made.id).started_at == NOW
+
+
+def test_an_events_step_reaches_the_area_folded_and_a_correction_only_those_told(base):
+    from appliance.store import Among, EventFilter, StepPlan
+
+    made = base.create_campaign("collecte", "Bonjour {first_name}", now=NOW, tags=["sport"])
+    area = StepPlan(event_filter=EventFilter((), " LYON ", "ville"))
+    render = renderer(Template(made.template))
+    assert base.expand(made.id, "event:c1:invitation", NOW, render, RULES, plan=area).queued == 1
+    (alice,) = _messages(base, made)
+    assert alice.recipient == ALICE
+    fix = StepPlan(kind=MessageKind.CORRECTION, capped=False, among=Among(made.id, "event:c1:"))
+    # nothing left yet: nobody was told, so nobody is corrected
+    assert base.expand(made.id, "event:c1:correction:1", NOW, render, RULES, plan=fix).queued == 0
