@@ -48,9 +48,10 @@ from sqlalchemy import Engine
 
 from .access import Access, NumberRecord
 from .campaign_audience import Among, EventFilter
+from .campaign_batch import StepPlan
 from .campaign_changes import CampaignChanges, QueuedRecipient
 from .campaign_results import CampaignResults, CampaignStats, CodeLookup
-from .campaigns import MAIN_STEP, CampaignError, Campaigns, Expansion, StepPlan
+from .campaigns import MAIN_STEP, CampaignError, Campaigns, Expansion
 from .charts import SignalHistory
 from .consent import ConsentRefused, ConsentRules, NotOptedIn, OptedOut
 from .contact_saving import ContactSaving

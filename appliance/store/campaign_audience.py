@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, exists, func, literal, select
+from sqlalchemy import String, and_, case, exists, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -52,14 +52,37 @@ class Among:
     unanswered: bool = False
 
 
-def audience(campaign: Campaign, event: EventFilter | None = None, among: Among | None = None):
-    """The audience as a SELECT of (id, number, first_name, last_name, language) by id."""
+def consented():
+    """The consent floor: opted in, and not opted out."""
+    return and_(CONTACT.c.opted_in_at.is_not(None), CONTACT.c.opted_out_at.is_(None))
+
+
+# why a person the selection holds is left out, recorded as a skip (``Campaigns.expand``)
+OPTED_OUT_SKIP, NO_CONSENT_SKIP = "optout: said STOP", "consent: no opt-in recorded"
+
+
+def unconsented(campaign: Campaign, event: EventFilter | None = None, among: Among | None = None):
+    """The people the selection holds who are below the consent floor, with why: a SELECT of
+    (id, number, reason). They are counted as skipped, never sent to."""
     c = CONTACT.c
-    query = (
-        select(c.id, c.number, c.first_name, c.last_name, c.language)
-        .where(c.opted_in_at.is_not(None), c.opted_out_at.is_(None))
-        .order_by(c.id)
-    )
+    why = case((c.opted_out_at.is_not(None), OPTED_OUT_SKIP), else_=NO_CONSENT_SKIP)
+    query = audience(campaign, event, among, consent=False).where(~consented())
+    return query.with_only_columns(c.id, c.number, why.label("reason"))
+
+
+def audience(
+    campaign: Campaign,
+    event: EventFilter | None = None,
+    among: Among | None = None,
+    *,
+    consent: bool = True,
+):
+    """The audience as a SELECT of (id, number, first_name, last_name, language) by id; with
+    ``consent=False`` the selection alone, below the consent floor too."""
+    c = CONTACT.c
+    query = select(c.id, c.number, c.first_name, c.last_name, c.language).order_by(c.id)
+    if consent:
+        query = query.where(consented())
     if among is not None:
         return query.where(_among(among))
     if campaign.tag_keys:

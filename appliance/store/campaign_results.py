@@ -3,7 +3,9 @@ recipients for a CSV export.
 
 The counts are people, not rows, where people are meant: ``targeted`` is the number of distinct
 contacts recorded for any step (an events campaign records a donor once per event and step),
-``replied`` those who answered at least once. Messages are counted by status over every step.
+queued or skipped; ``skipped`` the people skipped at least once, by reason (the cap, a text
+that cannot be made, a STOP, no opt-in); ``replied`` those who answered at least once.
+Messages are counted by status over every step.
 ``opted_out`` counts the recipients who said STOP after the campaign started: what a campaign
 costs in goodwill. The response rate is ``replied`` over the people one of whose messages left.
 """
@@ -16,9 +18,9 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, distinct, func, select, update
 
+from .campaign_batch import SKIP_REASONS
 from .campaign_codes import normalise
 from .campaign_schema import Campaign, CampaignRecipient
-from .campaigns import SKIP_REASONS
 from .contact_import import CONTACT
 from .schema import Inbound, Message, Status
 from .transactions import Transactions
@@ -93,7 +95,7 @@ class CampaignResults(Transactions):
             targeted = connection.execute(people).scalar()
             skipped = dict.fromkeys(SKIP_REASONS, 0)
             for key, n in connection.execute(
-                select(reason, func.count())
+                select(reason, func.count(distinct(r.contact_id)))
                 .where(r.campaign_id == campaign_id, r.skipped.is_not(None))
                 .group_by(reason)
             ):

@@ -73,7 +73,7 @@ def test_create_preview_start_and_exact_statistics(tmp_path, config_path, store,
     daemon = daemon_for()
     started = _campaign(config_path, "start", "collecte")
     assert started.exit_code == 0, started.output
-    assert started.stdout.strip() == "collecte: 2 queued, skipped: 1 template"
+    assert started.stdout.strip() == "collecte: 2 queued, skipped: 1 template, 1 optout"
     wait_until(lambda: len(on_air(daemon)) == 2, 10, "the campaign on the air")
     assert sorted(on_air(daemon)) == [
         "Bonjour Alice, collecte samedi à Lyon",
@@ -88,8 +88,8 @@ def test_create_preview_start_and_exact_statistics(tmp_path, config_path, store,
     assert counts["sent"] + counts["delivered"] == 2 and all(
         n == 0 for status, n in counts.items() if status not in settled
     )
-    assert (stats["campaign"], stats["status"], stats["targeted"]) == ("collecte", "running", 3)
-    assert stats["skipped"] == {"cap": 0, "template": 1}
+    assert (stats["campaign"], stats["status"], stats["targeted"]) == ("collecte", "running", 4)
+    assert stats["skipped"] == {"cap": 0, "template": 1, "optout": 1, "consent": 0}
 
     again = _campaign(config_path, "start", "collecte")  # idempotent: nobody twice
     assert again.stdout.strip() == "collecte: 0 queued, skipped: none"

@@ -62,18 +62,20 @@ def _messages(store, campaign):
 def test_one_low_priority_message_per_opted_in_contact_of_the_tags(base):
     made = base.create_campaign("rentree", "Bonjour {first_name}", now=NOW, tags=["Sport"])
     done = _expand(base, made)
-    assert (done.queued, done.skipped) == (2, {"cap": 0, "template": 0})
+    # Chloé and Eve (sport) said STOP: never sent to, counted as skipped with the reason
+    assert (done.queued, done.skipped) == (2, {"cap": 0, "template": 0, "optout": 2, "consent": 0})
     messages = _messages(base, made)
     assert [(m.recipient, m.text) for m in messages] == [
         (ALICE, "Bonjour Alice"),
         (BOB, "Bonjour Bob"),
-    ]  # Chloé and Eve opted out, David has another tag: never targeted
+    ]  # David has another tag: never targeted
     for m in messages:
         assert (m.kind, m.source, m.priority, m.rank) == ("campaign", "campaign", "low", 2)
         assert (m.status, m.parts, m.encoding, m.due_at) == ("queued", 1, "gsm7", NOW)
         assert m.contact_id == base.contact(m.recipient).id and m.campaign_id == made.id
     stats = base.campaign_stats(made.id)
-    assert stats.targeted == 2 and stats.skipped == {"cap": 0, "template": 0}
+    assert stats.targeted == 4 and stats.skipped == {
+        "cap": 0, "template": 0, "optout": 2, "consent": 0}  # fmt: skip
     assert stats.messages["queued"] == 2 and sum(stats.messages.values()) == 2
 
 
@@ -86,8 +88,8 @@ def test_expanding_again_or_after_a_restart_queues_nobody_twice(base):
     base.upsert_contacts([later], now=NOW, source="import", proof_of=lambda row: "line 9")
     assert _expand(base, made, NOW + timedelta(hours=1)).queued == 1  # only who is new
     assert _expand(base, made, step="follow-up").queued == 3  # another step: its own messages
-    stats = base.campaign_stats(made.id)  # people, not rows: three people, two steps
-    assert stats.targeted == 3 and stats.messages["queued"] == 6
+    stats = base.campaign_stats(made.id)  # people, not rows: 3 sent to, 2 STOPs, two steps
+    assert stats.targeted == 5 and stats.messages["queued"] == 6 and stats.skipped["optout"] == 2
 
 
 def test_a_person_at_the_cap_is_skipped_with_the_reason(base):
@@ -97,10 +99,10 @@ def test_a_person_at_the_cap_is_skipped_with_the_reason(base):
                                 campaign_id=earlier.id),
                      NOW - timedelta(days=days), RULES)  # fmt: skip
     made = base.create_campaign("rentree", "Bonjour {first_name}", now=NOW, tags=["sport"])
-    assert _expand(base, made).skipped == {"cap": 1, "template": 0}
+    assert _expand(base, made).skipped == {"cap": 1, "template": 0, "optout": 2, "consent": 0}
     assert [m.recipient for m in _messages(base, made)] == [BOB]
     stats = base.campaign_stats(made.id)
-    assert (stats.targeted, stats.skipped["cap"], stats.messages["queued"]) == (2, 1, 1)
+    assert (stats.targeted, stats.skipped["cap"], stats.messages["queued"]) == (4, 1, 1)
     reminder = base.create_campaign("dry", "Rappel", now=NOW, tags=["sport"], kind="reminder")
     assert _expand(base, reminder).skipped["cap"] == 1  # reminders count too
 
@@ -108,19 +110,19 @@ def test_a_person_at_the_cap_is_skipped_with_the_reason(base):
 def test_a_missing_value_skips_that_person_naming_the_placeholder(base):
     made = base.create_campaign("ville", "Collecte à {fields.ville}", now=NOW,
                                 tags=["sport", "culture"])  # fmt: skip
-    assert _expand(base, made).skipped == {"cap": 0, "template": 1}
+    assert _expand(base, made).skipped == {"cap": 0, "template": 1, "optout": 2, "consent": 0}
     texts = [(m.recipient, m.text) for m in _messages(base, made)]
     assert texts == [(ALICE, "Collecte à Lyon"), (BOB, "Collecte à Paris")]
     with base.reader.connect() as connection:
         from sqlalchemy import text
 
         [(number, reason)] = connection.execute(
-            text("SELECT number, skipped FROM campaign_recipient WHERE skipped IS NOT NULL")
+            text("SELECT number, skipped FROM campaign_recipient WHERE skipped LIKE 'template:%'")
         ).all()
     assert number == DAVID
     assert reason == f"template: {{fields.ville}}: no such field for David ({DAVID}); known: none"
     nameless = base.create_campaign("noname", "Bonjour {last_name}", now=NOW, tags=["sport"])
-    assert _expand(base, nameless).skipped == {"cap": 0, "template": 2}
+    assert _expand(base, nameless).skipped["template"] == 2
     assert base.campaign_stats(nameless.id).messages["queued"] == 0
 
 
@@ -177,3 +179,14 @@ def test_an_events_step_reaches_the_area_folded_and_a_correction_only_those_told
     fix = StepPlan(kind=MessageKind.CORRECTION, capped=False, among=Among(made.id, "event:c1:"))
     # nothing left yet: nobody was told, so nobody is corrected
     assert base.expand(made.id, "event:c1:correction:1", NOW, render, RULES, plan=fix).queued == 0
+
+
+def test_someone_skipped_for_a_stop_who_joins_again_gets_the_step_once(base):
+    made = base.create_campaign("rentree", "Bonjour {first_name}", now=NOW, tags=["sport"])
+    assert _expand(base, made).skipped["optout"] == 2  # Chloé and Eve
+    base.opt_in(CHLOE, now=NOW, source="sms", proof="inbound message 9: INSCRIPTION sport")
+    again = _expand(base, made, NOW + timedelta(minutes=5))
+    assert again.queued == 1 and again.skipped["optout"] == 0
+    assert CHLOE in {m.recipient for m in _messages(base, made)}
+    assert _expand(base, made, NOW + timedelta(minutes=9)).queued == 0
+    assert base.campaign_stats(made.id).skipped["optout"] == 1  # Eve still

@@ -63,8 +63,12 @@ def upgrade() -> None:
     with op.batch_alter_table("campaign") as batch:
         for name, type_, default in _CAMPAIGN_COLUMNS:
             batch.add_column(
-                sa.Column(name, type_, nullable=default is None or name in _MAY_BE_NONE,
-                          server_default=default)
+                sa.Column(
+                    name,
+                    type_,
+                    nullable=default is None or name in _MAY_BE_NONE,
+                    server_default=default,
+                )
             )
         batch.add_column(_when("paused_at"))
     with op.batch_alter_table("campaign_recipient") as batch:
@@ -73,9 +77,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("answer", sa.String(length=16), nullable=True))
         batch.add_column(_when("redeemed_at"))
     op.create_index("uq_campaign_recipient_code", "campaign_recipient", ["code"], unique=True)
-    op.create_index(
-        "ix_campaign_recipient_message", "campaign_recipient", ["message_id"]
-    )
+    op.create_index("ix_campaign_recipient_message", "campaign_recipient", ["message_id"])
     op.create_table(
         "campaign_event",
         sa.Column("id", sa.Integer(), nullable=False),
