@@ -52,8 +52,11 @@ def plan_dated(store: Store, config: Config, campaign: Campaign, now: dt.datetim
 
 
 def run_dated_campaigns(store: Store, config: Config, now: dt.datetime) -> int:
-    """Plan every running campaign on contacts' dates (the daemon's hourly job)."""
-    queued = 0
+    """The daemon's hourly job: plan every running campaign on contacts' dates, and expand the
+    events campaigns again for the people who joined since their import."""
+    from .events_import import refresh_events_campaigns
+
+    queued = refresh_events_campaigns(store, config, now)
     for campaign in store.campaigns():
         if campaign.status == CampaignStatus.RUNNING and campaign.date_field:
             queued += plan_dated(store, config, campaign, now).queued

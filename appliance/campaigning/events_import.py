@@ -148,7 +148,9 @@ def import_events(
                            extra=_creation_settings(found))  # fmt: skip
     else:
         store.update_campaign(found.id, **settings)
-    store.set_campaign_status(found.id, CampaignStatus.RUNNING, now)
+    if found.status != CampaignStatus.PAUSED:
+        store.set_campaign_status(found.id, CampaignStatus.RUNNING, now)
+    found = store.campaign(found.id)
     _apply(store, config, now, found, texts, changes, plans, report)
     store.save_events(found.id, {e.key: event_to_json(e) for e in read.events},
                       [e.key for e in changes.removed], now)  # fmt: skip
@@ -169,26 +171,52 @@ def _apply(store, config, now, campaign, texts, changes, plans, report) -> None:
                                step_prefix=f"event:{change.new.key}:",
                                event=change.new.as_dict())  # fmt: skip
             report.corrected += done.queued
-    skipped: dict[str, int] = {}
-    for event_key, steps in plans.items():
-        event = next(e for e in (*changes.added, *(c.new for c in changes.moved),
-                                 *(c.new for c in changes.time_changed),
-                                 *(c.new for c in changes.edited), *changes.unchanged)
-                     if e.key == event_key)  # fmt: skip
-        for step in steps:
-            if step.due is None:
-                continue
+    events = [*changes.added, *(c.new for c in changes.moved),
+              *(c.new for c in changes.time_changed), *(c.new for c in changes.edited),
+              *changes.unchanged]  # fmt: skip
+    queued, report.skipped = expand_events(store, config, now, campaign, events, plans)
+    report.queued += queued
+
+
+def expand_events(
+    store: Store, config: Config, now: dt.datetime, campaign: Campaign,
+    events: list[Event], plans: dict[str, list] | None = None,
+) -> tuple[int, dict[str, int]]:  # fmt: skip
+    """Queue every planned step of ``events`` for whoever of its audience does not have it yet
+    (the import, and the daemon's hourly pass for people who joined since); returns (queued,
+    skipped by reason)."""
+    texts = _templates(campaign)
+    if plans is None:
+        rules = _rules(campaign)
+        plans = {event.key: plan_event(event, config.zone, now, rules) for event in events}
+    queued, skipped = 0, {}
+    for event in events:
+        for step in plans[event.key]:
             template = texts[step.kind]
-            if template is None:
+            if step.due is None or template is None:
                 continue
             plan = StepPlan(due=step.due, kind=_kind(step.kind), codes=ops.uses_code(template),
                             event_filter=_filter(campaign, event))  # fmt: skip
             done = ops._expand(store, config, campaign, step.key, now, template, plan,
                                event.as_dict())  # fmt: skip
-            report.queued += done.queued
+            queued += done.queued
             for why, n in (done.skipped or {}).items():
                 skipped[why] = skipped.get(why, 0) + n
-    report.skipped = skipped
+    if queued and campaign.status == CampaignStatus.PAUSED:
+        store.pause_campaign(campaign.id, now)  # what was just queued waits with the rest
+    return queued, skipped
+
+
+def refresh_events_campaigns(store: Store, config: Config, now: dt.datetime) -> int:
+    """The daemon's hourly pass: every running or paused events campaign expanded again from
+    its stored events, so a contact who joined since the import gets what is still to come."""
+    queued = 0
+    for campaign in store.campaigns():
+        if campaign.events and campaign.status in (CampaignStatus.RUNNING, CampaignStatus.PAUSED):
+            stored = store.campaign_events(campaign.id).values()
+            queued += expand_events(store, config, now, campaign,
+                                    [event_from_json(v) for v in stored])[0]  # fmt: skip
+    return queued
 
 
 def _rewrite(store, config, campaign, texts, event: Event, plans) -> int:

@@ -114,3 +114,22 @@ def test_bad_rows_or_a_missing_value_write_nothing(donors, cfg):
     assert partial.events == 3 and partial.errors and partial.queued == 24
     with pytest.raises(ops.CampaignInputError, match="file"):
         import_events(donors, cfg, NOW, b"", **TEXTS)
+
+
+def test_who_joins_after_the_import_is_invited_by_the_hourly_pass_and_a_pause_holds(donors, cfg):
+    from appliance.campaigning.dated import run_dated_campaigns
+
+    import_events(donors, cfg, NOW, FILE.encode(), **TEXTS)
+    campaign = donors.campaign("collectes")
+    late = "+33612349999"
+    donors.opt_in(late, now=NOW, source="sms", proof="inbound message 3: INSCRIPTION")
+    donors.upsert_contacts([ContactValues(late, "Tardif", fields={"Ville": "Lyon"}, line=2)],
+                           now=NOW, source="import", proof_of=lambda row: "form")  # fmt: skip
+    ops.pause(donors, campaign, NOW)
+    assert run_dated_campaigns(donors, cfg, NOW + timedelta(hours=1)) == 2  # C1: both steps
+    assert run_dated_campaigns(donors, cfg, NOW + timedelta(hours=2)) == 0  # never twice
+    theirs = [m for m in _messages(donors, campaign.id) if m.recipient == late]
+    assert len(theirs) == 2 and {m.rank for m in theirs} == {9}  # paused with the rest
+    import_events(donors, cfg, NOW + timedelta(hours=3), FILE.encode(), **TEXTS)
+    assert donors.campaign("collectes").status == "paused"
+    assert _send_due(donors, datetime(2027, 10, 23, 9, 0, tzinfo=UTC)) == []
