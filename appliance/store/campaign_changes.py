@@ -55,6 +55,8 @@ class CampaignChanges(Transactions):
         unknown = set(values) - SETTINGS - {"template"}
         if unknown:
             raise CampaignError(f"settings: {', '.join(sorted(unknown))} are not settings")
+        if not values:  # nothing to change (an events file imported again, texts as they were)
+            return
         with self._writing() as connection:
             connection.execute(update(CAMPAIGN).where(CAMPAIGN.c.id == campaign_id).values(values))
 

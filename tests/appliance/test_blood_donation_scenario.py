@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner, Result
 
-from appliance.accounts import create_token
 from appliance.cli import campaigns as cli_campaigns
 from appliance.cli import contact_import as cli_contact_import
 from appliance.cli import contacts as cli_contacts
@@ -174,6 +173,7 @@ def test_blood_donation_scenario(tmp_path, config_path, clock, daemon_factory):
     by_town = {t: {i for i in reachable if town(i) == t} for t in TOWNS}
 
     # --- 2. the events file: a dry run first, then the import --------------------------------
+    clock.advance(3600)  # an hour after the opt-outs: they are not the campaign's
     collectes = tmp_path / "collectes.csv"
     events_file(collectes, EVENTS)
     texts = ["--invitation", INVITATION, "--reminder", REMINDER, "--correction", CORRECTION,
@@ -195,21 +195,36 @@ def test_blood_donation_scenario(tmp_path, config_path, clock, daemon_factory):
     assert due["N1", "invitation"] == datetime(2027, 10, 30, 8, 0, tzinfo=UTC)
     assert due["N1", "reminder"] == datetime(2027, 11, 5, 17, 0, tzinfo=UTC)  # 18:00 CET
     assert due["G2", "invitation"] == datetime(2027, 12, 13, 9, 0, tzinfo=UTC)
-    assert "dry run: nothing written" in ok(
-        cli(config_path, "events", "import", str(collectes), "--campaign", CAMPAIGN, *texts,
-            "--dry-run")  # fmt: skip
-    ).stdout
+    assert (
+        "dry run: nothing written"
+        in ok(
+            cli(
+                config_path,
+                "events",
+                "import",
+                str(collectes),
+                "--campaign",
+                CAMPAIGN,
+                *texts,
+                "--dry-run",
+            )
+        ).stdout
+    )
 
     first = ok(cli(config_path, "events", "import", str(collectes), "--campaign", CAMPAIGN,
                    *texts, "--json"))  # fmt: skip
     lyon, grenoble, annecy = (len(by_town[t]) for t in TOWNS)
     queued_at_import = 2 * lyon + 4 * grenoble + 2 * annecy  # L2's two skipped by the cap
     made = json.loads(first.stdout)
-    assert made["queued"] == queued_at_import and made["skipped"] == {"cap": 2 * lyon,
-                                                                      "template": 0}
+    steps_in = {t: 2 * sum(TOWN_OF[e] == t for e in TOWN_OF) for t in TOWNS}
+    # people who opted out are matched by their town, and skipped at every step, with why
+    optout_steps = sum(steps_in[town(i)] for i in NO_CONSENT | OPT_OUT)
+    assert made["queued"] == queued_at_import
+    assert made["skipped"] == {"cap": 2 * lyon, "template": 0, "optout": optout_steps,
+                               "consent": 0}  # fmt: skip
     campaign = store.campaign(CAMPAIGN)
     rows = export(config_path)
-    capped = {(step_of(r), r["number"]) for r in rows if r["skipped"]}
+    capped = {(step_of(r), r["number"]) for r in rows if r["skipped"].startswith("cap:")}
     assert capped == {((e, k), number(i)) for i in by_town["Lyon"] for e in ("L2",)
                       for k in ("invitation", "reminder")}  # fmt: skip
 
@@ -225,8 +240,7 @@ def test_blood_donation_scenario(tmp_path, config_path, clock, daemon_factory):
     assert not outsiders & set(received)
 
     # --- 4. replies from the donors' phones --------------------------------------------------
-    oui, free, yes, stop = (sorted(by_town["Lyon"])[0], sorted(by_town["Lyon"])[1],
-                            sorted(by_town["Grenoble"])[0], sorted(by_town["Grenoble"])[1])  # fmt: skip
+    (oui, free), (yes, stop) = sorted(by_town["Lyon"])[:2], sorted(by_town["Grenoble"])[:2]
     clock.set(datetime(2027, 10, 25, 12, 0, tzinfo=UTC))
     for i, words in ((oui, "Oui !"), (free, "Je viendrai avec ma soeur"), (yes, "yes"),
                      (stop, "STOP")):  # fmt: skip
@@ -238,6 +252,70 @@ def test_blood_donation_scenario(tmp_path, config_path, clock, daemon_factory):
     assert store.contact(number(stop)).opted_out
     after_stop = {step_of(r): r["status"] for r in export(config_path)
                   if r["number"] == number(stop)}  # fmt: skip
-    assert after_stop == {("G1", "invitation"): "sent" if after_stop["G1", "invitation"] == "sent"
-                          else "delivered", ("G1", "reminder"): "cancelled",
-                          ("G2", "invitation"): "cancelled", ("G2", "reminder"): "cancelled"}
+    assert after_stop.pop(("G1", "invitation")) in ("sent", "delivered")
+    assert after_stop == {
+        ("G1", "reminder"): "cancelled",
+        ("G2", "invitation"): "cancelled",
+        ("G2", "reminder"): "cancelled",
+    }
+
+    # --- 5. G1 starts at 09:00, not 08:30: a correction to exactly those already told --------
+    at(clock, daemon, datetime(2027, 10, 27, 10, 0, tzinfo=UTC))
+    events_file(collectes, [e if e[0] != "G1" else (*e[:3], "09:00", *e[4:]) for e in EVENTS])
+    again = json.loads(ok(cli(config_path, "events", "import", str(collectes), "--campaign",
+                              CAMPAIGN, "--json")).stdout)  # fmt: skip
+    told = {number(i) for i in by_town["Grenoble"]} - {number(stop)}
+    assert again["changes"]["time_changed"] == ["G1"]
+    assert (again["corrected"], again["queued"], again["cancelled"]) == (len(told), 0, 0)
+    assert again["rewritten"] == len(told)  # G1's reminders, still pending
+    settle(store, clock, daemon, campaign.id, lyon + grenoble + len(told))
+    corrections = [(to, text) for to, text in on_air(daemon) if text.startswith("Changement")]
+    assert sorted(to for to, _ in corrections) == sorted(told)
+    assert {text for _, text in corrections} == {
+        "Changement : Gymnase Jean Jaurès le lundi 1er novembre dès 09:00"
+    }
+
+    # --- 6. the rest of the schedule: reminders the day before at 18:00, across the DST end --
+    sent = lyon + grenoble + len(told)
+    for when, more in (
+        (datetime(2027, 10, 30, 8, 0, tzinfo=UTC), annecy),  # N1's invitations
+        (datetime(2027, 10, 30, 16, 0, tzinfo=UTC), lyon),  # L1's reminders, 18:00 CEST
+        (datetime(2027, 10, 31, 17, 0, tzinfo=UTC), len(told)),  # G1's, 18:00 CET
+        (datetime(2027, 11, 5, 17, 0, tzinfo=UTC), annecy),  # N1's
+        (datetime(2027, 12, 13, 9, 0, tzinfo=UTC), len(told)),  # G2's invitations
+        (datetime(2027, 12, 19, 17, 0, tzinfo=UTC), len(told)),  # G2's reminders
+    ):
+        at(clock, daemon, when)
+        sent += more
+        settle(store, clock, daemon, campaign.id, sent)
+    air = on_air(daemon)
+    g1_reminders = {to for to, text in air if text == "Rappel : demain 09:00 à Gymnase Jean Jaurès"}
+    assert g1_reminders == told  # with the new time
+    old_time = [to for to, text in air if text == "Rappel : demain 08:30 à Gymnase Jean Jaurès"]
+    assert sorted(old_time) == sorted(told)  # G2's, at its own time; none of G1's
+
+    # --- 7. the cap: at most 2 capped messages a person in 30 days, the correction aside ----
+    campaign_texts = [(to, text) for to, text in air if not text.startswith("Changement")
+                      and text != config.consent.stop_reply]  # fmt: skip
+    per_person = Counter(to for to, _ in campaign_texts)
+    assert {n for i in by_town["Lyon"] for n in [per_person[number(i)]]} == {2}
+    assert {per_person[number(i)] for i in by_town["Annecy"]} == {2}
+    assert {per_person[n] for n in told} == {4}  # G1 and G2, 49 days apart
+    assert not outsiders & set(per_person)
+
+    # --- 8. every statistic exact ------------------------------------------------------------
+    final = stats(config_path)
+    m = final["messages"]
+    assert m["sent"] + m["delivered"] == sent  # delivered: as far as the reports came back
+    assert {k: v for k, v in m.items() if k not in ("sent", "delivered")} == {
+        "queued": 0, "sending": 0, "failed": 0, "expired": 0, "unknown": 0,
+        "cancelled": 3,  # the STOP's G1 reminder and G2's two
+    }  # fmt: skip
+    opted_out_before = NO_CONSENT | OPT_OUT
+    assert final["targeted"] == len(reachable) + len(opted_out_before)
+    assert final["skipped"] == {"cap": lyon, "template": 0, "consent": 0,
+                                "optout": len(opted_out_before) + 1}  # fmt: skip
+    assert final["reached"] == len(reachable)
+    assert (final["replied"], final["confirmed"], final["declined"]) == (3, 2, 0)
+    assert final["opted_out"] == 1  # the STOP; the others had opted out before it began
+    assert final["response_rate"] == round(3 / len(reachable), 4)
