@@ -11,6 +11,9 @@
   edits (forms in ``contact_forms``); ``imports``: /contacts/import, a CSV file previewed then
   imported (the upload kept between the two steps by ``kept_uploads``); ``conversation``:
   /conversation/<number>, one number's timeline
+- ``campaigns``: /campaigns, the list, a new campaign with its live preview, a campaign's page
+  (statistics, charts, replies) and its export; ``campaign_actions``: its moves (start, pause,
+  resume, cancel, edit, correct, follow up) and codes; forms in ``campaign_forms``
 - ``admin``: /admin, users and API tokens
 - ``webhooks``: /admin/webhooks, the admin's webhooks and their delivery logs
 - ``common``: what they share (the id bound of URL rules, role checks, template helpers)
@@ -28,6 +31,8 @@ def register(app: Flask) -> None:
     """Put every page group on ``app``, behind the login gate."""
     from . import (
         admin,
+        campaign_actions,
+        campaigns,
         common,
         compose,
         contacts,
@@ -42,7 +47,8 @@ def register(app: Flask) -> None:
     )
 
     app.jinja_env.globals.update(common.TEMPLATE_GLOBALS)
-    groups = (login, modems, queue, history, inbox, compose, contacts, imports, conversation)
+    groups = (login, modems, queue, history, inbox, compose, contacts, imports, conversation,
+              campaigns, campaign_actions)  # fmt: skip
     for module in (*groups, admin, webhooks):
         app.register_blueprint(module.bp)
     login.install(app)
