@@ -136,7 +136,9 @@ def test_the_list_has_a_nav_entry_and_each_campaign_with_its_summary(
     page = text_of(response)
     assert 'href="/campaigns" aria-current="page">Campaigns' in response.get_data(as_text=True)
     assert "brouillon draft campaign" in page
-    assert re.search(r"collecte running campaign .* 3 3 1 \(33.3 %\)", page), page
+    assert re.search(
+        r"collecte running campaign .* targeted 3 sent 3 replied 1 \(33.3 %\)", page
+    ), page
     assert "New campaign" not in page  # a volunteer sees, an admin creates
 
 

@@ -139,7 +139,7 @@ class FollowUpForm(FlaskForm):
 
     text = TextAreaField("Text", [Length(max=MAX_TEXT)])
     days = IntegerField("After days", [InputRequired("Say after how many days.")], default=3)
-    name = StringField("Name (empty: “<name> (relance)”)", [Optional(), Length(max=128)])
+    name = StringField("Name of the follow-up", [Optional(), Length(max=128)])
 
 
 class CodeForm(FlaskForm):
