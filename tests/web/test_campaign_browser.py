@@ -83,7 +83,20 @@ def _left(store, campaign_id: int) -> int:
     return messages["sent"] + messages["delivered"]
 
 
-def test_a_campaign_is_created_previewed_started_and_counted_in_chromium(daemon):
+def _events_file(folder, daemon: Daemon):
+    """Two collections, in Lyon (two donors) and in Paris (one), a fortnight and a month away."""
+    today = daemon.clock.now().date()
+    path = folder / "collectes.csv"
+    path.write_text(
+        "Identifiant;Lieu;Date;Début;Fin;Ville\n"
+        f"L1;Salle des fêtes;{today + timedelta(days=14)};8h;12h;Lyon\n"
+        f"P1;Mairie;{today + timedelta(days=30)};14h;18h;Paris\n",
+        encoding="cp1252",
+    )
+    return path
+
+
+def test_a_campaign_is_created_previewed_started_and_counted_in_chromium(daemon, tmp_path):
     from playwright.sync_api import expect
 
     url = daemon.frontends[0].url.rstrip("/")
@@ -162,12 +175,28 @@ def test_a_campaign_is_created_previewed_started_and_counted_in_chromium(daemon)
         expect(replies).to_contain_text(alice)
         shoot(page, "desktop-campaign")
 
+        # An events file: its schedule previewed, then imported.
+        page.click("nav >> text=Campaigns")
+        page.click("text=Import an events file")
+        page.set_input_files("input[type=file]", str(_events_file(tmp_path, daemon)))
+        page.fill("input[name=campaign]", "Collectes de l'hiver")
+        page.fill("textarea[name=invitation]", "Collecte le {event.date} à {event.place}")
+        page.fill("input[name=area_field]", "Ville")
+        page.fill("input[name=tags]", "Don du sang")  # not David, in Lyon too
+        page.click("button:text('Preview the schedule')")
+        expect(page.locator(".count-added")).to_contain_text("2")
+        expect(page.locator("table.schedule tbody tr")).to_have_count(2)  # two invitations
+        shoot(page, "desktop-campaign-events")
+        page.click("button[value=import]")
+        expect(page.locator(".flash.ok")).to_contain_text("2 event(s), 3 message(s) queued")
+
         phone = browser.new_context(
             viewport=PHONE, is_mobile=True, has_touch=True, storage_state=desktop.storage_state()
         )
         small = watch(phone.new_page(), problems)
         for name, path in (("campaigns", "/campaigns"), ("campaign-new", "/campaigns/new"),
-                           ("campaign", f"/campaigns/{campaign_id}")):  # fmt: skip
+                           ("campaign", f"/campaigns/{campaign_id}"),
+                           ("campaign-events", "/campaigns/events")):  # fmt: skip
             small.goto(url + path)
             expect(small.locator("h1")).to_be_visible()
             shoot(small, f"phone-{name}")

@@ -13,7 +13,8 @@
   /conversation/<number>, one number's timeline
 - ``campaigns``: /campaigns, the list, a new campaign with its live preview, a campaign's page
   (statistics, charts, replies) and its export; ``campaign_actions``: its moves (start, pause,
-  resume, cancel, edit, correct, follow up) and codes; forms in ``campaign_forms``
+  resume, cancel, edit, correct, follow up) and codes; ``campaign_events``: /campaigns/events,
+  an events file previewed as a schedule then imported; forms in ``campaign_forms``
 - ``admin``: /admin, users and API tokens
 - ``webhooks``: /admin/webhooks, the admin's webhooks and their delivery logs
 - ``common``: what they share (the id bound of URL rules, role checks, template helpers)
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     from . import (
         admin,
         campaign_actions,
+        campaign_events,
         campaigns,
         common,
         compose,
@@ -48,7 +50,7 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals.update(common.TEMPLATE_GLOBALS)
     groups = (login, modems, queue, history, inbox, compose, contacts, imports, conversation,
-              campaigns, campaign_actions)  # fmt: skip
+              campaigns, campaign_actions, campaign_events)  # fmt: skip
     for module in (*groups, admin, webhooks):
         app.register_blueprint(module.bp)
     login.install(app)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from appliance.campaigning.operations import CampaignInputError
@@ -149,3 +150,58 @@ class CodeForm(FlaskForm):
         csrf = False  # the lookup is a GET; the redeem's POST is checked by CSRFProtect
 
     code = StringField("Code", [Length(max=32)])
+
+
+class EventsForm(FlaskForm):
+    """An events campaign's settings for an import of its file: empty keeps what the campaign
+    has (a first import needs an invitation or a reminder text)."""
+
+    campaign = StringField("Events campaign (a new name, or one imported before)",
+                           [Length(max=128)])  # fmt: skip
+    invitation = TextAreaField("Invitation text", [Length(max=MAX_TEXT)])
+    reminder = TextAreaField("Reminder text", [Length(max=MAX_TEXT)])
+    correction = TextAreaField("Correction text", [Length(max=MAX_TEXT)])
+    tags = StringField("Tags (a contact with any of them; none: every opted-in contact)")
+    area_field = StringField("Contacts' free field holding their area", [Length(max=64)])
+    invitation_days = IntegerField("Invitation, days before", [Optional(), NumberRange(0, 365)])
+    invitation_at = StringField("at", [Length(max=5)])
+    reminder_days = IntegerField("Reminder, days before", [Optional(), NumberRange(0, 365)])
+    reminder_at = StringField("at", [Length(max=5)])
+    partial = BooleanField("Keep the good rows (the refused ones are left out)")
+
+    def validate_tags(self, field: StringField) -> None:
+        typed_tags(field.data)
+
+    def import_args(self) -> dict[str, Any]:
+        """The keyword arguments of ``events_import.import_events`` (but the data and dry run)."""
+        return {
+            "campaign": (self.campaign.data or "").strip(),
+            "invitation": _text(self.invitation.data),
+            "reminder": _text(self.reminder.data),
+            "correction": _text(self.correction.data),
+            "tags": typed_tags(self.tags.data or ""),
+            "area_field": _text(self.area_field.data),
+            "invitation_days": self.invitation_days.data,
+            "invitation_at": _text(self.invitation_at.data),
+            "reminder_days": self.reminder_days.data,
+            "reminder_at": _text(self.reminder_at.data),
+            "partial": bool(self.partial.data),
+        }
+
+    def fill_from(self, campaign: Campaign) -> None:
+        """Prefilled with an events campaign's settings (to import its edited file again)."""
+        self.campaign.data = campaign.name
+        self.invitation.data = campaign.template or ""
+        self.reminder.data = campaign.reminder_template or ""
+        self.correction.data = campaign.correction_template or ""
+        self.area_field.data = campaign.area_field or ""
+        self.invitation_days.data = campaign.invitation_days
+        self.invitation_at.data = campaign.invitation_at
+        self.reminder_days.data = campaign.reminder_days
+        self.reminder_at.data = campaign.reminder_at
+
+
+class EventsUploadForm(EventsForm):
+    """The first step of an events import: the file, with the settings."""
+
+    file = FileField("Events file (CSV)", [FileRequired("Choose an events file.")])
