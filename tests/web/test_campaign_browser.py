@@ -175,6 +175,17 @@ def test_a_campaign_is_created_previewed_started_and_counted_in_chromium(daemon,
         expect(replies).to_contain_text(alice)
         shoot(page, "desktop-campaign")
 
+        # A new text and a correction are previewed live too, nothing saved before the click.
+        edit = page.locator("form.text-form", has=page.locator("#text-edit_form"))
+        page.fill("#text-edit_form", "Salut {first_name} !")
+        expect(edit.locator(".previews li").first).to_contain_text("Salut Alice !")
+        expect(edit.locator(".audience-size")).to_have_text("3")
+        fix = page.locator("form.text-form", has=page.locator("#text-correct_form"))
+        page.fill("#text-correct_form", "Erratum {first_name} : 15h")
+        expect(fix.locator(".previews li").first).to_contain_text("Erratum Alice : 15h")
+        expect(fix.locator(".audience-size")).to_have_count(0)  # those told, not the audience
+        assert store.campaign(campaign_id).template == TEXT
+
         # An events file: its schedule previewed, then imported.
         page.click("nav >> text=Campaigns")
         page.click("text=Import an events file")

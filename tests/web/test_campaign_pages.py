@@ -408,6 +408,7 @@ def test_a_correction_goes_to_exactly_those_already_told(admin_client, donors, c
     url = f"/campaigns/{campaign.id}/correct"
     preview = admin_client.post(url, data={"text": "Erratum : 14h", "action": "preview"})
     assert preview.status_code == 200 and "Erratum : 14h" in text_of(preview)
+    assert "Audience:" not in text_of(preview)  # it goes to those told, not the audience
     done = admin_client.post(url, data={"text": "Erratum : 14h, {first_name}", "action": "apply"})
     page = text_of(admin_client.get(done.location))
     assert "Correction queued for 1 person(s) already told." in page

@@ -27,18 +27,23 @@
       (gsm ? "characters" : "UTF-16 units");
   }
 
-  function show(out, data) {
+  function show(out, data, audience) {
     out.textContent = "";
     if (data.error !== undefined) {
       out.appendChild(list("problems", [data.field + ": " + data.error]));
       return;
     }
-    var people = data.audience === 1 ? "person" : "people";
-    var line = el("p", "audience", "Audience: ");
-    line.appendChild(el("strong", "audience-size", String(data.audience)));
-    line.appendChild(document.createTextNode(" " + people + (data.previews.length ?
-      "; the text for the first " + data.previews.length + ":" : ".")));
-    out.appendChild(line);
+    if (audience) {
+      var people = data.audience === 1 ? "person" : "people";
+      var line = el("p", "audience", "Audience: ");
+      line.appendChild(el("strong", "audience-size", String(data.audience)));
+      line.appendChild(document.createTextNode(" " + people + (data.previews.length ?
+        "; the text for the first " + data.previews.length + ":" : ".")));
+      out.appendChild(line);
+    } else {
+      out.appendChild(el("p", "audience",
+        "The text for the first contacts of the campaign (who receives it is said above):"));
+    }
     if (data.problems.length) out.appendChild(list("problems", data.problems));
     if (data.warnings.length) out.appendChild(list("warnings", data.warnings));
     var ol = el("ol", "previews");
@@ -56,6 +61,7 @@
   function watch(form) {
     var url = form.getAttribute("data-preview");
     var campaign = form.getAttribute("data-campaign");
+    var audience = form.getAttribute("data-audience") !== "none";
     var token = form.querySelector('input[name="csrf_token"]');
     var out = form.querySelector(".live-preview");
     var text = form.querySelector('textarea[name="text"]');
@@ -86,7 +92,7 @@
         .then(function (data) {
           if (mine !== asked) return; // the latest answer only
           out.removeAttribute("aria-busy");
-          show(out, data);
+          show(out, data, audience);
         })
         .catch(function () { out.removeAttribute("aria-busy"); /* keep the last preview */ });
     }
