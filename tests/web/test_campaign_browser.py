@@ -155,7 +155,7 @@ def test_a_campaign_is_created_previewed_started_and_counted_in_chromium(daemon,
         assert on_air == sorted(DONORS)
         alice = next(iter(DONORS))
         modem.call(lambda m, now: m.deliver_sms(alice, "OUI", now))
-        wait_until(lambda: store.campaign_replies(campaign_id), 15, "the reply, linked")
+        wait_until(lambda: store.campaign_stats(campaign_id).confirmed == 1, 15, "OUI, read")
 
         # The statistics, as a person reads them.
         page.reload()
@@ -165,6 +165,9 @@ def test_a_campaign_is_created_previewed_started_and_counted_in_chromium(daemon,
         delivered = int(page.locator(".stat-delivered").inner_text())
         assert sent + delivered == 3
         expect(page.locator(".stat-queued")).to_have_text("0")
+        expect(page.locator(".stat-replied")).to_have_text("1")
+        expect(page.locator(".stat-confirmed")).to_have_text("1")
+        expect(page.locator(".stat-response-rate")).to_have_text("33.3 %")
         expect(page.locator("svg.funnel rect.bar")).to_have_count(6)
         expect(page.locator("svg.activity")).to_have_attribute(
             "aria-label", re.compile(r"3 sent and 1 replies")
@@ -172,6 +175,7 @@ def test_a_campaign_is_created_previewed_started_and_counted_in_chromium(daemon,
         replies = page.locator("section.replies tbody tr")
         expect(replies).to_have_count(1)
         expect(replies).to_contain_text("OUI")
+        expect(replies.locator(".answer")).to_have_text("confirmed")
         expect(replies).to_contain_text(alice)
         shoot(page, "desktop-campaign")
 
