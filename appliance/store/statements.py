@@ -14,13 +14,23 @@ A parameter takes the type of the column it meets, so times still go through ``U
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, case, func, insert, literal, or_, select, update
+from sqlalchemy import bindparam, case, func, insert, literal, or_, select, union_all, update
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.schema import Column
 
 from appliance.states import ModemState
 
-from .schema import PAUSED_RANK, DeliveryReport, Event, Message, MessageKind, Modem, Sim, Status
+from .schema import (
+    PAUSED_RANK,
+    PRIORITY_RANK,
+    DeliveryReport,
+    Event,
+    Message,
+    MessageKind,
+    Modem,
+    Sim,
+    Status,
+)
 
 MESSAGE = Message.__table__
 SIM = Sim.__table__
@@ -39,6 +49,13 @@ m = MESSAGE.c
 # what quiet hours hold: campaign traffic (a correction too: it goes to a campaign's people)
 QUIET_KINDS = [MessageKind.CAMPAIGN, MessageKind.REMINDER, MessageKind.CORRECTION]
 NOW = _param("now", m.due_at)
+# The ranks the dispatcher takes, best first; a paused campaign's (PAUSED_RANK) is not one. Named
+# one by one, each rank is its own range of ix_message_dispatch (status, rank, due_at), which
+# ends at the due time: ``rank < PAUSED_RANK`` was one range over every rank, where the due time
+# only filtered, so a claim read past every message not due yet of a better rank, and NEXT_DUE
+# read the whole queue (bench/claim_queued.py, docs/benchmarks.md section 11).
+RANKS = sorted(PRIORITY_RANK.values())
+assert RANKS[-1] < PAUSED_RANK
 
 
 def _claim(quiet: bool, avoid_own_retries: bool):
@@ -46,7 +63,7 @@ def _claim(quiet: bool, avoid_own_retries: bool):
     imei = _param("imei", m.modem_imei)
     query = select(MESSAGE).where(
         m.status == Status.QUEUED,
-        m.rank < PAUSED_RANK,  # a paused campaign's messages wait (ix_message_dispatch's range)
+        m.rank.in_(RANKS),  # a paused campaign's messages wait
         m.due_at <= NOW,
         or_(m.expires_at.is_(None), m.expires_at > NOW),
         or_(m.want_modem.is_(None), m.want_modem == imei),
@@ -55,7 +72,9 @@ def _claim(quiet: bool, avoid_own_retries: bool):
         or_(m.parts_sent == 0, m.modem_imei == imei),
         m.parts - m.parts_sent <= _param("max_parts", m.parts),
     )
-    if quiet:  # inside quiet hours only high-priority campaign traffic goes
+    # inside quiet hours only high-priority campaign traffic goes; no index tells campaign traffic
+    # apart, so when only campaign traffic is due this reads every due message (benchmarks, 11)
+    if quiet:
         campaign = or_(m.source == "campaign", m.kind.in_(QUIET_KINDS))
         query = query.where(or_(~campaign, m.rank == 0))
     if avoid_own_retries:  # another modem is healthy: let it take what failed on this one
@@ -67,10 +86,17 @@ def _claim(quiet: bool, avoid_own_retries: bool):
 
 CLAIM = {(q, a): _claim(q, a) for q in (False, True) for a in (False, True)}
 
-# when the earliest queued message that is not due yet becomes due: the dispatcher's next wake-up
-NEXT_DUE = select(func.min(m.due_at)).where(
-    m.status == Status.QUEUED, m.rank < PAUSED_RANK, m.due_at > NOW
-)
+# when the earliest queued message that is not due yet becomes due: the dispatcher's next wake-up;
+# the first of each rank, one index seek each (a min() over ``rank IN (...)`` reads them all)
+_FIRSTS = union_all(
+    *(
+        select(func.min(m.due_at).label("due_at")).where(
+            m.status == Status.QUEUED, m.rank == rank, m.due_at > NOW
+        )
+        for rank in RANKS
+    )
+).subquery()
+NEXT_DUE = select(func.min(_FIRSTS.c.due_at))
 
 TAKE = (
     update(MESSAGE)
