@@ -178,7 +178,7 @@ def measure(store: Store, claims: int, now: datetime) -> Measured:
                             imei=IMEI, recipient=message.recipient)  # fmt: skip
 
     run("claim, quiet hours, transactional due", _claim(True), claims, stop_when_empty=True)
-    run("claim, quiet hours, nothing it may send", _claim(True), max(claims // 10, 5), False)
+    run("claim, quiet hours, nothing it may send", _claim(True), max(claims // 100, 5), False)
     run("claim, outside quiet hours", _claim(False), claims, stop_when_empty=False)
     samples = measured.samples.setdefault("next_due (NEXT_DUE)", [])
     for _ in range(max(claims // 10, 5)):
