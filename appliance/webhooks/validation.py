@@ -22,6 +22,13 @@ EVENTS = (
     "contact.updated",
     "contact.opted_in",
     "contact.opted_out",
+    "campaign.started",
+    "campaign.paused",
+    "campaign.resumed",
+    "campaign.cancelled",
+    "campaign.corrected",
+    "campaign.replied",
+    "campaign.code_redeemed",
 )
 TEST_EVENT = "webhook.test"
 
