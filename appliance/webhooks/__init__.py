@@ -60,10 +60,11 @@ the contact is erased). ``contact.created`` and ``contact.updated`` come from th
 (an import is not reported contact by contact); ``contact.opted_in`` and ``contact.opted_out``
 from every path that records consent but imports (join and stop keywords, the CLI, the panel,
 the API: a contact it creates is also ``contact.opted_in``). The ``campaign.*`` events
-(``started``, ``paused``, ``resumed``, ``cancelled``, ``corrected``, ``replied``,
-``code_redeemed``) carry what the move logged, as it was then: ``{"id", "name", ...}`` with its
-counts (``queued``, ``skipped``, ``held``, ``released``, ``cancelled``), and ``number`` for a
-reply (with ``answer``, ``inbound_id``) or a code redeemed (with ``code``).
+(``started``, ``paused``, ``resumed``, ``cancelled``, ``corrected``, ``events_imported``,
+``replied``, ``code_redeemed``) carry what the move logged, as it was then: ``{"id", "name",
+...}`` with its counts (``queued``, ``skipped``, ``held``, ``released``, ``cancelled``,
+``corrected``), and ``number`` for a reply (with ``answer``, ``inbound_id``) or a code
+redeemed (with ``code``).
 The panel's test button sends ``webhook.test``. ``timestamp`` (Unix seconds) is when this
 attempt was made; it is inside the signed body so that an old request replayed by
 someone who recorded it can be told apart, and the header repeats it for convenience.

@@ -27,6 +27,7 @@ EVENTS = (
     "campaign.resumed",
     "campaign.cancelled",
     "campaign.corrected",
+    "campaign.events_imported",
     "campaign.replied",
     "campaign.code_redeemed",
 )

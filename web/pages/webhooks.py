@@ -40,6 +40,7 @@ EVENT_HELP = {
     "campaign.resumed": "a paused campaign runs again",
     "campaign.cancelled": "a campaign was cancelled with what it still had queued",
     "campaign.corrected": "a correction was sent to the people already told",
+    "campaign.events_imported": "an events file was imported (queued, cancelled, corrected)",
     "campaign.replied": "someone answered a campaign (confirmed, declined or free text)",
     "campaign.code_redeemed": "a campaign's unique code was redeemed",
 }
