@@ -1,11 +1,14 @@
-"""The campaign operations fuzzed on a campaign that exists.
+"""The campaign operations fuzzed on a campaign that exists, and the events import on files
+that read.
 
 ``test_schemathesis`` fuzzes every operation from the document, but a generated name or id
-names no campaign, so the moves there all end in 404 before a body is read. Here the document's
-``{campaign}`` is narrowed to one running campaign (``collecte``, with people, a sent message
-and codes), so schemathesis' bodies reach the operations themselves: previews of generated
-templates, edits, corrections, follow-ups. Same checks and bounds as the main fuzz: no server
-error, every answer as documented.
+names no campaign, so the moves there all end in 404 before a body is read, and a generated
+CSV is never an events file. Here the document's ``{campaign}`` is narrowed to one running
+campaign (``collecte``, with people, a sent message and codes), so schemathesis' bodies reach
+the operations themselves: previews of generated templates, edits, corrections, follow-ups;
+and the events import's body to a few real files (then its generated options reach the
+import: texts, days, times, tags). Same checks and bounds as the main fuzz: no server error,
+every answer as documented.
 """
 
 from __future__ import annotations
@@ -26,6 +29,13 @@ from web.api import PREFIX
 from web.api.openapi import document
 
 NAME = "collecte"
+EVENTS = f"{PREFIX}/events/import"
+FILES = [
+    "id;lieu;date;début;fin;ville\nC1;Salle A;05/12/2026;14h;19h;Lyon\n",
+    "id;lieu;date;début;fin;ville\nC1;Salle A;05/12/2026;15h;19h;Lyon\n"
+    "C2;Mairie;24/11/2026;8h;9h;\n",
+    "id,place,date\nC9,Gymnase,31/02/2026\nC1,Salle A,2026-12-06\n",
+]
 
 
 def _narrowed() -> dict:
@@ -34,8 +44,10 @@ def _narrowed() -> dict:
     doc["paths"] = {
         path: item
         for path, item in doc["paths"].items()
-        if path.startswith(f"{PREFIX}/campaigns/{{campaign}}")
+        if path.startswith(f"{PREFIX}/campaigns/{{campaign}}") or path == EVENTS
     }
+    body = doc["paths"][EVENTS]["post"]["requestBody"]["content"]["text/csv"]
+    body["schema"] = {"type": "string", "enum": FILES}
     for item in doc["paths"].values():
         for parameter in item.get("parameters", []):
             if parameter["name"] == "campaign":

@@ -33,7 +33,8 @@ What lives where:
   (``contact_files``: the contacts' CSV import and export);
 - ``campaigns`` (list, create, read, preview, edit), ``campaign_moves`` (start, pause, resume,
   cancel, corrections, follow-ups), ``campaign_results`` (statistics, activity, replies, CSV
-  export, codes), with their bodies in ``campaign_schemas``;
+  export, codes), ``campaign_events`` (an events file imported), with their bodies in
+  ``campaign_schemas``;
 - ``openapi``: the OpenAPI 3.1 document generated from the table and the models, and its route.
 
 Importing this package registers every operation on ``bp`` (the imports below); the order of
@@ -47,7 +48,8 @@ from .operations import PREFIX, bp
 # isort: off
 from . import errors, requests  # noqa: F401  (the blueprint's handlers and checks)
 from . import messages, modems, inbox, contacts, contact_files  # noqa: F401  (in order)
-from . import campaigns, campaign_moves, campaign_results, openapi  # noqa: F401
+from . import campaigns, campaign_moves, campaign_results, campaign_events  # noqa: F401
+from . import openapi  # noqa: F401
 
 # isort: on
 

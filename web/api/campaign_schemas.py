@@ -348,3 +348,51 @@ class Code(Answer):
     number: str
     redeemed: bool
     redeemed_at: Timestamp | None
+
+
+# --- an events file -------------------------------------------------------------------------------
+
+EventsText = Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+EventsCampaign = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
+EventDays = Annotated[int, Field(ge=0, le=365)]
+
+
+class EventChanges(Answer):
+    """The events' ids by what changed since the last import of the file."""
+
+    added: list[str]
+    moved: list[str]
+    time_changed: list[str]
+    edited: list[str]
+    removed: list[str]
+    unchanged: list[str]
+
+
+class ScheduledStep(Answer):
+    event: str
+    place: str | None
+    date: str = Field(description="The event's date, YYYY-MM-DD.")
+    step: Literal["invitation", "reminder"]
+    wall: str = Field(description="When it goes, local wall time (YYYY-MM-DD HH:MM).")
+    due: Timestamp | None = Field(description="When it goes, UTC; null when skipped.")
+    skipped: str | None = Field(description="Why this step is not sent (too late...).")
+    note: str | None
+    people: Count = Field(description="How many people it reaches now.")
+
+
+class EventsReport(Answer):
+    """What an import found and did (a dry run: what it would do), as ``smsrelay events import
+    --json`` says it."""
+
+    campaign: str
+    created: bool = Field(description="The campaign was made by this import.")
+    dry_run: bool
+    events: Count
+    errors: list[str] = Field(description="The bad rows, by line and column (skipped).")
+    changes: EventChanges
+    schedule: list[ScheduledStep]
+    queued: Count
+    skipped: Skipped
+    cancelled: Count = Field(description="Pending messages of removed events, cancelled.")
+    rewritten: Count = Field(description="Pending messages given a moved event's text and time.")
+    corrected: Count = Field(description="Corrections queued to the people already told.")

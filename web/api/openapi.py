@@ -131,7 +131,7 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
     schema = TypeAdapter(parameter.schema).json_schema(ref_template=REF, schema_generator=Schemas)
     schema.pop("title", None)
     described = {"name": parameter.name, "in": parameter.where}
-    if parameter.where == "path":
+    if parameter.where == "path" or parameter.required:
         described["required"] = True
     return {**described, "description": parameter.description, "schema": schema}
 
