@@ -39,9 +39,10 @@ def donors(store):
 
 
 def post(client, auth, data=FILE, content_type="text/csv", **query):
+    """POST ``data`` with ``OPTIONS`` and ``query`` (None leaves an option out)."""
+    options = {k: v for k, v in {**OPTIONS, **query}.items() if v is not None}
     return client.post(IMPORT, data=data.encode() if isinstance(data, str) else data,
-                       content_type=content_type, headers=auth,
-                       query_string={**OPTIONS, **query})  # fmt: skip
+                       content_type=content_type, headers=auth, query_string=options)  # fmt: skip
 
 
 def imported(client, auth, data=FILE, **query) -> dict:
@@ -68,8 +69,8 @@ def test_import_again_and_edited(client, auth, donors, store):
     again = imported(client, auth)
     assert (again["created"], again["queued"]) == (False, 0)  # never twice
     assert again["changes"]["unchanged"] == ["C1", "C2"]
-    bare = client.post(IMPORT, data=FILE.encode(), content_type="text/csv", headers=auth,
-                       query_string={"campaign": "collectes"})  # fmt: skip  (its texts kept)
+    bare = post(client, auth, campaign="collectes", invitation=None, reminder=None,
+                correction=None, area_field=None)  # fmt: skip
     assert bare.status_code == 200, bare.get_data(as_text=True)
     assert bare.get_json()["queued"] == 0
 
@@ -112,10 +113,7 @@ def test_bad_rows_write_nothing_unless_partial(client, auth, donors, store):
     ],
 )
 def test_bad_options_are_named(client, auth, donors, store, query, status, field):
-    options = {k: v for k, v in {**OPTIONS, **query}.items() if v is not None}
-    response = client.post(IMPORT, data=FILE.encode(), content_type="text/csv", headers=auth,
-                           query_string=options)  # fmt: skip
-    assert_error(response, status, field)
+    assert_error(post(client, auth, **query), status, field)
     assert store.campaign("collectes") is None
 
 
