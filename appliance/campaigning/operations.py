@@ -42,6 +42,8 @@ from modem.pdu import count
 
 ENDED = (CampaignStatus.CANCELLED, CampaignStatus.DONE)
 NAME_MAX = 128
+# a send time further than this is a typo (year 9999 would overflow the expansion's dates)
+SEND_AT_MAX_AHEAD = dt.timedelta(days=3660)
 
 
 class CampaignInputError(ValueError):
@@ -160,6 +162,8 @@ def create(
             raise CampaignInputError("send_at", error.why) from None
         if when < now - dt.timedelta(minutes=1):
             raise CampaignInputError("send_at", f"{send_at!r} is in the past")
+        if when > now + SEND_AT_MAX_AHEAD:
+            raise CampaignInputError("send_at", f"{send_at!r} is more than ten years away")
     settings: dict[str, object] = dict(extra or {})
     if window:
         parsed = parse_window(window, window_days)

@@ -3,7 +3,8 @@
 Why from the event log: the worker and the store already write an ``Event`` row, in the same
 transaction as the change it describes, for everything a receiver may want (``message.sent``,
 ``message.failed``, ``message.delivered``, ``message.received``, ``modem.down``, ``modem.up``,
-``contact.created``, ``contact.updated``, ``contact.opted_in``, ``contact.opted_out``).
+``contact.created``, ``contact.updated``, ``contact.opted_in``, ``contact.opted_out``, and the
+``campaign.*`` moves).
 Reading that log behind a cursor means no code path can change a message without its webhook
 firing, and nothing on the sending path waits for a slow receiver.
 
@@ -58,7 +59,12 @@ except ``message.received``), the received message as ``smsrelay inbox --json`` 
 the contact is erased). ``contact.created`` and ``contact.updated`` come from the API's writes
 (an import is not reported contact by contact); ``contact.opted_in`` and ``contact.opted_out``
 from every path that records consent but imports (join and stop keywords, the CLI, the panel,
-the API: a contact it creates is also ``contact.opted_in``).
+the API: a contact it creates is also ``contact.opted_in``). The ``campaign.*`` events
+(``started``, ``paused``, ``resumed``, ``cancelled``, ``corrected``, ``events_imported``,
+``replied``, ``code_redeemed``) carry what the move logged, as it was then: ``{"id", "name",
+...}`` with its counts (``queued``, ``skipped``, ``held``, ``released``, ``cancelled``,
+``corrected``), and ``number`` for a reply (with ``answer``, ``inbound_id``) or a code
+redeemed (with ``code``).
 The panel's test button sends ``webhook.test``. ``timestamp`` (Unix seconds) is when this
 attempt was made; it is inside the signed body so that an old request replayed by
 someone who recorded it can be told apart, and the header repeats it for convenience.

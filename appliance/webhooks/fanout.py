@@ -9,6 +9,7 @@ webhook with the cursor, in one transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
@@ -62,7 +63,9 @@ def plan(
 
 def event_data(event: Event, subject: Subject) -> dict[str, object]:
     """The ``data`` of an event: the message, the received message, the contact's consent or
-    the modem, as now."""
+    the modem, as now; a campaign's, as it was logged."""
+    if event.kind.startswith("campaign."):
+        return campaign_data(event.detail, event.number)
     if event.kind.startswith("contact."):
         return contact_data(event.number, subject.contact)
     if event.kind == "message.received":
@@ -96,3 +99,19 @@ def contact_data(number: str | None, contact: Contact | None) -> dict[str, objec
         "opted_out_at": iso(contact.opted_out_at) if contact else None,
         "opt_out_how": contact.opt_out_how if contact else None,
     }
+
+
+def campaign_data(detail: str | None, number: str | None) -> dict[str, object]:
+    """A ``campaign.*`` event's ``data``: what the move logged (``{"id", "name", ...}``: the
+    campaign's, and the move's counts), as it was then, with the ``number`` it is about when
+    there is one (a reply, a code redeemed). A detail that is not a JSON object (written by
+    hand) is passed on as ``{"detail": text}``."""
+    try:
+        data = json.loads(detail or "{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        data = {"detail": detail}
+    if number is not None:
+        data["number"] = number
+    return data

@@ -22,6 +22,14 @@ EVENTS = (
     "contact.updated",
     "contact.opted_in",
     "contact.opted_out",
+    "campaign.started",
+    "campaign.paused",
+    "campaign.resumed",
+    "campaign.cancelled",
+    "campaign.corrected",
+    "campaign.events_imported",
+    "campaign.replied",
+    "campaign.code_redeemed",
 )
 TEST_EVENT = "webhook.test"
 

@@ -103,6 +103,24 @@ def test_the_app_serves_the_document_and_schemathesis_loads_it(app, client):
         "POST /api/v1/contacts/{number}/opt-out",
         "POST /api/v1/contacts/import",
         "GET /api/v1/contacts/export",
+        "GET /api/v1/campaigns",
+        "POST /api/v1/campaigns",
+        "GET /api/v1/campaigns/{campaign}",
+        "PATCH /api/v1/campaigns/{campaign}",
+        "POST /api/v1/campaigns/{campaign}/preview",
+        "POST /api/v1/campaigns/{campaign}/start",
+        "POST /api/v1/campaigns/{campaign}/pause",
+        "POST /api/v1/campaigns/{campaign}/resume",
+        "POST /api/v1/campaigns/{campaign}/cancel",
+        "POST /api/v1/campaigns/{campaign}/corrections",
+        "POST /api/v1/campaigns/{campaign}/follow-ups",
+        "GET /api/v1/campaigns/{campaign}/stats",
+        "GET /api/v1/campaigns/{campaign}/activity",
+        "GET /api/v1/campaigns/{campaign}/replies",
+        "GET /api/v1/campaigns/{campaign}/export.csv",
+        "GET /api/v1/codes/{code}",
+        "POST /api/v1/codes/{code}/redeem",
+        "POST /api/v1/events/import",
     }  # from_wsgi leaves out the operation that serves the document itself
 
 
@@ -135,7 +153,7 @@ def documented_operations(document: dict) -> set[tuple[str, str]]:
 def test_every_route_is_documented_and_nothing_else(client):
     document = client.get(f"{PREFIX}/openapi.json").get_json()
     assert flask_operations(client.application) == documented_operations(document)
-    assert len(documented_operations(document)) == 17
+    assert len(documented_operations(document)) == 35
 
 
 def test_every_route_outside_the_api_is_not_in_the_document(client):

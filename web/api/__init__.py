@@ -8,7 +8,8 @@ together):
 - 400: the body is not JSON, not an object, or a field or parameter has the wrong type;
 - 401: no token, or a wrong or revoked one (``smsrelay token create NAME`` makes one);
 - 404: no such message, contact or path, including ids beyond the 32-bit id columns;
-- 405, 409 (cancelling what already left), 413 (a body over 1 MB; a CSV import over 20 MB), 415
+- 405, 409 (cancelling what already left; a move a campaign's state does not allow; a code
+  redeemed already), 413 (a body over 1 MB; a CSV import over 20 MB), 415
   (not ``application/json``, or not ``text/csv`` for an import);
 - 422: a value fails validation: a bad number, an empty or overlong text, a past send time, an
   unknown field or query parameter, a new contact without consent, an import with bad rows
@@ -30,6 +31,10 @@ What lives where:
 - ``errors``: ``ApiError`` and every refusal as JSON (404/405 routing, 413, 500, 503);
 - ``messages``, ``modems``, ``inbox``, ``contacts``: the operations, one module per resource
   (``contact_files``: the contacts' CSV import and export);
+- ``campaigns`` (list, create, read, preview, edit), ``campaign_moves`` (start, pause, resume,
+  cancel, corrections, follow-ups), ``campaign_results`` (statistics, activity, replies, CSV
+  export, codes), ``campaign_events`` (an events file imported), with their bodies in
+  ``campaign_schemas``;
 - ``openapi``: the OpenAPI 3.1 document generated from the table and the models, and its route.
 
 Importing this package registers every operation on ``bp`` (the imports below); the order of
@@ -42,7 +47,10 @@ from .operations import PREFIX, bp
 
 # isort: off
 from . import errors, requests  # noqa: F401  (the blueprint's handlers and checks)
-from . import messages, modems, inbox, contacts, contact_files, openapi  # noqa: F401  (in order)
+from . import messages, modems, inbox, contacts, contact_files  # noqa: F401  (in order)
+from . import campaigns, campaign_moves, campaign_results, campaign_events  # noqa: F401
+from . import openapi  # noqa: F401
+
 # isort: on
 
 __all__ = ["PREFIX", "bp"]

@@ -57,7 +57,7 @@ def _problems(errors) -> list[dict[str, object]]:
     ]
 
 
-def _csv_body() -> bytes:
+def csv_body() -> bytes:
     if request.mimetype != CSV:
         refuse(415, "send the file as the body, with 'Content-Type: text/csv'")
     too_large = f"the file is over {MAX_CSV_BYTES // (1024 * 1024)} MB; split it in parts"
@@ -139,7 +139,7 @@ def _filename() -> str:
 def import_contacts() -> Response:
     dry_run, partial = boolean("dry_run", False), boolean("partial", False)
     mapping, filename = _mapping(), _filename()
-    data = _csv_body()
+    data = csv_body()
     store, config, now = services().store, services().config, services().clock.now()
     try:
         plan = plan_import(store, data, filename=filename, region=config.region, now=now,

@@ -39,8 +39,9 @@ REF = "#/components/schemas/{model}"
 
 DESCRIPTION = f"""\
 Send SMS through the USB GSM modems of this smsrelay appliance, follow them, cancel them, \
-read the inbox, and keep the organisation's contact base (consent, tags, free fields, CSV \
-import and export).
+read the inbox, keep the organisation's contact base (consent, tags, free fields, CSV \
+import and export), and run campaigns to it (create, preview, start, pause, correct, follow \
+up; statistics, replies, codes).
 
 **Authentication**: every operation except this document needs `Authorization: Bearer TOKEN`; \
 make a token on the appliance with `smsrelay token create NAME` (it is shown once).
@@ -56,6 +57,9 @@ does not answer. A fault inside a field is named by its path: `tags[1]`, `opt_in
 **Contacts** are named in paths by their phone number, E.164 (`+33612345678`; `%2B` also \
 works) or national (`0612345678`). No consent, no contact: creating one needs `opt_in`; a \
 number that opted out is never opted in again through the API.
+
+**Campaigns** are named in paths by their name (percent-encoded) or their id. A move the \
+campaign's state does not allow (starting a cancelled one) is a 409 saying why.
 
 **Lists** page newest first (contacts: oldest first): pass a page's `next_cursor` back as \
 `cursor` for the next page (`null` on the last one). Cursors are opaque.
@@ -79,7 +83,7 @@ ERRORS: dict[int, tuple[str, str, dict[str, Any]]] = {
         "No token, or a wrong or revoked one.",
         {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}},
     ),
-    404: ("NotFound", "No such message or contact.", {}),
+    404: ("NotFound", "No such message, contact, campaign or code.", {}),
     409: ("TooLate", "Too late: the message is sending or already finished.", {}),
     413: ("TooLarge", "The body is over 1 MB.", {}),
     415: ("NotJson", "The body is not application/json.", {}),
@@ -127,7 +131,7 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
     schema = TypeAdapter(parameter.schema).json_schema(ref_template=REF, schema_generator=Schemas)
     schema.pop("title", None)
     described = {"name": parameter.name, "in": parameter.where}
-    if parameter.where == "path":
+    if parameter.where == "path" or parameter.required:
         described["required"] = True
     return {**described, "description": parameter.description, "schema": schema}
 

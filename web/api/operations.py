@@ -64,6 +64,7 @@ class Parameter:
     where: Literal["query", "path"]
     description: str
     schema: Any
+    required: bool = False  # a path parameter always is
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,14 @@ EVENT_HELP = {
     "contact.updated": "a contact's names, language, tags or fields changed through the API",
     "contact.opted_in": "a number opted in (a join keyword, the panel, the API; not imports)",
     "contact.opted_out": "a number opted out (STOP, the panel, the CLI, the API)",
+    "campaign.started": "a campaign started (or a follow-up did): how many queued and skipped",
+    "campaign.paused": "a campaign was paused: its queued messages wait",
+    "campaign.resumed": "a paused campaign runs again",
+    "campaign.cancelled": "a campaign was cancelled with what it still had queued",
+    "campaign.corrected": "a correction was sent to the people already told",
+    "campaign.events_imported": "an events file was imported (queued, cancelled, corrected)",
+    "campaign.replied": "someone answered a campaign (confirmed, declined or free text)",
+    "campaign.code_redeemed": "a campaign's unique code was redeemed",
 }
 
 
