@@ -7,6 +7,8 @@ device facade (``modem.device``) owns the port, the clock and the threads; nothi
 - ``connection``: ``AtConnection``, the framing and matching state machine
 - ``events``: what it yields (``Response``, ``Urc``, ``Prompt``, ...) and the ``Command`` it takes
 - ``results``: final result codes (OK, ERROR, +CME/+CMS ERROR)
+- ``settling``: the commands some firmwares answer without a final result, and what completes
+  them instead (a table, read by ``AtConnection``)
 - ``unsolicited``: the names of known URCs (3GPP and vendors'), which carry a PDU line, their kind
 - ``fields``: reading parameters (quoted fields, numbers, hex, UCS-2)
 - ``gsm7``: packed 7-bit text in USSD replies
@@ -66,6 +68,7 @@ from .parsers.ussd import (
     parse_cusd,
 )
 from .results import parse_final
+from .settling import WITHOUT_FINAL, Completion
 from .unsolicited import is_known_urc, line_name, urc_kind
 
 __all__ = [
@@ -74,9 +77,11 @@ __all__ = [
     "MAX_LINE_BYTES",
     "REGISTRATION_STATUS",
     "SIM_CODES",
+    "WITHOUT_FINAL",
     "AtConnection",
     "Command",
     "CommandFailed",
+    "Completion",
     "Event",
     "Final",
     "Garbage",
