@@ -12,7 +12,7 @@ device facade (``modem.device``) owns the port, the clock and the threads; nothi
 - ``unsolicited``: the names of known URCs (3GPP and vendors'), which carry a PDU line, their kind
 - ``fields``: reading parameters (quoted fields, numbers, hex, UCS-2)
 - ``gsm7``: packed 7-bit text in USSD replies
-- ``parsers/``: the 3GPP parsers by subject (network, identity, sms, ussd)
+- ``parsers/``: the 3GPP parsers by subject (network, power, identity, sms, ussd)
 
 The vendors' own codes and quirks are in ``modem.vendors``, which builds on this package.
 """
@@ -50,6 +50,7 @@ from .parsers.network import (
     parse_csq,
     signal_bars,
 )
+from .parsers.power import RADIO_ON, parse_cfun
 from .parsers.sms import (
     MemoryUsage,
     StoredPdu,
@@ -75,6 +76,7 @@ __all__ = [
     "BAR_FLOORS_DBM",
     "GARBAGE_SAMPLE_BYTES",
     "MAX_LINE_BYTES",
+    "RADIO_ON",
     "REGISTRATION_STATUS",
     "SIM_CODES",
     "WITHOUT_FINAL",
@@ -99,6 +101,7 @@ __all__ = [
     "parse_ati",
     "parse_cds",
     "parse_cdsi",
+    "parse_cfun",
     "parse_cgmi",
     "parse_cgmm",
     "parse_cgmr",

@@ -107,6 +107,9 @@ class AtChannel:
         self.identity: Identity | None = None
         self.cnmi: tuple[int, ...] | None = None
         self.storage: str | None = None
+        self.receives = True  # False: send-only (no indications, no storage)
+        self.smsc_number: str | None = None  # the SMS centre the SIM held at bring-up
+        self.radio_was_off: int | None = None  # the +CFUN level the radio was switched on from
         self._pin: str | None = None
         self._rejected_pins: set[str] = set()
         self._ussd: queue.SimpleQueue[events.UssdReceived] = queue.SimpleQueue()
