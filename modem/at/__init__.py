@@ -69,7 +69,7 @@ from .parsers.ussd import (
     parse_cusd,
 )
 from .results import parse_final
-from .settling import WITHOUT_FINAL, Completion
+from .settling import SETTLE, Completion
 from .unsolicited import is_known_urc, line_name, urc_kind
 
 __all__ = [
@@ -78,8 +78,8 @@ __all__ = [
     "MAX_LINE_BYTES",
     "RADIO_ON",
     "REGISTRATION_STATUS",
+    "SETTLE",
     "SIM_CODES",
-    "WITHOUT_FINAL",
     "AtConnection",
     "Command",
     "CommandFailed",

@@ -19,7 +19,8 @@ How a line is told apart (in this order):
 6. A line carrying one of the pending command's prefixes is its answer, even when the same name
    also arrives unsolicited; a line that is no known URC is the answer of a ``bare`` command.
 7. Everything else is a ``Urc``: vendor noise never breaks the pending command.
-8. A command of the ``settling`` table (``AT+CPIN?`` on old Wavecom firmware) whose completing
+8. A command of the connection's ``settling`` table (``AT+CPIN?`` on old Wavecom firmware, from
+   ``modem.vendors.WITHOUT_FINAL``) whose completing
    information line came, followed by silence, ends without a final result: the caller, who
    owns time, asks ``settle_time`` and calls ``quiet`` once the line has been quiet that long.
 
@@ -38,7 +39,7 @@ from modem.errors import LocalProtocolError, RemoteProtocolError
 
 from .events import Command, CommandFailed, Event, Final, Garbage, Prompt, Response, Urc
 from .results import parse_final
-from .settling import WITHOUT_FINAL, Completion, completion_for
+from .settling import NONE, Completion, completion_for
 from .unsolicited import is_known_urc, line_name, pdu_line_follows
 
 MAX_LINE_BYTES = 64 * 1024
@@ -94,7 +95,7 @@ class _PendingUrc:
 class AtConnection:
     """One modem's AT dialogue, without I/O. Not thread-safe: one thread owns it."""
 
-    def __init__(self, settling: Mapping[str, Completion] = WITHOUT_FINAL) -> None:
+    def __init__(self, settling: Mapping[str, Completion] = NONE) -> None:
         self._settling = settling
         self._buffer = bytearray()
         self._scanned = 0  # bytes of the current partial line known to hold no line end

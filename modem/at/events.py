@@ -55,7 +55,7 @@ class Final:
 class Response:
     """The pending command got its final result; ``lines`` are its information lines, in order.
 
-    ``settled`` says no final result came: the command is one of ``settling.WITHOUT_FINAL`` and
+    ``settled`` says no final result came: the command is in the connection's settling table and
     its completing line was followed by silence (``final`` is then an OK with no text).
     """
 

@@ -45,7 +45,7 @@ from modem.errors import (
     SimError,
 )
 from modem.transport import SerialTransport
-from modem.vendors import Vendor, vendor_for
+from modem.vendors import WITHOUT_FINAL, Vendor, vendor_for
 
 from .records import Identity, Timeouts
 from .unsolicited import event_for
@@ -92,7 +92,7 @@ class AtChannel:
         self.timeouts = timeouts or Timeouts()
         self.events: queue.SimpleQueue[events.ModemEvent] = queue.SimpleQueue()
         self._on_event = on_event
-        self._conn = AtConnection()
+        self._conn = AtConnection(WITHOUT_FINAL)  # the vendors' commands answered without OK
         self._transport = SerialTransport(
             port, on_data=self._on_data, on_lost=self._on_lost, baudrate=baudrate
         )

@@ -42,6 +42,7 @@ from modem.at import (
     parse_final,
 )
 from modem.at.connection import SETTLED
+from modem.vendors import WITHOUT_FINAL
 
 CAPTURES = Path(__file__).resolve().parent.parent / "captures"
 
@@ -163,7 +164,7 @@ def load(path: Path) -> Capture:
 
 def replay(capture: Capture, cuts: frozenset[int] = frozenset()) -> list[Event]:
     """Run the capture; DCE bytes are split at the given offsets (counted over all DCE bytes)."""
-    connection = AtConnection()
+    connection = AtConnection(WITHOUT_FINAL)  # the vendors' table, as the device facade uses
     events: list[Event] = []
     offset = 0
     for step in capture.steps:
