@@ -11,6 +11,7 @@ from __future__ import annotations
 from appliance.states import ModemState
 from modem.at import RADIO_ON
 from modem.device import ModemStatus
+from modem.errors import RadioOff
 
 
 class Health:
@@ -31,7 +32,11 @@ class Health:
             return
         status = modem.status()
         if status.radio is not None and status.radio != RADIO_ON:
-            modem.switch_radio_on()  # RadioOff, in words, if it refuses
+            try:
+                modem.switch_radio_on()
+            except RadioOff as exc:
+                self._set(ModemState.SEARCHING, str(exc))  # the words say it will not register
+                return
             status = modem.status()
         self._save_status(status)
 
