@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import entry_points
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -36,6 +36,9 @@ from .waiters import RingingStore, ring, waiters_path
 from .wakeup import Wakeup
 from .webhooks import WebhookSender  # issue 4: webhook deliveries
 from .worker import WorkerSettings
+
+if TYPE_CHECKING:
+    from modem.sim import Profile
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +87,7 @@ class Simulation:
     """``serve --simulate N``: N simulated modems started in-process."""
 
     modems: int = 0
-    profile: str = "generic"
+    profile: str | Profile = "generic"  # a name, or a Profile (with its quirks)
     time_scale: float = 1.0
     faults: dict[str, object] = field(default_factory=dict)
     seed: int = 0

@@ -2,7 +2,8 @@
 
 - ``at/``: the sans-IO AT core (bytes in, events out) and the 3GPP parsers
 - ``pdu/``: the SMS PDU codec and length counting
-- ``vendors/``: per-vendor quirks and parsers (Huawei, Quectel, SIMCom; generic 3GPP default)
+- ``vendors/``: per-vendor quirks and parsers (Huawei, Quectel, SIMCom, Wavecom, ZTE; generic
+  3GPP default)
 - ``device/``: ``Modem``, the blocking facade over one port, one concern per module
 - ``transport.py``: the only importer of ``serial``
 - ``events.py``, ``errors.py``, ``codes.py``: domain events, typed errors, CME/CMS codes

@@ -78,6 +78,10 @@ class PortBusy(ModemError):
     """The port is held by another process (ModemManager, another smsrelay, a terminal)."""
 
 
+class RadioOff(ModemError):
+    """The modem's radio is off (``+CFUN: 0`` or 4) and it refused to switch it on."""
+
+
 class SimError(ModemError):
     """The SIM is not usable as it is."""
 

@@ -4,6 +4,10 @@ A PIN is sent to the SIM at most until it refuses it: three wrong PINs block a S
 refused one is remembered in the store (as ``pin_fingerprint``, never the PIN itself) and not
 tried again until the config says another. A modem that cannot serve gets its reason in the
 panel's words (``_fail_init``), and ``ModemWorker._run`` tries again later.
+
+A modem whose radio was off is switched on by the driver and then searches (``health`` says
+so); a phone used as a modem comes up send-only and says so in ``modem.up``; messages stored on
+it are read only when it can report received SMS at all.
 """
 
 from __future__ import annotations
@@ -12,13 +16,14 @@ import hashlib
 
 from appliance.states import ModemState
 from appliance.store import SimCounts
-from modem.device import Modem
+from modem.device import SEND_ONLY, Modem
 from modem.errors import (
     CommandTimeout,
     IncorrectPin,
     ModemError,
     PortBusy,
     PortGone,
+    RadioOff,
     SimNotInserted,
     SimPinRequired,
     SimPukRequired,
@@ -46,7 +51,8 @@ class Connecting:
         self._modem = modem
         try:
             self._initialise(modem)
-            self._read_stored_messages()
+            if modem.receives:
+                self._read_stored_messages()
         except ModemError as exc:
             self._fail_init(exc)
             self._close()
@@ -87,12 +93,7 @@ class Connecting:
             self.sim_counts = SimCounts(sim.day, sim.sent_day, sim.month, sim.sent_month)
         self._save_status(status, identity_port=True)
         self._sample_signal(status)  # the chart has its first point at once, not after a poll
-        self.store.log(
-            "modem.up",
-            self.clock.now(),
-            f"{identity.manufacturer} {identity.model} on {self.port}",
-            imei=self.imei,
-        )
+        self.store.log("modem.up", self.clock.now(), up_words(modem, self.port), imei=self.imei)
 
     def _fail_init(self, exc: ModemError) -> None:
         if isinstance(exc, SimPinRequired):
@@ -113,10 +114,24 @@ class Connecting:
             self._set(ModemState.NO_SIM, "no SIM in the modem, or it cannot read it")
         elif isinstance(exc, PortGone):
             self._set(ModemState.ABSENT, f"{self.port} vanished while initialising")
+        elif isinstance(exc, RadioOff):
+            self._set(ModemState.FAILED, str(exc))
         elif isinstance(exc, CommandTimeout):
             self._set(ModemState.FAILED, f"the modem does not answer: {exc}")
         else:
             self._set(ModemState.FAILED, f"initialisation failed: {exc}")
+
+
+def up_words(modem: Modem, port: str) -> str:
+    """What came up, for the event log and the ``modem.up`` webhook: who, where, and what it
+    cannot do or had to be helped with."""
+    identity = modem.identity
+    words = f"{identity.manufacturer} {identity.model} on {port}" if identity else port
+    if modem.radio_was_off is not None:
+        words += f"; its radio was off (+CFUN: {modem.radio_was_off}) and was switched on"
+    if not modem.receives:
+        words += f"; {SEND_ONLY}"
+    return words
 
 
 def pin_fingerprint(imei: str, pin: str) -> str:

@@ -171,7 +171,7 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
                     self._polled_at = time.monotonic()
                     self._poll()
                 elif isinstance(item, _Recheck):
-                    self._save_status(self._modem.status())
+                    self._recheck()
                 elif isinstance(item, _Event):
                     self._handle_event(item.event)
                 elif isinstance(item, _Stop):

@@ -12,7 +12,7 @@ import logging
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.reports import filed
 from modem import events, pdu
-from modem.errors import CmeError, CmsError, RemoteProtocolError
+from modem.errors import CmeError, CmsError, CommandError, RemoteProtocolError
 
 log = logging.getLogger(__package__)  # "appliance.worker", as before the split
 
@@ -48,7 +48,7 @@ class Receiving:
             for stored in modem.list_messages():
                 self._take(stored.message, stored.problem)
                 modem.delete_message(stored.index)
-        except (CmsError, CmeError, RemoteProtocolError) as exc:
+        except (CmsError, CmeError, CommandError, RemoteProtocolError) as exc:
             log.warning("%s: could not read stored messages: %s", self.port, exc)
 
     def _take(self, message: pdu.Deliver | pdu.StatusReport | None, problem: str | None) -> None:

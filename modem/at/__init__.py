@@ -7,10 +7,12 @@ device facade (``modem.device``) owns the port, the clock and the threads; nothi
 - ``connection``: ``AtConnection``, the framing and matching state machine
 - ``events``: what it yields (``Response``, ``Urc``, ``Prompt``, ...) and the ``Command`` it takes
 - ``results``: final result codes (OK, ERROR, +CME/+CMS ERROR)
+- ``settling``: the commands some firmwares answer without a final result, and what completes
+  them instead (a table, read by ``AtConnection``)
 - ``unsolicited``: the names of known URCs (3GPP and vendors'), which carry a PDU line, their kind
 - ``fields``: reading parameters (quoted fields, numbers, hex, UCS-2)
 - ``gsm7``: packed 7-bit text in USSD replies
-- ``parsers/``: the 3GPP parsers by subject (network, identity, sms, ussd)
+- ``parsers/``: the 3GPP parsers by subject (network, power, identity, sms, ussd)
 
 The vendors' own codes and quirks are in ``modem.vendors``, which builds on this package.
 """
@@ -48,6 +50,7 @@ from .parsers.network import (
     parse_csq,
     signal_bars,
 )
+from .parsers.power import RADIO_ON, parse_cfun
 from .parsers.sms import (
     MemoryUsage,
     StoredPdu,
@@ -66,17 +69,21 @@ from .parsers.ussd import (
     parse_cusd,
 )
 from .results import parse_final
+from .settling import SETTLE, Completion
 from .unsolicited import is_known_urc, line_name, urc_kind
 
 __all__ = [
     "BAR_FLOORS_DBM",
     "GARBAGE_SAMPLE_BYTES",
     "MAX_LINE_BYTES",
+    "RADIO_ON",
     "REGISTRATION_STATUS",
+    "SETTLE",
     "SIM_CODES",
     "AtConnection",
     "Command",
     "CommandFailed",
+    "Completion",
     "Event",
     "Final",
     "Garbage",
@@ -94,6 +101,7 @@ __all__ = [
     "parse_ati",
     "parse_cds",
     "parse_cdsi",
+    "parse_cfun",
     "parse_cgmi",
     "parse_cgmm",
     "parse_cgmr",

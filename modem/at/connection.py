@@ -19,6 +19,10 @@ How a line is told apart (in this order):
 6. A line carrying one of the pending command's prefixes is its answer, even when the same name
    also arrives unsolicited; a line that is no known URC is the answer of a ``bare`` command.
 7. Everything else is a ``Urc``: vendor noise never breaks the pending command.
+8. A command of the connection's ``settling`` table (``AT+CPIN?`` on old Wavecom firmware, from
+   ``modem.vendors.WITHOUT_FINAL``) whose completing
+   information line came, followed by silence, ends without a final result: the caller, who
+   owns time, asks ``settle_time`` and calls ``quiet`` once the line has been quiet that long.
 
 A command the caller cancelled, aborted, or that failed on garbage lingers as "late": its echo,
 its answer lines, its prompt and its final result are dropped quietly until the next ``send``.
@@ -28,12 +32,14 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from modem.errors import LocalProtocolError, RemoteProtocolError
 
-from .events import Command, CommandFailed, Event, Garbage, Prompt, Response, Urc
+from .events import Command, CommandFailed, Event, Final, Garbage, Prompt, Response, Urc
 from .results import parse_final
+from .settling import NONE, Completion, completion_for
 from .unsolicited import is_known_urc, line_name, pdu_line_follows
 
 MAX_LINE_BYTES = 64 * 1024
@@ -43,6 +49,9 @@ GARBAGE_SAMPLE_BYTES = 1024
 """At most this much of a garbage line is kept in its event."""
 
 _USSD_MAX_LINES = 64
+
+SETTLED = Final("OK", None, "")
+"""The final result a settled command is given: none came, the answer was complete."""
 
 _LINE_END = re.compile(rb"[\r\n]")
 _CONTENT = re.compile(rb"[^\r\n]")
@@ -66,6 +75,8 @@ class _Exchange:
     pdu_sent: bool = False
     pdu_echoed: bool = False
     awaiting_pdu_line: bool = False
+    completion: Completion | None = None  # what may complete it without a final result
+    complete: bool = False  # that information line came
 
     @property
     def awaits_prompt(self) -> bool:
@@ -84,7 +95,8 @@ class _PendingUrc:
 class AtConnection:
     """One modem's AT dialogue, without I/O. Not thread-safe: one thread owns it."""
 
-    def __init__(self) -> None:
+    def __init__(self, settling: Mapping[str, Completion] = NONE) -> None:
+        self._settling = settling
         self._buffer = bytearray()
         self._scanned = 0  # bytes of the current partial line known to hold no line end
         self._skipping = False  # discarding the rest of an overlong line
@@ -109,7 +121,7 @@ class AtConnection:
                 f"cannot send {command.text!r}: {self._pending.command.text!r} is pending"
             )
         _check_command(command)
-        self._pending = _Exchange(command)
+        self._pending = _Exchange(command, completion=completion_for(command.text, self._settling))
         self._late = None
         return command.text.encode("ascii") + b"\r"
 
@@ -141,6 +153,28 @@ class AtConnection:
             self._late = self._pending
             self._pending = None
 
+    @property
+    def settle_time(self) -> float | None:
+        """Seconds of quiet after which the pending command counts as answered without a final
+        result (its completing information line came), or None when it must wait for one."""
+        exchange = self._pending
+        if exchange is None or exchange.completion is None or not exchange.complete:
+            return None
+        if exchange.awaiting_pdu_line or self._held_ussd is not None or self._partial_line():
+            return None
+        return exchange.completion.settle
+
+    def quiet(self, seconds: float) -> None:
+        """The caller saw no byte from the modem for ``seconds``: a pending command whose
+        ``settle_time`` has passed ends with the lines it got (``Response.settled``); a final
+        result arriving later is dropped as the late answer it is."""
+        settle = self.settle_time
+        exchange = self._pending
+        if settle is None or exchange is None or seconds < settle:
+            return
+        self._events.append(Response(exchange.command, tuple(exchange.lines), SETTLED, True))
+        self._late, self._pending = exchange, None
+
     def receive_data(self, data: bytes) -> None:
         """Feed bytes read from the port (any chunking, ``b""`` included). Never raises."""
         self._buffer += data
@@ -149,6 +183,10 @@ class AtConnection:
     def next_event(self) -> Event | None:
         """The next complete event, or None when the buffered bytes make none (yet)."""
         return self._events.popleft() if self._events else None
+
+    def _partial_line(self) -> bool:
+        """Whether the buffer holds the start of a line whose end has not come yet."""
+        return _CONTENT.search(self._buffer) is not None
 
     # --- framing --------------------------------------------------------------------------------
 
@@ -286,6 +324,9 @@ class AtConnection:
                     exchange.awaiting_pdu_line = True
                 if exchange is self._pending:
                     exchange.lines.append(line)
+                    completion = exchange.completion
+                    if completion is not None and line_name(line).upper() == completion.name:
+                        exchange.complete = True
                 return
 
         self._unsolicited(line)

@@ -53,11 +53,16 @@ class Final:
 
 @dataclass(frozen=True)
 class Response:
-    """The pending command got its final result; ``lines`` are its information lines, in order."""
+    """The pending command got its final result; ``lines`` are its information lines, in order.
+
+    ``settled`` says no final result came: the command is in the connection's settling table and
+    its completing line was followed by silence (``final`` is then an OK with no text).
+    """
 
     command: Command
     lines: tuple[str, ...]
     final: Final
+    settled: bool = False
 
 
 @dataclass(frozen=True)

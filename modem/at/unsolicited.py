@@ -7,7 +7,8 @@ and gives the appliance a small vocabulary (``urc_kind``) for the ones it acts o
 
 Sources: 3GPP TS 27.005 §3.4.1/§3.5, TS 27.007 §7–§8; HUAWEI MU509 and E173 AT specifications;
 SIM800 Series AT Command Manual V1.09 §19 (summary of URCs); Quectel EC2x AT Commands Manual
-V2.0 (URC indications).
+V2.0 (URC indications); ModemManager's zte plugin (mm-common-zte.c: +ZUSIMR, +ZDONR, +ZPASR,
++ZPSTM and +ZEND matched as unsolicited on every port, at any time).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ _KNOWN_NAMES = frozenset(
         "UNDER-VOLTAGE WARNNING", "OVER-VOLTAGE POWER DOWN", "OVER-VOLTAGE WARNNING",
         # Quectel
         "+QIND", "+QUSIM", "+QIURC", "+QSTK", "POWERED DOWN",
+        # ZTE (Qualcomm-based sticks): operator, service, SMS storage nag, SIM toolkit menus
+        "+ZDONR", "+ZPASR", "+ZUSIMR", "+ZPSTM", "+ZEND",
     )
 )  # fmt: skip
 

@@ -3,7 +3,10 @@
 - ``channel``: ``AtChannel``, the port, the reader thread and running one command at a time
 - ``unsolicited``: unsolicited result codes turned into domain events (``modem.events``)
 - ``unlock``: the SIM's state and its PIN
-- ``initialisation``: from an open port to a modem ready for SMS (asks ``modem.vendors``)
+- ``radio``: whether the radio is on (AT+CFUN), and switching it on
+- ``service_centre``: the SMS centre address, kept at bring-up and put back if wiped
+- ``initialisation``: from an open port to a modem ready for SMS (asks ``modem.vendors``), or
+  send-only when it refuses every indication and storage (a phone)
 - ``status``: signal, registration, operator, identities, the panel's snapshot
 - ``messages``: sending, listing, reading and deleting SMS and status reports
 - ``ussd``: USSD requests
@@ -17,6 +20,7 @@ written. The facade knows nothing of queues, databases or the web.
 
 from __future__ import annotations
 
+from .initialisation import SEND_ONLY
 from .messages import Messaging
 from .records import Identity, ModemStatus, SendResult, StoredMessage, Timeouts
 from .recovery import Recovery
@@ -32,4 +36,12 @@ class Modem(Recovery, StatusQueries, Messaging, UssdRequests):
     """
 
 
-__all__ = ["Identity", "Modem", "ModemStatus", "SendResult", "StoredMessage", "Timeouts"]
+__all__ = [
+    "SEND_ONLY",
+    "Identity",
+    "Modem",
+    "ModemStatus",
+    "SendResult",
+    "StoredMessage",
+    "Timeouts",
+]

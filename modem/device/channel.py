@@ -45,7 +45,7 @@ from modem.errors import (
     SimError,
 )
 from modem.transport import SerialTransport
-from modem.vendors import Vendor, vendor_for
+from modem.vendors import WITHOUT_FINAL, Vendor, vendor_for
 
 from .records import Identity, Timeouts
 from .unsolicited import event_for
@@ -56,14 +56,25 @@ ESC = b"\x1b"
 
 
 class _Waiter:
-    """The command in flight and what the reader thread learnt about it."""
+    """The command in flight and what the reader thread learnt about it.
+
+    ``settle`` is the core's ``settle_time`` as the reader last saw it: the command may end
+    without a final result once the line is quiet that long. ``wake`` rouses the caller when
+    the command ends or ``settle`` changes.
+    """
 
     def __init__(self, command: Command) -> None:
         self.command = command
         self.done = threading.Event()
+        self.wake = threading.Event()
         self.response: Response | None = None
         self.error: ModemError | None = None
         self.pdu_written = False
+        self.settle: float | None = None
+
+    def finish(self) -> None:
+        self.done.set()
+        self.wake.set()
 
 
 class AtChannel:
@@ -81,7 +92,7 @@ class AtChannel:
         self.timeouts = timeouts or Timeouts()
         self.events: queue.SimpleQueue[events.ModemEvent] = queue.SimpleQueue()
         self._on_event = on_event
-        self._conn = AtConnection()
+        self._conn = AtConnection(WITHOUT_FINAL)  # the vendors' commands answered without OK
         self._transport = SerialTransport(
             port, on_data=self._on_data, on_lost=self._on_lost, baudrate=baudrate
         )
@@ -96,6 +107,9 @@ class AtChannel:
         self.identity: Identity | None = None
         self.cnmi: tuple[int, ...] | None = None
         self.storage: str | None = None
+        self.receives = True  # False: send-only (no indications, no storage)
+        self.smsc_number: str | None = None  # the SMS centre the SIM held at bring-up
+        self.radio_was_off: int | None = None  # the +CFUN level the radio was switched on from
         self._pin: str | None = None
         self._rejected_pins: set[str] = set()
         self._ussd: queue.SimpleQueue[events.UssdReceived] = queue.SimpleQueue()
@@ -179,7 +193,7 @@ class AtChannel:
             except PortGone:
                 self._clear_waiter(waiter)
                 raise
-            if not waiter.done.wait(command.timeout):
+            if not self._wait(waiter):
                 with self._lock:
                     if not waiter.done.is_set():
                         self._conn.cancel()
@@ -202,6 +216,32 @@ class AtChannel:
             assert waiter.response is not None
             return waiter.response
 
+    def _wait(self, waiter: _Waiter) -> bool:
+        """Wait for the command's end, ending it without a final result when the core says its
+        answer is complete and the line has been quiet long enough (``modem.at.settling``)."""
+        deadline = time.monotonic() + waiter.command.timeout
+        while not waiter.done.is_set():
+            now = time.monotonic()
+            if now >= deadline:
+                return False
+            settle = waiter.settle
+            wake_at = deadline if settle is None else min(deadline, self._last_rx + settle)
+            waiter.wake.wait(max(0.0, wake_at - now))
+            waiter.wake.clear()
+            if waiter.settle is not None and not waiter.done.is_set():
+                self._try_settling(waiter)
+        return True
+
+    def _try_settling(self, waiter: _Waiter) -> None:
+        urcs: list[Urc] = []
+        with self._lock:
+            if self._waiter is waiter:
+                self._conn.quiet(time.monotonic() - self._last_rx)
+                while (event := self._conn.next_event()) is not None:
+                    self._handle(event, urcs)
+        for urc in urcs:
+            self._emit(urc)
+
     def escape(self) -> None:
         """Send ESC: leaves a stuck ``> `` prompt without sending anything."""
         with self._lock:
@@ -220,6 +260,10 @@ class AtChannel:
             self._conn.receive_data(data)
             while (event := self._conn.next_event()) is not None:
                 self._handle(event, urcs)
+            waiter = self._waiter
+            if waiter is not None and waiter.settle != self._conn.settle_time:
+                waiter.settle = self._conn.settle_time
+                waiter.wake.set()
         for urc in urcs:
             self._emit(urc)
 
@@ -229,7 +273,7 @@ class AtChannel:
             if waiter is not None and waiter.command is event.command:
                 waiter.response = event
                 self._waiter = None
-                waiter.done.set()
+                waiter.finish()
         elif isinstance(event, Prompt):
             if waiter is not None and waiter.command is event.command:
                 data = self._conn.send_pdu()
@@ -242,7 +286,7 @@ class AtChannel:
             if waiter is not None and waiter.command is event.command:
                 waiter.error = event.error
                 self._waiter = None
-                waiter.done.set()
+                waiter.finish()
         elif isinstance(event, Urc):
             urcs.append(event)
         elif isinstance(event, Garbage):
@@ -259,7 +303,7 @@ class AtChannel:
             waiter, self._waiter = self._waiter, None
         if waiter is not None and not waiter.done.is_set():
             waiter.error = error
-            waiter.done.set()
+            waiter.finish()
 
     def _clear_waiter(self, waiter: _Waiter) -> None:
         with self._lock:

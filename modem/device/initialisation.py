@@ -1,20 +1,27 @@
-"""``Initialisation``: bring a modem into a known state (echo off, numeric errors, who it is, SIM
-unlocked, PDU mode, new-message indications, message storage), asking the vendor table
-(``modem.vendors``) where a family departs from 3GPP.
+"""``Initialisation``: bring a modem into a known state (echo off, numeric errors, who it is,
+radio on, SIM unlocked, PDU mode, new-message indications, message storage, the SMS centre kept),
+asking the vendor table (``modem.vendors``) where a family departs from 3GPP.
+
+What real devices refuse is not fatal where the modem can still send:
+
+- AT+CPMS with three memories (Wavecom takes two: python-gsmmodem's WavecomMultiband900E1800
+  fake): three, then two, then one are tried;
+- every AT+CNMI and every AT+CPMS (a phone used as a modem: Nokia S60 phones, python-gsmmodem
+  issue #15; the Nokia N900, pygsm issue #5): the modem comes up send-only, ``receives`` false,
+  and says so in ``SEND_ONLY``.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 
 from modem.at import parse_imei
 from modem.errors import CmeError, CmsError, CommandError, ModemError
 
+from .radio import Radio
 from .records import Identity
-from .unlock import SimUnlock
-
-log = logging.getLogger("modem.device")
+from .service_centre import ServiceCentre
+from .unlock import sim_busy
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +41,11 @@ CNMI_CHOICES: tuple[tuple[int, int, int, int, int], ...] = (
 )
 STORAGE_CHOICES = ("SM", "ME", "MT")
 
+SEND_ONLY = "can send; cannot report received SMS"
+"""What a send-only modem is, in words for its card."""
 
-class Initialisation(SimUnlock):
+
+class Initialisation(Radio, ServiceCentre):
     """The steps from a freshly opened port to a modem ready to send and receive."""
 
     def initialise(self, pin: str | None = None) -> Identity:
@@ -47,23 +57,30 @@ class Initialisation(SimUnlock):
         return identity
 
     def prepare(self) -> Identity:
-        """The steps that need no SIM: attention, echo off, numeric errors, who the modem is."""
+        """The steps that need no SIM: attention, echo off, numeric errors, who the modem is,
+        and its radio on (RadioOff if it refuses: the SIM is often off with the radio too)."""
         self.sync()
         self._simple("ATE0")
         self._try("AT+CMEE=1")
         self.identity = self._identify()
         for text in self.vendor.after_identify:
             self._try(text)  # Huawei: AT^CURC=0 stops the periodic ^RSSI/^BOOT/^DSFLOWRPT noise
+        self.switch_radio_on()
         return self.identity
 
     def configure(self) -> None:
-        """The SMS settings, once the SIM is unlocked: PDU mode, indications, storage."""
+        """The SMS settings, once the SIM is unlocked: PDU mode, indications, storage; the SMS
+        centre address is noted, to be put back if something wipes it."""
         self._simple("AT+CMGF=0")
         # IRA (ASCII) for the texts the modem prints (operator names, USSD): under "GSM" an "@"
         # comes out as a NUL byte, which reads as garbage.
         self._try('AT+CSCS="IRA"')
         self._configure_cnmi()
         self._configure_storage()
+        self.receives = self.cnmi is not None or self.storage is not None
+        if not self.receives:
+            log.warning("%s: the modem refused every AT+CNMI and AT+CPMS: %s", self.port, SEND_ONLY)
+        self.remember_smsc()
 
     def _identify(self) -> Identity:
         manufacturer = self._info("AT+CGMI", "+CGMI:")
@@ -96,25 +113,20 @@ class Initialisation(SimUnlock):
         )
 
     def _configure_storage(self) -> None:
-        deadline = time.monotonic() + self.timeouts.sim_ready
+        """The first storage the modem takes, with three memories or as many as it takes; none
+        (``storage`` None) when it refuses them all. A SIM busy past ``sim_ready`` is an error:
+        the storages were not refused, the SIM was not there yet."""
+        self.storage = None
         for storage in STORAGE_CHOICES:
-            while True:
+            for memories in (3, 2, 1):
+                text = "AT+CPMS=" + ",".join([f'"{storage}"'] * memories)
                 try:
-                    self._simple(f'AT+CPMS="{storage}","{storage}","{storage}"', "+CPMS:")
+                    self._when_sim_ready(lambda text=text: self._simple(text, "+CPMS:"))
                 except (CmsError, CmeError) as exc:
-                    if _sim_busy(exc) and time.monotonic() < deadline:
-                        self._closed.wait(0.2)
-                        continue
-                    break
+                    if sim_busy(exc):
+                        raise ModemError(f"the SIM stayed busy: {text} answered {exc}") from exc
+                    continue
                 except CommandError:
-                    break
+                    continue
                 self.storage = storage
                 return
-        raise ModemError("the modem accepted no message storage (AT+CPMS SM, ME or MT)")
-
-
-def _sim_busy(exc: ModemError) -> bool:
-    code = getattr(exc, "code", None)
-    return (isinstance(exc, CmsError) and code in (314, 500)) or (
-        isinstance(exc, CmeError) and code == 14
-    )

@@ -1,4 +1,9 @@
-"""``Messaging``: send an SMS (all its parts, one reference each); list, read, delete stored."""
+"""``Messaging``: send an SMS (all its parts, one reference each); list, read, delete stored.
+
+A part refused with +CMS ERROR: 330 ("SMSC address unknown") left nothing: the modem lost the
+SMS centre address it had at bring-up (``service_centre``). It is written back and the part
+sent again, once.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,16 @@ import random
 from datetime import timedelta
 
 from modem import pdu
-from modem.at import Command, parse_cmgl, parse_cmgr, parse_cmgs
+from modem.at import Command, Response, parse_cmgl, parse_cmgr, parse_cmgs
 from modem.errors import CmsError, ModemError, RemoteProtocolError
 
-from .channel import AtChannel
 from .records import SendResult, StoredMessage
+from .service_centre import ServiceCentre
+
+SMSC_UNKNOWN = 330  # TS 27.005 §3.2.5
 
 
-class Messaging(AtChannel):
+class Messaging(ServiceCentre):
     """Outbound SMS, and the inbound messages and reports the modem stored."""
 
     def send(
@@ -52,7 +59,7 @@ class Messaging(AtChannel):
                 timeout=self.timeouts.send,
             )
             try:
-                response = self.command(command)
+                response = self._send_part(command)
                 line = next((ln for ln in response.lines if ln.startswith("+CMGS:")), None)
                 if line is None:
                     raise RemoteProtocolError("AT+CMGS answered OK without a +CMGS reference")
@@ -64,6 +71,14 @@ class Messaging(AtChannel):
                 raise
         encoding = pdu.count(text).encoding
         return SendResult(tuple(references), len(parts), encoding, reference)
+
+    def _send_part(self, command: Command) -> Response:
+        try:
+            return self.command(command)
+        except CmsError as exc:
+            if exc.code != SMSC_UNKNOWN or exc.maybe_sent or not self.restore_smsc():
+                raise
+        return self.command(command)
 
     def use_storage(self, storage: str) -> None:
         """Make ``storage`` the one read and deleted from (mem1), as a +CMTI/+CDSI names it."""

@@ -29,7 +29,11 @@ class Identity:
 
 @dataclass(frozen=True)
 class ModemStatus:
-    """A snapshot for the panel and ``smsrelay status``; None where the modem can't tell."""
+    """A snapshot for the panel and ``smsrelay status``; None where the modem can't tell.
+
+    ``iccid`` is the SIM's name: its ICCID, or ``imsi:<IMSI>`` on a modem that reads no ICCID.
+    ``radio`` is the +CFUN level, read only while the modem is not registered (1: on).
+    """
 
     imei: str | None
     imsi: str | None
@@ -42,6 +46,7 @@ class ModemStatus:
     registration: Registration | None
     operator: str | None
     smsc: str | None
+    radio: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,25 @@
-"""``SimUnlock``: the SIM's state (AT+CPIN?) and its PIN, never sent again once refused."""
+"""``SimUnlock``: the SIM's state (AT+CPIN?) and its PIN, never sent again once refused; and
+patience with a SIM that is still busy.
+
+A SIM answers "SIM busy" (+CME ERROR: 14, +CMS ERROR: 314) for seconds after power-up, and on
+some modems for a while after it says READY: a Qualcomm M6280 (ZTE) stick answers AT+CSCA? so
+(python-gsmmodem issue #10). Reads of the SIM go through ``_when_sim_ready``, which tries again
+until ``Timeouts.sim_ready``.
+"""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from modem.at import parse_cpin
 from modem.errors import (
     CmeError,
+    CmsError,
     IncorrectPin,
+    ModemError,
     RemoteProtocolError,
     SimError,
     SimNotInserted,
@@ -17,6 +28,8 @@ from modem.errors import (
 )
 
 from .channel import AtChannel
+
+T = TypeVar("T")
 
 
 class SimUnlock(AtChannel):
@@ -81,3 +94,24 @@ class SimUnlock(AtChannel):
             if state not in ("BUSY", "NOT READY") or time.monotonic() > deadline:
                 return state
             self._closed.wait(0.2)
+
+    def _when_sim_ready(self, read: Callable[[], T]) -> T:
+        """``read()``, tried again every 0.2 s while the SIM answers that it is busy, until
+        ``Timeouts.sim_ready`` has passed (then its error is raised)."""
+        deadline = time.monotonic() + self.timeouts.sim_ready
+        while True:
+            try:
+                return read()
+            except (CmeError, CmsError) as exc:
+                if not sim_busy(exc) or time.monotonic() > deadline or self._closed.is_set():
+                    raise
+            self._closed.wait(0.2)
+
+
+def sim_busy(exc: ModemError) -> bool:
+    """Whether an error says the SIM is busy (TS 27.007 §9.2.1 14, TS 27.005 §3.2.5 314; 500,
+    "unknown error", is what SIMCom and Huawei answer SMS commands before the SIM is read)."""
+    code = getattr(exc, "code", None)
+    return (isinstance(exc, CmsError) and code in (314, 500)) or (
+        isinstance(exc, CmeError) and code == 14
+    )

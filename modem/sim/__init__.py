@@ -14,7 +14,8 @@ It answers as 3GPP TS 27.005/27.007 and the captured transcripts (tests/captures
   ``state`` (SIM card, settings), ``storage`` (message slots), ``air`` (what reached the
   network), ``faults`` (what to inject), ``identity`` (IMEI, ICCID, IMSI)
 - ``profile`` and ``profiles/``: one frozen description per modem model, one module per vendor
-  (the driver's side of the same families is ``modem.vendors``)
+  (the driver's side of the same families is ``modem.vendors``); ``quirks``: the switches for
+  what particular real devices do beyond 3GPP, each citing its source
 - ``server``: ``SimServer`` and ``start_fleet``, the simulator on a pseudo-terminal
 """
 

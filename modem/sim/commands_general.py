@@ -72,7 +72,10 @@ def _simple(attribute: str) -> Handler:
             return []
         if c.kind != "action":
             return ERROR
-        return [getattr(m.profile, attribute) if attribute != "imei" else m.imei]
+        if attribute == "imei":
+            return [m.imei]
+        value = getattr(m.profile, attribute)
+        return [" " + value if m.profile.quirks.leading_space else value]
 
     return handler
 

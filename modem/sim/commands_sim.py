@@ -16,9 +16,16 @@ EF_ICCID = 12258  # 0x2FE2
 READ_BINARY = 176
 
 
+def _state(m: Dce, t: float) -> str:
+    """The SIM's state as a command that reads its data sees it: still "busy" for a while after
+    it is ready on the devices that do so (``Quirks.sim_busy_after_ready``)."""
+    state = m.sim_state(t)
+    return "busy" if state == "ready" and m.sim_data_busy(t) else state
+
+
 def sim_gate_cme(m: Dce, t: float) -> Failure | None:
     """The +CME ERROR a command that needs an unlocked SIM gets, or None when it may run."""
-    state = m.sim_state(t)
+    state = _state(m, t)
     codes = {"absent": 10, "busy": 14, "pin": 11, "puk": 12, "failure": 13}
     return cme(codes[state]) if state in codes else None
 
@@ -27,7 +34,7 @@ def sim_gate_cms(m: Dce, t: float) -> Failure | None:
     """The same for SMS commands, in +CMS ERROR codes (TS 27.005 §3.2.5)."""
     from .results import cms
 
-    state = m.sim_state(t)
+    state = _state(m, t)
     codes = {"absent": 310, "busy": 314, "pin": 311, "puk": 316, "failure": 313}
     return cms(codes[state]) if state in codes else None
 
@@ -35,6 +42,8 @@ def sim_gate_cms(m: Dce, t: float) -> Failure | None:
 def _card_gate(m: Dce, t: float) -> Failure | None:
     """Reading the card itself (ICCID) needs a card, not a PIN."""
     state = m.sim_state(t)
+    if state in ("pin", "puk", "ready") and m.sim_data_busy(t):
+        state = "busy"
     return {"absent": cme(10), "busy": cme(14), "failure": cme(13)}.get(state)
 
 
@@ -113,6 +122,8 @@ def quectel_qccid(m: Dce, c: Command, t: float) -> Outcome:
 
 def restricted_sim_access(m: Dce, c: Command, t: float) -> Outcome:
     """AT+CRSM (TS 27.007 §8.18): only READ BINARY of EF_ICCID is on this card."""
+    if not m.profile.quirks.crsm:
+        return ERROR
     if c.kind == "test":
         return []
     if c.kind != "set":

@@ -59,6 +59,8 @@ def show_text_parameters(m: Dce, c: Command, t: float) -> Outcome:
 
 
 def new_message_indications(m: Dce, c: Command, t: float) -> Outcome:
+    if not m.profile.quirks.sms_access:
+        return ERROR  # a phone used as a modem: no indications at all (Quirks.sms_access)
     if c.kind == "read":
         return ["+CNMI: " + ",".join(str(v) for v in m.settings.cnmi)]
     if c.kind == "test":
@@ -93,15 +95,20 @@ def _cpms_line(m: Dce, names: list[str], with_names: bool) -> str:
 
 
 def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
+    quirks = m.profile.quirks
     if c.kind == "test":
+        if not quirks.sms_access:
+            return ["+CPMS: (),(),()"]  # the Nokia N79's answer: no storage at all
         names = "(" + ",".join(f'"{n}"' for n in m.profile.storage_names) + ")"
-        return [f"+CPMS: {names},{names},{names}"]
+        return ["+CPMS: " + ",".join([names] * quirks.cpms_memories)]
+    if not quirks.sms_access:
+        return ERROR
     gate = sim_gate_cms(m, t)
     if gate:
         return gate
     if c.kind == "read":
         return [_cpms_line(m, m.settings.cpms, with_names=True)]
-    if c.kind != "set":
+    if c.kind != "set" or len(c.args) > quirks.cpms_memories:
         return ERROR
     chosen = list(m.settings.cpms)
     for position in range(min(3, len(c.args))):
@@ -115,6 +122,25 @@ def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
     m.settings.cpms = chosen
     m.memory_available(t)
     return [_cpms_line(m, chosen, with_names=False)]
+
+
+def sms_parameters(m: Dce, c: Command, t: float) -> Outcome:
+    """AT+CSMP (TS 27.005 §3.3.2), the text-mode parameters: kept, and on the devices that do
+    so, the SMS centre address wiped with them (``Quirks.csmp_clears_smsc``)."""
+    if c.kind == "test":
+        return []
+    if c.kind == "read":
+        return ["+CSMP: " + ",".join(str(v) for v in m.settings.csmp)]
+    if c.kind != "set":
+        return ERROR
+    values = [c.arg(i).as_int(default) for i, default in enumerate(m.settings.csmp)]
+    if len(c.args) > 4 or any(v is None or not 0 <= v <= 255 for v in values):
+        return cms(304)
+    m.settings.csmp = tuple(values)  # type: ignore[assignment]
+    if m.profile.quirks.csmp_clears_smsc:
+        m.settings.csca = ("", 129)
+        m.smsc = ""  # on the SIM: ATZ and power cycles do not bring it back
+    return []
 
 
 def service_centre(m: Dce, c: Command, t: float) -> Outcome:
@@ -171,6 +197,9 @@ def submit_pdu(m: Dce, length: int, text: str, t: float) -> None:
     except (ValueError, PduError):
         m.resume(t + LINE_GAP, cms(304))
         return
+    if octets[0] == 0 and not m.settings.csca[0]:  # no SMSC in the PDU, none on the SIM
+        m.resume(t + LINE_GAP, cms(330))
+        return
     if not m.registered(t):
         m.resume(t + LINE_GAP, cms(331))
         return
@@ -209,6 +238,8 @@ def _report(m: Dce, submit: object, reference: int, sent: float, t: float) -> No
 
 def _read_store(m: Dce, c: Command, t: float) -> MessageStore | Failure:
     """The storage AT+CMGL/AT+CMGR read (<mem1>), or why they cannot."""
+    if not m.profile.quirks.sms_access:
+        return ERROR
     gate = sim_gate_cms(m, t)
     if gate:
         return gate
@@ -261,7 +292,7 @@ def delete_message(m: Dce, c: Command, t: float) -> Outcome:
         store = m.store(m.settings.cpms[0])
         last = first + (store.capacity - 1 if store else 0)
         return [f"+CMGD: ({first}-{last}),(0-4)"]
-    if c.kind != "set":
+    if c.kind != "set" or not m.profile.quirks.sms_access:
         return ERROR
     gate = sim_gate_cms(m, t)
     if gate:
@@ -289,6 +320,7 @@ HANDLERS: dict[str, Handler] = {
     "+CNMI": new_message_indications,
     "+CPMS": preferred_storage,
     "+CSCA": service_centre,
+    "+CSMP": sms_parameters,
     "+CMGS": send,
     "+CMGL": list_messages,
     "+CMGR": read_message,

@@ -112,6 +112,7 @@ class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide):
         self.awaiting_network = False
         self.pdus_received = 0
         self._line_rest: list[Command] = []
+        self._ran: Command | None = None  # the last command of the line that ran
         self._cursor = now
         self._after_ok: list[Callable[[float], None]] = []
         self._power: Literal["off", "on"] = "off"
@@ -119,6 +120,7 @@ class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide):
         self._hung_until: float | None = None
         self._responsive_at = now
         self._sim_ready_at = now
+        self._sim_data_at = now
         self._registered_at = math.inf
         self._cfun = 1
         self._last_stat = 0

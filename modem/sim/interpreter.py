@@ -16,7 +16,7 @@ from . import commandline
 from .commands import HANDLERS
 from .commands_sms import submit_pdu
 from .handler import LINE_GAP, Outcome, Pending
-from .results import ERROR, Failure, final_failure, final_ok, info_block
+from .results import ERROR, Failure, final_failure, final_ok, info_block, urc
 
 CTRL_Z, ESC, CR, BACKSPACE = 0x1A, 0x1B, 0x0D, 0x08
 
@@ -40,10 +40,19 @@ class CommandInterpreter:
         self._after_ok.append(action)
 
     def open_prompt(self, length: int, t: float) -> None:
-        """AT+CMGS=<length>: write the prompt and read the PDU until Ctrl-Z or ESC."""
+        """AT+CMGS=<length>: write the prompt and read the PDU until Ctrl-Z or ESC (after the
+        device's own reports, on the devices that emit them then: ``Quirks.send_urcs``)."""
         self._prompt = PromptInput(length)
+        t = self._send_urcs(t)
         self._unit(t + LINE_GAP, self.profile.prompt)
         self._at(t + LINE_GAP, "cmd", self._enter_prompt)
+
+    def _send_urcs(self, t: float) -> float:
+        """Write ``Quirks.send_urcs`` one unit each from ``t``; the time after the last."""
+        for line in self.profile.quirks.send_urcs:
+            t += LINE_GAP
+            self._at(t, "cmd", lambda _t, ln=line: self._write(urc([ln])))
+        return t
 
     def resume(
         self, t: float, outcome: Outcome, on_written: Callable[[float], None] | None = None
@@ -113,6 +122,7 @@ class CommandInterpreter:
         self._execute(body, t)
 
     def _execute(self, body: str, t: float) -> None:
+        self._ran = None
         self._state = "busy"
         self._cursor = t
         self._after_ok = []
@@ -128,6 +138,7 @@ class CommandInterpreter:
         """Execute the rest of the line until it ends, fails or waits."""
         while self._line_rest:
             command = self._line_rest.pop(0)
+            self._ran = command
             handler = HANDLERS.get(command.name)
             if handler is None:
                 outcome: Outcome = ERROR
@@ -163,8 +174,10 @@ class CommandInterpreter:
         if self._line_rest:
             self._at(self._cursor, "cmd", self._run)
             return
-        self._cursor += LINE_GAP
-        self._unit(self._cursor, final_ok(self.settings.verbose), True)
+        ran = self._ran
+        if ran is None or not self.profile.quirks.omits_final(ran.name, ran.kind):
+            self._cursor += LINE_GAP
+            self._unit(self._cursor, final_ok(self.settings.verbose), True)
         after, self._after_ok = self._after_ok, []
 
         def done(now: float) -> None:
@@ -192,6 +205,7 @@ class CommandInterpreter:
             self.awaiting_network = True  # the PDU is in; the network's answer is pending
             self.pdus_received += 1
             self._cursor = t
+            t = self._send_urcs(t)
             submit_pdu(self, self._prompt.length, self._prompt.text.decode("latin-1"), t)
             return
         self._echo(byte)

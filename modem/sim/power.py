@@ -122,12 +122,13 @@ class PowerAndRegistration:
         self._hung_until = None
         self.settings = self._default_settings()
         self._urc_buffer = []
-        self._cfun = 1
+        self._cfun = p.quirks.radio_at_start  # 1 unless the device starts with its radio off
         self._registered_at = math.inf
         self.sim.locked = self.sim.pin is not None
         if not cold:  # constructed as a modem that has been running for a while
             self._responsive_at = self._sim_ready_at = now
-            if self.sim_state(now) == "ready":
+            self._sim_data_at = now + p.quirks.sim_busy_after_ready
+            if self.sim_state(now) == "ready" and self._cfun == 1:
                 self._registered_at = now
             self._last_stat = self.registration(now)
             self._last_mode = p.system_mode if self.registered(now) else (0, 0)
@@ -154,7 +155,13 @@ class PowerAndRegistration:
         if state == "ready":
             self._sim_became_ready(t)
 
+    def sim_data_busy(self, t: float) -> bool:
+        """Whether the SIM, though ready, still answers "SIM busy" to reads of its data
+        (``Quirks.sim_busy_after_ready``)."""
+        return t < self._sim_data_at
+
     def _sim_became_ready(self, t: float) -> None:
+        self._sim_data_at = t + self.profile.quirks.sim_busy_after_ready
         for ready in self.profile.ready_urcs:
             self._at(t + ready.delay, "boot", lambda _t, ln=ready.line: self._write(urc([ln])))
         if self._cfun == 1:

@@ -2,8 +2,9 @@
 
 A ``Profile`` holds what a real device prints and how it behaves where 3GPP leaves room: its
 identity strings, the ranges of ``AT+CNMI=?``, its message storages, the URCs it emits at boot,
-where its SMS indices start, how it takes USSD. The vendor modules in ``modem.sim.profiles`` fill
-it in from the vendors' manuals and from captures of real devices (sources cited there).
+where its SMS indices start, how it takes USSD, and its ``quirks``. The vendor modules in
+``modem.sim.profiles`` fill it in from the vendors' manuals and from captures of real devices
+(sources cited there).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .quirks import Quirks
 
 IccidStyle = Literal["crsm", "ccid", "huawei", "qccid"]
 UssdStyle = Literal["text", "gsm7-hex"]
@@ -108,6 +111,7 @@ class Profile:
     system_mode: tuple[int, int] = (0, 0)  # (mode, submode) while registered
     storage_full_urc: str | None = None  # Huawei '^SMMEMFULL: "{mem}"'
     has_curc: bool = False  # Huawei AT^CURC
+    quirks: Quirks = field(default_factory=Quirks)  # where it departs from 3GPP, each cited
     notes: tuple[str, ...] = field(default=())
 
     @property

@@ -32,6 +32,7 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from .dce import FakeModem
+from .profile import Profile
 
 T = TypeVar("T")
 
@@ -247,15 +248,17 @@ class SimServer:
 def start_fleet(
     n: int,
     *,
-    profile: str = "generic",
+    profile: str | Profile = "generic",
     directory: str | os.PathLike[str],
     time_scale: float = 1.0,
     seed: int = 0,
     per_modem: Sequence[Mapping[str, Any]] | None = None,
-    make: Callable[[int, str, int], FakeModem] | None = None,
+    make: Callable[[int, str | Profile, int], FakeModem] | None = None,
     **faults: Any,
 ) -> list[SimServer]:
     """``n`` started servers with links ``<directory>/ttySIM<i>`` and distinct identities.
+
+    ``profile`` is a profile's name or a ``Profile`` itself (one with its ``quirks`` set).
 
     ``faults`` set fields of each modem's ``Faults`` (``send_delay=0.5``, ``fail_rate=0.1``),
     ``per_modem[i]`` those of modem ``i`` alone, on top. ``make(index, profile, seed)`` builds

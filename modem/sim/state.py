@@ -38,5 +38,6 @@ class Settings:
     cereg: int = 0
     cops_format: int = 0
     cusd: int = 0
+    csmp: tuple[int, int, int, int] = (17, 167, 0, 0)  # TS 27.005 §3.3.2: SMS-SUBMIT, 24 h
     curc: bool = True
     s_registers: dict[int, int] = field(default_factory=lambda: {3: 13, 4: 10, 5: 8})

@@ -7,6 +7,8 @@
 - ``huawei``: ^CURC, ^ICCID, packed USSD, and the parsers of ^RSSI, ^HCSQ, ^BOOT, ^MODE
 - ``quectel``: +QCCID
 - ``simcom``: nothing beyond 3GPP so far
+- ``wavecom``: no OK after ``AT+CPIN?`` (a settling table for the AT core)
+- ``zte``: reports at any time (+ZDONR, +ZPASR, ...), an SMS centre that AT+CSMP wipes
 
 Each family mirrors a simulator profile (``modem.sim.profiles``) and a capture in tests/captures/.
 Everything here is pure (no port, no clock): ``modem.device`` reads it; it builds on ``modem.at``
@@ -17,18 +19,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from modem.at import Urc
+from modem.at import Completion, Urc
 from modem.events import ModemEvent
 
-from . import generic, huawei, quectel, simcom
+from . import generic, huawei, quectel, simcom, wavecom, zte
 from .vendor import Vendor
 
 GENERIC = generic.VENDOR
-VENDORS: tuple[Vendor, ...] = (huawei.VENDOR, quectel.VENDOR, simcom.VENDOR)
+VENDORS: tuple[Vendor, ...] = (
+    huawei.VENDOR,
+    quectel.VENDOR,
+    simcom.VENDOR,
+    wavecom.VENDOR,
+    zte.VENDOR,
+)
 
 # Vendor URCs are read whoever sent them: one may arrive before the modem is identified.
 URC_EVENTS: Mapping[str, Callable[[Urc], ModemEvent]] = {
     name: event for vendor in VENDORS for name, event in vendor.urc_events.items()
+}
+
+
+# Commands answered without a final result, whoever the modem is: +CPIN? comes after the modem
+# is identified, but Wavecom firmware also lives on in modules sold under other names.
+WITHOUT_FINAL: Mapping[str, Completion] = {
+    command: completion
+    for vendor in VENDORS
+    for command, completion in vendor.without_final.items()
 }
 
 
@@ -37,4 +54,4 @@ def vendor_for(manufacturer: str) -> Vendor:
     return next((vendor for vendor in VENDORS if vendor.matches(manufacturer)), GENERIC)
 
 
-__all__ = ["GENERIC", "URC_EVENTS", "VENDORS", "Vendor", "vendor_for"]
+__all__ = ["GENERIC", "URC_EVENTS", "VENDORS", "WITHOUT_FINAL", "Vendor", "vendor_for"]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from modem.at import Urc
+from modem.at import Completion, Urc
 from modem.events import ModemEvent
 from modem.pdu import gsm7
 
@@ -44,6 +44,9 @@ class Vendor:
     ussd_style: UssdStyle = "text"
     # The family's own URCs that carry something the appliance acts on, by upper-case name.
     urc_events: Mapping[str, Callable[[Urc], ModemEvent]] = field(default_factory=dict)
+    # Commands its firmware answers without a final result, and what completes them instead
+    # (``modem.at.settling``), by upper-case command line.
+    without_final: Mapping[str, Completion] = field(default_factory=dict)
 
     def matches(self, manufacturer: str) -> bool:
         """Whether AT+CGMI's answer names this family."""

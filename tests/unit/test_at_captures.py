@@ -4,12 +4,14 @@ A capture holds what the DTE sent, what the DCE answered, and the events we expe
 
     > AT+CSQ ;; +CSQ:       send a Command (after ";;": prefixes, "bare", "pdu_lines", "pdu=HEX")
     >!pdu >!abort >!cancel  call send_pdu() / abort() / cancel()
+    >!quiet SECONDS         call quiet(SECONDS): the line has been quiet that long
     < text                  the DCE sends b"\\r\\n" + text + b"\\r\\n"
     <echo text              the DCE echoes text + b"\\r"
     <prompt                 the DCE sends b"\\r\\n> "
     <raw bytes              exact bytes, with escapes \\r \\n \\t \\s (space) \\xHH \\\\
     = line text             an information line of the next expected Response
     = response FINAL        the expected Response of the last command (its final result line)
+    = settled               the expected Response of the last command, settled without a final
     = urc text              an expected Urc; "= pdu HEX" right after sets its pdu
     = prompt | = failed | = garbage
 
@@ -39,6 +41,8 @@ from modem.at import (
     line_name,
     parse_final,
 )
+from modem.at.connection import SETTLED
+from modem.vendors import WITHOUT_FINAL
 
 CAPTURES = Path(__file__).resolve().parent.parent / "captures"
 
@@ -50,7 +54,8 @@ class Send:
 
 @dataclass(frozen=True)
 class Call:
-    method: str  # "send_pdu", "abort", "cancel"
+    method: str  # "send_pdu", "abort", "cancel", "quiet"
+    args: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ def load(path: Path) -> Capture:
             steps.append(Send(command))
         elif sigil in (">!pdu", ">!abort", ">!cancel"):
             steps.append(Call({"pdu": "send_pdu"}.get(sigil[2:], sigil[2:])))
+        elif sigil == ">!quiet":
+            steps.append(Call("quiet", (float(rest),)))
         elif sigil == "<":
             steps.append(Receive(b"\r\n" + rest.encode() + b"\r\n"))
         elif sigil == "<echo":
@@ -132,6 +139,10 @@ def load(path: Path) -> Capture:
                 final = parse_final(value)
                 assert command is not None and final is not None, where
                 expected.append(Response(command, tuple(lines), final))
+                lines = []
+            elif kind == "settled":
+                assert command is not None, where
+                expected.append(Response(command, tuple(lines), SETTLED, True))
                 lines = []
             elif kind == "urc":
                 expected.append(Urc(line_name(value), value))
@@ -153,14 +164,14 @@ def load(path: Path) -> Capture:
 
 def replay(capture: Capture, cuts: frozenset[int] = frozenset()) -> list[Event]:
     """Run the capture; DCE bytes are split at the given offsets (counted over all DCE bytes)."""
-    connection = AtConnection()
+    connection = AtConnection(WITHOUT_FINAL)  # the vendors' table, as the device facade uses
     events: list[Event] = []
     offset = 0
     for step in capture.steps:
         if isinstance(step, Send):
             connection.send(step.command)
         elif isinstance(step, Call):
-            getattr(connection, step.method)()
+            getattr(connection, step.method)(*step.args)
         else:
             start = 0
             for cut in sorted(c - offset for c in cuts if offset < c < offset + len(step.data)):

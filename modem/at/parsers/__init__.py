@@ -1,6 +1,7 @@
 """Pure parsers for the information responses and URCs of 3GPP TS 27.005/27.007, by subject.
 
 - ``network``: signal (+CSQ, with the 0–5 bars), registration (+CREG family), operator (+COPS)
+- ``power``: the functionality level (+CFUN), which says whether the radio is on
 - ``identity``: the SIM's state (+CPIN) and who is who: IMEI, IMSI, ICCID, +CGMI/+CGMM/+CGMR, ATI
 - ``sms``: +CSCA, +CMGS, +CMTI/+CDSI, +CMGL/+CMGR, +CMT/+CDS, +CPMS
 - ``ussd``: +CUSD and the decoding of its text
