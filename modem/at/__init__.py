@@ -10,7 +10,7 @@ device facade (``modem.device``) owns the port, the clock and the threads; nothi
 - ``unsolicited``: the names of known URCs (3GPP and vendors'), which carry a PDU line, their kind
 - ``fields``: reading parameters (quoted fields, numbers, hex, UCS-2)
 - ``gsm7``: packed 7-bit text in USSD replies
-- ``parsers/``: the 3GPP parsers by subject (network, identity, sms, ussd)
+- ``parsers/``: the 3GPP parsers by subject (network, identity, sms, ussd, calls)
 
 The vendors' own codes and quirks are in ``modem.vendors``, which builds on this package.
 """
@@ -26,6 +26,7 @@ from .events import (
     Response,
     Urc,
 )
+from .parsers.calls import CallerId, parse_clip
 from .parsers.identity import (
     SIM_CODES,
     parse_ati,
@@ -75,6 +76,7 @@ __all__ = [
     "REGISTRATION_STATUS",
     "SIM_CODES",
     "AtConnection",
+    "CallerId",
     "Command",
     "CommandFailed",
     "Event",
@@ -97,6 +99,7 @@ __all__ = [
     "parse_cgmi",
     "parse_cgmm",
     "parse_cgmr",
+    "parse_clip",
     "parse_cmgl",
     "parse_cmgr",
     "parse_cmgs",

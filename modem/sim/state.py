@@ -38,5 +38,7 @@ class Settings:
     cereg: int = 0
     cops_format: int = 0
     cusd: int = 0
+    clip: int = 0  # AT+CLIP: +CLIP after each RING (TS 27.007 §7.6)
+    crc: int = 0  # AT+CRC: +CRING instead of RING (§6.11)
     curc: bool = True
     s_registers: dict[int, int] = field(default_factory=lambda: {3: 13, 4: 10, 5: 8})
