@@ -11,6 +11,7 @@ from .config import Config
 from .pacing import period_keys
 from .states import ModemState
 from .store import Store
+from .store.call_schema import MissedCall
 from .store.contacts import ContactRecord
 from .store.schema import ApiToken, Inbound, Message, Status, User
 from .store.tally import counts
@@ -76,6 +77,20 @@ def inbound(m: Inbound) -> dict:
         "created_at": _iso(m.received_at),
         "sent_at": _iso(m.sent_at),
         "reason": None,
+    }
+
+
+def missed_call(c: MissedCall) -> dict:
+    """A missed call (``GET /api/v1/calls``, the ``call.missed`` webhook): ``from`` is None
+    when the caller withheld the number."""
+    return {
+        "id": c.id,
+        "from": c.caller,
+        "modem": c.modem_imei,
+        "sim": c.sim_iccid,
+        "rang_at": _iso(c.rang_at),
+        "hung_up": c.hung_up,
+        "handled": c.handled,
     }
 
 
