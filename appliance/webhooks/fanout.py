@@ -61,8 +61,8 @@ def plan(
 
 
 def event_data(event: Event, subject: Subject) -> dict[str, object]:
-    """The ``data`` of an event: the message, the received message, the contact's consent or
-    the modem, as now."""
+    """The ``data`` of an event: the message, the received message, the contact's consent, the
+    missed call, the SIM's credit or the modem, as now."""
     if event.kind.startswith("contact."):
         return contact_data(event.number, subject.contact)
     if event.kind == "message.received":
@@ -71,6 +71,11 @@ def event_data(event: Event, subject: Subject) -> dict[str, object]:
     if event.kind.startswith("message."):
         message = subject.message
         return views.message(message) if message else {"id": event.message_id}
+    if event.kind.startswith("call."):
+        call = subject.call
+        return views.missed_call(call) if call else {"id": event.message_id, "from": event.number}
+    if event.kind.startswith("sim."):
+        return views.sim_credit(event.modem_imei, subject.sim)
     modem = subject.modem
     return {
         "imei": event.modem_imei,

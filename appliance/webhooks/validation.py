@@ -22,6 +22,8 @@ EVENTS = (
     "contact.updated",
     "contact.opted_in",
     "contact.opted_out",
+    "call.missed",
+    "sim.low_credit",
 )
 TEST_EVENT = "webhook.test"
 

@@ -20,6 +20,8 @@ class Health:
         status = modem.status()
         self._save_status(status)
         self._sample_signal(status)
+        if self.state == ModemState.READY and self._credit_due(self.clock.now()):
+            self._query_credit()  # a poll waits for a pause in the sends: so does the query
 
     def _sample_signal(self, status: ModemStatus) -> None:
         """A point of the panel's 24 h signal chart."""

@@ -35,6 +35,8 @@ EVENT_HELP = {
     "contact.updated": "a contact's names, language, tags or fields changed through the API",
     "contact.opted_in": "a number opted in (a join keyword, the panel, the API; not imports)",
     "contact.opted_out": "a number opted out (STOP, the panel, the CLI, the API)",
+    "call.missed": "someone called a modem's number (hung up and kept as a missed call)",
+    "sim.low_credit": "a SIM's credit went below its modem's credit_low",
 }
 
 
