@@ -168,3 +168,74 @@ def test_a_code_the_network_does_not_know_says_so(daemon_factory, store, config)
                         store.credits()[worker.iccid], 10, "the failure")  # fmt: skip
     assert credit.error == "the network does not answer *999#"
     assert credit.answer is None and credit.asked_at is None
+
+
+# --- the panel and the API, on the daemon's store (the panel never opens a port) -----------------
+
+
+def panel(store, cfg):
+    from appliance.accounts import add_user
+    from web import create_app
+
+    app = create_app(cfg, store=store, test_config={"TESTING": True, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    user = add_user(store, "victor", "victor-password-1", "volunteer", SystemClock().now())
+    from tests.web.conftest import sign_in
+
+    sign_in(client, user)
+    return client
+
+
+def test_the_panel_s_button_asks_the_daemon_and_the_card_shows_the_low_credit(
+    daemon_factory, store, config
+):
+    cfg = with_modems(config, credit_code="*100#", credit_every=None, credit_low=10.0)
+    daemon = daemon_factory(1, cfg=cfg)
+    _, worker = ready(daemon)
+    client = panel(store, cfg)
+    card = client.get("/fragments/modems").get_data(as_text=True)
+    assert "not asked yet" in card and "low credit" not in card
+    answer = client.post(f"/modems/{worker.imei}/credit", data={"next": "/"})
+    assert answer.status_code == 303
+    wait_until(lambda: store.credits()[worker.iccid].checked_at, 10, "the daemon's query")
+    card = client.get("/fragments/modems").get_data(as_text=True)
+    assert "5.00 EUR, low" in card and 'class="state low-credit"' in card
+    assert client.post("/modems/999999999999999/credit").status_code == 303  # flashed: no SIM
+
+
+def test_missed_calls_in_the_inbox_the_api_and_the_credit_request_through_the_api(
+    daemon_factory, store, config
+):
+    from appliance.accounts import create_token
+    from web import create_app
+
+    cfg = with_modems(config, credit_code="*100#", credit_every=None)
+    daemon = daemon_factory(1, cfg=cfg)
+    simulator, worker = ready(daemon)
+    for number in (CALLER, None):
+        before = len(calls(store))
+        simulator.call(lambda m, at, n=number: m.ring(n, at))
+        wait_until(lambda b=before: len(calls(store)) > b, 10, "the missed call")
+    inbox = panel(store, cfg).get("/inbox").get_data(as_text=True)
+    assert "Missed calls" in inbox and CALLER in inbox and "withheld number" in inbox
+
+    _, secret = create_token(store, "tests", SystemClock().now())
+    api = create_app(cfg, store=store).test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    page = api.get("/api/v1/calls?limit=1", headers=headers).get_json()
+    assert [c["from"] for c in page["calls"]] == [None] and page["next_cursor"]
+    rest = api.get(f"/api/v1/calls?cursor={page['next_cursor']}", headers=headers).get_json()
+    assert [(c["from"], c["hung_up"]) for c in rest["calls"]] == [(CALLER, True)]
+    assert rest["next_cursor"] is None
+
+    asked = api.post(f"/api/v1/modems/{worker.imei}/credit", headers=headers)
+    assert asked.status_code == 202 and asked.get_json()["iccid"] == worker.iccid
+
+    def credit():
+        modems = api.get("/api/v1/modems", headers=headers).get_json()["modems"]
+        return modems[0]["credit"] if modems[0]["credit"]["checked_at"] else None
+
+    shown = wait_until(credit, 10, "the credit in GET /modems")
+    assert (shown["amount"], shown["currency"], shown["low"]) == (5.0, "EUR", False)
+    missing = api.post("/api/v1/modems/356938035643809/credit", headers=headers)
+    assert missing.status_code == 404 and "no modem" in missing.get_json()["error"]

@@ -29,7 +29,8 @@ What lives where:
   by its model, the first fault answered), keyset pages;
 - ``errors``: ``ApiError`` and every refusal as JSON (404/405 routing, 413, 500, 503);
 - ``messages``, ``modems``, ``inbox``, ``contacts``: the operations, one module per resource
-  (``contact_files``: the contacts' CSV import and export);
+  (``contact_files``: the contacts' CSV import and export; ``calls``: missed calls and the
+  credit query, with ``call_schemas``);
 - ``openapi``: the OpenAPI 3.1 document generated from the table and the models, and its route.
 
 Importing this package registers every operation on ``bp`` (the imports below); the order of
@@ -42,7 +43,7 @@ from .operations import PREFIX, bp
 
 # isort: off
 from . import errors, requests  # noqa: F401  (the blueprint's handlers and checks)
-from . import messages, modems, inbox, contacts, contact_files, openapi  # noqa: F401  (in order)
+from . import messages, modems, inbox, calls, contacts, contact_files, openapi  # noqa: F401  (in order)
 # isort: on
 
 __all__ = ["PREFIX", "bp"]
