@@ -22,7 +22,7 @@ def missed(store, count: int, caller: str | None = CALLER) -> list[int]:
     return [
         store.add_missed_call(
             caller=caller, imei=IMEI, iccid=ICCID, rang_at=T0 + timedelta(minutes=n), hung_up=True
-        )  # fmt: skip
+        )
         for n in range(count)
     ]
 
