@@ -199,7 +199,7 @@ def test_the_panel_s_button_asks_the_daemon_and_the_card_shows_the_low_credit(
     assert answer.status_code == 303
     wait_until(lambda: store.credits()[worker.iccid].checked_at, 10, "the daemon's query")
     card = client.get("/fragments/modems").get_data(as_text=True)
-    assert "5.00 EUR, low" in card and 'class="state low-credit"' in card
+    assert "5.00 EUR, low" in card and 'class="credit-flag"' in card
     assert client.post("/modems/999999999999999/credit").status_code == 303  # flashed: no SIM
 
 

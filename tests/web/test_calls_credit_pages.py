@@ -69,7 +69,7 @@ def test_the_card_shows_the_credit_and_marks_a_low_one(panel, store, modem):
     store.record_credit(ICCID, T0, imei=IMEI, answer="Solde: 3,20 EUR", amount=3.2,
                         currency="EUR", low=True)  # fmt: skip
     card = text(panel.get("/fragments/modems"))
-    assert "3.20 EUR, low (" in card and 'class="state low-credit"' in card
+    assert "3.20 EUR, low (" in card and 'class="credit-flag"' in card
     assert 'class="credit low"' in card
 
 
