@@ -22,9 +22,14 @@ campaign message sent to that number within ``[contacts] reply_window`` before i
 reply that is no keyword is then read by the campaign's rules (``campaigning.replies``: OUI,
 NON or free text), recorded, and may get the campaign's automatic reply.
 
+Missed calls (issue 13) come to the desk too: with ``[calls] reply`` set, a caller gets that SMS
+back, under the same two rules, and at most one an hour for calls (someone who calls five times
+in a row gets one answer); a withheld number gets none, and a number that said STOP none either.
+
 The desk runs on a thread of its own: a modem's worker hands it the id of each whole received
-message and goes back to its sends. What it has not handled when the daemon stops is handled at
-the next start (``Store.unhandled_inbound``), so a STOP is never lost to a restart.
+message (or missed call) and goes back to its sends. What it has not handled when the daemon
+stops is handled at the next start (``Store.unhandled_inbound``, ``Store.unhandled_calls``), so
+a STOP is never lost to a restart.
 """
 
 from __future__ import annotations
@@ -41,14 +46,16 @@ from .campaigning.replies import record_reply
 from .clock import Clock
 from .config import Config
 from .contacts.keywords import JOIN, STOP, Keyword, looks_automatic, match
-from .store import ConsentRules, NewMessage, Store
-from .store.keyword_inbox import KEYWORD_SOURCE
+from .store import ConsentRefused, ConsentRules, NewMessage, Store
+from .store.call_schema import MissedCall
+from .store.keyword_inbox import CALL_SOURCE, KEYWORD_SOURCE
 from .store.schema import Inbound, MessageKind, Priority
 
 log = logging.getLogger(__name__)
 
-# what the desk writes in ``inbound.handled``
+# what the desk writes in ``inbound.handled`` (and ``missed_call.handled``)
 NOTHING, JOINED, STOPPED = "none", "join", "stop"
+ANSWERED, HELD_BACK = "reply", "no-reply"  # a missed call answered by SMS, or not, by the rules
 # a confirmation may pass the STOP it confirms, and is never held by the cap
 _CONFIRMATION_RULES = ConsentRules(cap_messages=None, strict_after_stop=True)
 # a campaign's automatic reply ("Merci, à samedi !"): answers the person, never held by the cap
@@ -77,6 +84,10 @@ class ConsentDesk:
         """A whole message was stored: handle it soon, on the desk's thread."""
         self._queue.put(inbound_id)
 
+    def missed_call(self, call_id: int) -> None:
+        """A missed call was stored: answer it soon ([calls] reply), on the desk's thread."""
+        self._queue.put(call_id)
+
     def stop(self) -> None:
         self._queue.put(None)
         self._thread.join(10)
@@ -93,6 +104,27 @@ class ConsentDesk:
         while batch := self.store.unhandled_inbound():
             for inbound in batch:
                 self.handle(inbound)
+        while calls := self.store.unhandled_calls():
+            for call in calls:
+                self.answer_call(call)
+
+    def answer_call(self, call: MissedCall) -> str:
+        """Answer one missed call with ``[calls] reply`` if the rules allow; returns and
+        records what was done."""
+        assert call.id is not None
+        reply, number = self.config.calls.reply, call.caller
+        handled = NOTHING
+        if reply is not None and number is not None and number.startswith("+"):
+            handled = HELD_BACK
+            since = self.clock.now() - timedelta(hours=1)
+            if self._may_answer_number(number) and not self.store.call_replies_since(number, since):
+                try:
+                    self._confirm(number, reply, strict=False, source=CALL_SOURCE)
+                    handled = ANSWERED
+                except ConsentRefused:  # the number said STOP: no answer
+                    log.info("no answer to the call of %s: it opted out", number)
+        self.store.mark_call_handled(call.id, handled)
+        return handled
 
     def handle(self, inbound: Inbound) -> str:
         """Act on one received message and record what was done; returns it."""
@@ -159,14 +191,23 @@ class ConsentDesk:
         if looks_automatic(inbound.sender, inbound.text):
             log.info("no confirmation to %s: its message looks automatic", inbound.sender)
             return False
+        return self._may_answer_number(inbound.sender)
+
+    def _may_answer_number(self, number: str) -> bool:
+        """The hourly limit of automatic replies to one number (calls' answers included), and
+        never one to a name or a short code."""
+        if looks_automatic(number, ""):
+            return False
         limit = self.config.consent.auto_replies_per_hour
         since = self.clock.now() - timedelta(hours=1)
-        if self.store.keyword_replies_since(inbound.sender, since) >= limit:
-            log.info("no confirmation to %s: %d automatic replies this hour", inbound.sender, limit)
+        if self.store.keyword_replies_since(number, since) >= limit:
+            log.info("no confirmation to %s: %d automatic replies this hour", number, limit)
             return False
         return True
 
-    def _confirm(self, number: str, text: str, strict: bool = True) -> None:
+    def _confirm(
+        self, number: str, text: str, strict: bool = True, source: str = KEYWORD_SOURCE
+    ) -> None:
         count = pdu.count(text)
         new = NewMessage(
             recipient=number,
@@ -174,7 +215,7 @@ class ConsentDesk:
             parts=count.parts,
             encoding=count.encoding,
             priority=Priority.HIGH,  # a person waits for it, and quiet hours do not hold it
-            source=KEYWORD_SOURCE,
+            source=source,
             kind=MessageKind.TRANSACTIONAL,
             strict=strict,  # a campaign's automatic reply never passes a STOP
         )

@@ -154,6 +154,7 @@ class Daemon:
             on_idle=self._worker_free,
             record_report=self.reports.record,
             on_received=self.desk.received,
+            on_call=self.desk.missed_call,
         )
         self.dispatcher = Dispatcher(
             store=self.store,
@@ -161,6 +162,7 @@ class Daemon:
             clock=self.clock,
             config=self.config,
             wakeup=self.wakeup,
+            on_wake=self._panel_requests,
         )
         explicit = [*self.config.modems, *self._start_simulators()]
         for modem in explicit:
@@ -281,6 +283,11 @@ class Daemon:
             timezone=self.config.timezone,
             region=self.config.region,
             validity=self.config.validity,
+            hangup_calls=modem.hangup_calls,
+            hangup_command=modem.hangup_command,
+            credit_code=modem.credit_code,
+            credit_every=modem.credit_every,
+            credit_low=modem.credit_low,
         )
 
     def _schedule(self) -> BackgroundScheduler:
@@ -329,6 +336,13 @@ class Daemon:
             self.dispatcher.offer(worker)
         elif self.wakeup is not None:
             self.wakeup.set()
+
+    def _panel_requests(self) -> None:
+        """What the panel asked of this daemon's modems besides messages: credit queries
+        (``Store.ask_credit``), handed to the workers of those SIMs."""
+        asked = self.store.credit_requests()
+        if asked and self.pool is not None:
+            self.pool.check_credit(set(asked))
 
     def _plan_dated(self) -> None:
         if run_dated_campaigns(self.store, self.config, self.clock.now()):

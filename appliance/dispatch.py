@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from .clock import Clock
@@ -31,13 +32,22 @@ SAFETY_TICK = 30.0  # seconds: even a lost wake-up is noticed within this
 
 class Dispatcher:
     def __init__(
-        self, *, store: Store, pool: Pool, clock: Clock, config: Config, wakeup: Wakeup
+        self,
+        *,
+        store: Store,
+        pool: Pool,
+        clock: Clock,
+        config: Config,
+        wakeup: Wakeup,
+        on_wake: Callable[[], object] | None = None,
     ) -> None:
         self.store = store
         self.pool = pool
         self.clock = clock
         self.config = config
         self.wakeup = wakeup
+        # the panel's other requests (a credit query), looked at whenever the wake-up rings
+        self.on_wake = on_wake
         self.consent = consent_rules(config)  # the cap per person, checked again at the claim
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="dispatcher", daemon=True)
@@ -58,6 +68,11 @@ class Dispatcher:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            if self.on_wake is not None:
+                try:
+                    self.on_wake()
+                except Exception:  # a database hiccup: the request waits for the next wake
+                    log.exception("the panel's requests could not be read")
             try:
                 deadline = self.tick()
             except Exception:  # the dispatcher must outlive a database hiccup

@@ -30,10 +30,12 @@ class Pool:
         on_idle: Callable[[ModemWorker], object],
         record_report: Callable[..., object] | None = None,
         on_received: Callable[[int], object] | None = None,
+        on_call: Callable[[int], object] | None = None,
     ) -> None:
         self.store = store
         self._record_report = record_report
         self._on_received = on_received
+        self._on_call = on_call
         self.clock = clock
         self.node = node
         self._on_idle = on_idle
@@ -56,6 +58,7 @@ class Pool:
                 claim_identity=self._claim_identity,
                 record_report=self._record_report,
                 on_received=self._on_received,
+                on_call=self._on_call,
                 healthy_peers=self.healthy_peers,
             )
             self._by_port[settings.port] = worker
@@ -107,6 +110,13 @@ class Pool:
             and other.state in (ModemState.READY, ModemState.BUSY)
             and not other.breaker.open
         )
+
+    def check_credit(self, iccids: set[str]) -> None:
+        """Hand the panel's credit requests to the workers of those SIMs (others' are left to
+        the node that drives them)."""
+        for worker in self.workers():
+            if worker.iccid in iccids:
+                worker.check_credit()
 
     def poll_all(self) -> None:
         for worker in self.workers():

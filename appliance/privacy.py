@@ -4,8 +4,8 @@ and the daily retention job.
 - ``access_report``: everything held on one number (``Store.number_record``), as plain JSON
   (times in ISO 8601, UTC); ``smsrelay privacy access NUMBER --json`` prints it. It holds the
   contact with its consent record, tags and free fields, the messages written to the number, the
-  messages received from it, the delivery reports and events naming it, and the webhook
-  deliveries that carried it to the organisation's own systems.
+  messages received from it, its missed calls, the delivery reports and events naming it, and
+  the webhook deliveries that carried it to the organisation's own systems.
 - ``apply_retention``: what the daemon's scheduler runs every day (``Daemon._schedule``): the
   config's ``[retention]`` periods applied by ``Store.prune_older``, and an event
   ``retention.pruned`` that says what went. The erasure itself is ``Store.erase_contact``; its
@@ -22,7 +22,7 @@ from .config.consent import RetentionConfig
 from .store import NumberRecord, Pruned, Store
 from .store.contacts import ContactRecord
 from .store.schema import DeliveryReport, Event, InboundPart, WebhookDelivery
-from .views import inbound, message
+from .views import inbound, message, missed_call
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,7 @@ def access_report(record: NumberRecord) -> dict:
         "delivery_reports": [_report(r) for r in record.delivery_reports],
         "events": [_event(e) for e in record.events],
         "webhook_deliveries": [_delivery(d) for d in record.webhook_deliveries],
+        "calls": [missed_call(c) for c in record.calls],
     }
 
 

@@ -156,3 +156,28 @@ def explain_queue(
     if waiting and not any(can_send(m, now, node=node) for m in modems):
         return f"{_waiting(waiting)} and no modem can send now: see the reasons below."
     return None
+
+
+def credit_words(credit: Mapping[str, Any] | None, now: datetime, zone: tzinfo = UTC) -> str | None:
+    """A SIM's credit as the panel and ``smsrelay status`` say it (the ``credit`` of a modem in
+    ``views.status``): "5.00 EUR, low (10:02)", "answer not read: ... (10:02)", "asked at 10:05,
+    waiting for the modem"; None when it was never queried."""
+    if credit is None:
+        return None
+    parts = []
+    checked = credit.get("checked_at")
+    if checked is not None:
+        when = plain_time(datetime.fromisoformat(checked), now, zone)
+        amount = credit.get("amount")
+        if amount is None:
+            parts.append(f"answer not read: {credit.get('answer')!r} ({when})")
+        else:
+            currency = f" {credit['currency']}" if credit.get("currency") else ""
+            low = ", low" if credit.get("low") else ""
+            parts.append(f"{amount:.2f}{currency}{low} ({when})")
+    if credit.get("error"):
+        parts.append(f"last query failed: {credit['error']}")
+    if credit.get("asked_at"):
+        asked = plain_time(datetime.fromisoformat(credit["asked_at"]), now, zone)
+        parts.append(f"asked at {asked}, waiting for the modem")
+    return "; ".join(parts) or None

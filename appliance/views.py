@@ -10,9 +10,10 @@ from datetime import date, datetime
 from .config import Config
 from .pacing import period_keys
 from .states import ModemState
-from .store import Store
+from .store import SimCredit, Store
+from .store.call_schema import MissedCall
 from .store.contacts import ContactRecord
-from .store.schema import ApiToken, Inbound, Message, Status, User
+from .store.schema import ApiToken, Inbound, Message, Sim, Status, User
 from .store.tally import counts
 
 SETTLED = frozenset(
@@ -79,6 +80,49 @@ def inbound(m: Inbound) -> dict:
     }
 
 
+def missed_call(c: MissedCall) -> dict:
+    """A missed call (``GET /api/v1/calls``, the ``call.missed`` webhook): ``from`` is None
+    when the caller withheld the number."""
+    return {
+        "id": c.id,
+        "from": c.caller,
+        "modem": c.modem_imei,
+        "sim": c.sim_iccid,
+        "rang_at": _iso(c.rang_at),
+        "hung_up": c.hung_up,
+        "handled": c.handled,
+    }
+
+
+def _credit(c: SimCredit | None) -> dict | None:
+    """A SIM's credit in the status (None: never queried nor asked for)."""
+    if c is None or (c.checked_at is None and c.error is None and c.asked_at is None):
+        return None
+    return {
+        "amount": c.amount,
+        "currency": c.currency,
+        "answer": c.answer,
+        "checked_at": _iso(c.checked_at),
+        "low": c.low,
+        "error": c.error,
+        "asked_at": _iso(c.asked_at),
+    }
+
+
+def sim_credit(imei: str | None, sim: Sim | None) -> dict:
+    """A SIM's credit (the ``sim.low_credit`` webhook): the last answer and what was read in
+    it; all null but the IMEI when the SIM is unknown."""
+    return {
+        "imei": imei,
+        "iccid": sim.iccid if sim else None,
+        "amount": sim.credit_amount if sim else None,
+        "currency": sim.credit_currency if sim else None,
+        "answer": sim.credit_answer if sim else None,
+        "checked_at": _iso(sim.credit_checked_at) if sim else None,
+        "low": sim.credit_low if sim else None,
+    }
+
+
 def _field(value: object) -> object:
     """A free field's value in JSON: a date as ISO text, a whole number without ".0"."""
     if isinstance(value, date):
@@ -117,6 +161,7 @@ def status(config: Config, store: Store, now: datetime) -> dict:
     at a million messages)."""
     day, _ = period_keys(now, config.timezone)
     sending = store.sending_by_modem()
+    credits = store.credits()
     modems = []
     for m in store.modems():
         sim = store.sim_counts(m.iccid) if m.iccid else None  # a plain row, no model
@@ -140,6 +185,7 @@ def status(config: Config, store: Store, now: datetime) -> dict:
                 "last_error": m.last_error,
                 "node": m.node,
                 "seen_at": _iso(m.seen_at),
+                "credit": _credit(credits.get(m.iccid)) if m.iccid else None,
             }
         )
     return {"node": config.node, "modems": modems, "queue": counts(store)}

@@ -60,6 +60,24 @@ class UssdReceived:
 
 
 @dataclass(frozen=True)
+class Ringing:
+    """``RING`` (V.250), or ``+CRING: <type>`` under ``AT+CRC=1`` (TS 27.007 §6.11): a call
+    is coming in. The modem repeats it while the call rings; ``call_type`` is +CRING's
+    (``VOICE``, ``FAX``...), None for a bare RING."""
+
+    call_type: str | None = None
+
+
+@dataclass(frozen=True)
+class CallerIdentified:
+    """``+CLIP`` (TS 27.007 §7.6), after each RING once ``AT+CLIP=1``: who calls. ``number`` is
+    None when the caller withheld it or the network cannot give it (``validity`` 1 or 2)."""
+
+    number: str | None
+    validity: int | None = None
+
+
+@dataclass(frozen=True)
 class Unrecognised:
     """Any other unsolicited line, kept for the event log; a PDU that did not decode lands here."""
 
@@ -74,5 +92,7 @@ ModemEvent = (
     | ReportStored
     | SignalChanged
     | UssdReceived
+    | Ringing
+    | CallerIdentified
     | Unrecognised
 )

@@ -38,7 +38,8 @@ class Readings:
     """Everything one scrape reports, read from the store in one go.
 
     ``modems`` are the rows of ``appliance.views.status`` (``imei``, ``state``, ``signal_dbm``,
-    ``sent_today``); ``send_seconds`` the claim-to-sent time of each message sent in the window.
+    ``sent_today``, ``credit``); ``send_seconds`` the claim-to-sent time of each message sent in
+    the window.
     """
 
     messages: Mapping[str, int]  # by status
@@ -108,6 +109,7 @@ def families(readings: Readings) -> Iterator[Metric]:
         readings.modems,
         "sent_today",
     )
+    yield from credit_families(readings.modems)
     yield histogram(
         "smsrelay_send_seconds",
         "Seconds from taking a message to the network accepting it, over the messages sent "
@@ -115,6 +117,30 @@ def families(readings: Readings) -> Iterator[Metric]:
         readings.send_seconds,
         LATENCY_BUCKETS,
     )
+
+
+def credit_families(modems: Sequence[Mapping[str, Any]]) -> Iterator[Metric]:
+    """The SIMs' credit (issue 13): the amount of the last balance query, labelled with its
+    currency (absent while none was read), and the low mark (absent while never queried)."""
+    amount = GaugeMetricFamily(
+        "smsrelay_sim_credit",
+        "Credit of the SIM in each modem, as its last balance query (USSD) read it.",
+        labels=["imei", "currency"],
+    )
+    low = GaugeMetricFamily(
+        "smsrelay_sim_credit_low",
+        "1 when the credit of the SIM in each modem is below the modem's credit_low.",
+        labels=["imei"],
+    )
+    for modem in modems:
+        credit = modem.get("credit")
+        if not credit or credit["checked_at"] is None:
+            continue
+        if credit["amount"] is not None:
+            amount.add_metric([modem["imei"], credit["currency"] or ""], credit["amount"])
+        low.add_metric([modem["imei"]], int(bool(credit["low"])))
+    yield amount
+    yield low
 
 
 class StoreCollector:

@@ -121,6 +121,10 @@ def _lines(report: dict, found: bool, zone) -> list[str]:
     lines.append(f"messages received from it: {len(report['inbound'])}")
     for m in report["inbound"]:
         lines.append(f"  {m['id']:>6} {when(m['created_at'])} {m['text']}")
+    if report["calls"]:
+        lines.append(f"missed calls from it: {len(report['calls'])}")
+        for c in report["calls"]:
+            lines.append(f"  {c['id']:>6} {when(c['rang_at'])}")
     if report["inbound_parts"]:
         lines.append(f"parts of messages still arriving: {len(report['inbound_parts'])}")
     lines.append(f"delivery reports: {len(report['delivery_reports'])}")

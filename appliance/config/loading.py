@@ -20,6 +20,7 @@ import phonenumbers
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .calls_reading import modem_settings, read_calls
 from .consent_reading import read_consent, read_retention
 from .machine import choose_path, default_data_dir, system_timezone, valid_zone
 from .model import (
@@ -75,6 +76,7 @@ def load_config(
         max_per_minute=defaults_table.rate("max_per_minute", base.max_per_minute),
         daily_limit=defaults_table.limit("daily_limit", base.daily_limit),
         monthly_limit=defaults_table.limit("monthly_limit", base.monthly_limit),
+        **modem_settings(defaults_table, base),
     )
     consent = read_consent(read_table(file, doc, "contacts", KNOWN_KEYS["contacts"]))
     return Config(
@@ -97,6 +99,7 @@ def load_config(
         retention=read_retention(
             read_table(file, doc, "retention", KNOWN_KEYS["retention"]), consent
         ),
+        calls=read_calls(read_table(file, doc, "calls", KNOWN_KEYS["calls"])),
     )
 
 
@@ -221,6 +224,7 @@ def _modems(tables: list[Table], defaults: ModemConfig) -> tuple[ModemConfig, ..
                 daily_limit=table.limit("daily_limit", defaults.daily_limit),
                 monthly_limit=table.limit("monthly_limit", defaults.monthly_limit),
                 group=table.name_text("group"),
+                **modem_settings(table, defaults),
             )
         )
     return tuple(modems)

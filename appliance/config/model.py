@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .calls import DEFAULT_CREDIT_EVERY, CallsConfig
 from .consent import ConsentConfig, RetentionConfig
 from .values import parse_bind
 
@@ -48,6 +49,12 @@ class ModemConfig:
     daily_limit: int | None = 200
     monthly_limit: int | None = 3000
     group: str | None = None
+    # calls and credit (issue 13; ``calls`` says what each means)
+    hangup_calls: bool = True
+    hangup_command: str = "ATH"
+    credit_code: str | None = None
+    credit_every: timedelta | None = DEFAULT_CREDIT_EVERY
+    credit_low: float | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class Config:
     defaults: ModemConfig = field(default_factory=lambda: ModemConfig(port=""))
     consent: ConsentConfig = field(default_factory=ConsentConfig)  # [contacts]
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    calls: CallsConfig = field(default_factory=CallsConfig)  # [calls]
 
     @property
     def zone(self) -> ZoneInfo:

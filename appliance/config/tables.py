@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
+from .calls import CALLS_KEYS, MODEM_KEYS
 from .consent import CONTACTS_KEYS, RETENTION_KEYS
 from .model import MAX_NAME_LENGTH, ConfigError
 
@@ -162,11 +163,20 @@ KNOWN_KEYS = {
     ],
     "web": ["bind"],
     "discovery": ["auto"],
-    "defaults": ["max_per_minute", "daily_limit", "monthly_limit"],
-    "modem": ["port", "pin", "max_per_minute", "daily_limit", "monthly_limit", "group"],
+    "defaults": ["max_per_minute", "daily_limit", "monthly_limit", *MODEM_KEYS],
+    "modem": [
+        "port",
+        "pin",
+        "max_per_minute",
+        "daily_limit",
+        "monthly_limit",
+        "group",
+        *MODEM_KEYS,
+    ],
     "route": ["prefix", "group"],
     "contacts": CONTACTS_KEYS,
     "retention": RETENTION_KEYS,
+    "calls": CALLS_KEYS,
 }
 _ARRAYS = ("modem", "route")
 

@@ -15,6 +15,9 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``inbound``: received parts and their reassembly, delivery reports; ``keyword_inbox``: the
   received messages the consent desk has still to answer;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
+- ``calls``: missed calls (``call_schema``) and their ``call.missed`` events; ``credit``: a
+  SIM's credit, asked for by the panel, recorded by its worker, with ``sim.low_credit``
+  (issue 13);
 - ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches (their SQL, run by the
@@ -47,6 +50,7 @@ import threading
 from sqlalchemy import Engine
 
 from .access import Access, NumberRecord
+from .calls import Calls
 from .campaign_audience import Among, EventFilter
 from .campaign_batch import StepPlan
 from .campaign_changes import CampaignChanges, QueuedRecipient
@@ -57,6 +61,7 @@ from .consent import ConsentRefused, ConsentRules, NotOptedIn, OptedOut
 from .contact_saving import ContactSaving
 from .contacts import Contacts
 from .conversation import Conversation
+from .credit import Credit, SimCredit
 from .erasure import Erased, Erasure, ErasureRefused
 from .fleet import Fleet, SimCounts
 from .inbound import InboundMessages, ReportFiled
@@ -89,6 +94,7 @@ __all__ = [
     "QueuedRecipient",
     "ReportFiled",
     "SimCounts",
+    "SimCredit",
     "StepPlan",
     "Store",
     "is_final",
@@ -109,6 +115,8 @@ class Store(
     Campaigns,
     CampaignChanges,
     CampaignResults,
+    Calls,
+    Credit,
 ):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'

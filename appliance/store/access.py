@@ -1,10 +1,11 @@
 """The right of access (issue 11): everything the store holds on one number, read at one moment.
 
 The same tables ``erasure`` clears, read instead: the contact (consent, tags, free fields), the
-messages written to the number (or to its contact), those received from it, the parts of
-received messages still waiting for their siblings, the delivery reports naming it, the events
-about it or naming it, and the webhook deliveries whose payload names it (copies sent to the
-organisation's own systems). ``appliance.privacy`` turns the record into JSON for the person.
+messages written to the number (or to its contact), those received from it, its missed calls,
+the parts of received messages still waiting for their siblings, the delivery reports naming
+it, the events about it or naming it, and the webhook deliveries whose payload names it (copies
+sent to the organisation's own systems). ``appliance.privacy`` turns the record into JSON for
+the person.
 
 One reading transaction, so the parts agree with one another; on SQLite it begins DEFERRED and
 never waits for the daemon's write lock.
@@ -12,11 +13,12 @@ never waits for the daemon's write lock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from .call_schema import MissedCall
 from .contact_import import CONTACT
 from .contacts import ContactRecord
 from .contacts import _records as contact_records
@@ -37,12 +39,13 @@ class NumberRecord:
     delivery_reports: list[DeliveryReport]
     events: list[Event]
     webhook_deliveries: list[WebhookDelivery]
+    calls: list[MissedCall] = field(default_factory=list)  # missed calls from it
 
     @property
     def found(self) -> bool:
         """Whether anything at all is held on the number."""
         lists = (self.messages, self.inbound, self.inbound_parts, self.delivery_reports,
-                 self.events, self.webhook_deliveries)  # fmt: skip
+                 self.events, self.webhook_deliveries, self.calls)  # fmt: skip
         return self.contact is not None or any(lists)
 
 
@@ -85,6 +88,9 @@ class Access(Transactions):
                     session,
                     select(WebhookDelivery).where(names(col(WebhookDelivery.payload), number)),
                     WebhookDelivery.id,
+                ),
+                calls=_all(
+                    session, select(MissedCall).where(MissedCall.caller == number), MissedCall.id
                 ),
             )
 

@@ -14,6 +14,7 @@ What an erase does with each table, and why:
   erased message. A message being sent right now makes the erase refuse (``ErasureRefused``):
   its worker would write the outcome, and the number with it, after the erase.
 - ``inbound`` and ``inbound_part`` (from the number): deleted: they are the person's words.
+- ``missed_call`` (from the number): deleted, as its received messages.
 - ``delivery_report``: the recipient column (the number) set to NULL; the report stays, as the
   proof of its message's outcome.
 - ``event``: deleted when it is about the number (``event.number``: opt-in, opt-out) or its
@@ -49,6 +50,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, or_, select, update
 
+from .call_schema import MissedCall
 from .contact_import import CONTACT, FIELD, TAG
 from .engine import _in_memory
 from .schema import (
@@ -75,6 +77,7 @@ INBOUND_PART = InboundPart.__table__
 REPORT = DeliveryReport.__table__
 EVENT = Event.__table__
 DELIVERY = WebhookDelivery.__table__
+CALL = MissedCall.__table__
 
 # what an erase cancels rather than leaves for a later send to "erased"
 _WAITING = [Status.QUEUED, Status.UNKNOWN]
@@ -96,12 +99,14 @@ class Erased:
     events: int  # events about the number, or naming it, deleted
     webhook_deliveries: int  # deliveries whose payload named the number, deleted
     scrubbed: bool  # SQLite: index merged, log emptied into a file of zeroed free space
+    calls: int = 0  # missed calls from the number deleted
 
     @property
     def found(self) -> bool:
         """Whether anything at all was held on the number."""
         counts = (self.contact, self.messages, self.inbound, self.inbound_parts,
-                  self.delivery_reports, self.events, self.webhook_deliveries)  # fmt: skip
+                  self.delivery_reports, self.events, self.webhook_deliveries,
+                  self.calls)  # fmt: skip
         return any(counts)
 
 
@@ -198,6 +203,7 @@ def _erase(connection: Connection, number: str, now: datetime) -> Erased:
             delete(DELIVERY).where(names(DELIVERY.c.payload, number))
         ).rowcount,
         scrubbed=False,
+        calls=connection.execute(delete(CALL).where(CALL.c.caller == number)).rowcount,
     )
 
 

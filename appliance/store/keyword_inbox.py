@@ -18,6 +18,7 @@ from .transactions import Transactions
 INBOUND = Inbound.__table__
 MESSAGE = Message.__table__
 KEYWORD_SOURCE = "keyword"  # the source of the desk's automatic replies
+CALL_SOURCE = "call"  # the source of its answers to missed calls (issue 13)
 
 
 class KeywordInbox(Transactions):
@@ -66,11 +67,19 @@ class KeywordInbox(Transactions):
             return campaign_id
 
     def keyword_replies_since(self, number: str, since: datetime) -> int:
-        """How many automatic replies the desk queued to ``number`` since ``since``."""
+        """How many automatic replies the desk queued to ``number`` since ``since`` (its
+        answers to missed calls included)."""
+        return self._replies_since(number, since, (KEYWORD_SOURCE, CALL_SOURCE))
+
+    def call_replies_since(self, number: str, since: datetime) -> int:
+        """How many answers to missed calls the desk queued to ``number`` since ``since``."""
+        return self._replies_since(number, since, (CALL_SOURCE,))
+
+    def _replies_since(self, number: str, since: datetime, sources: tuple[str, ...]) -> int:
         m = MESSAGE.c
         with self.reader.connect() as connection:
             return connection.execute(
                 select(func.count()).where(
-                    m.recipient == number, m.source == KEYWORD_SOURCE, m.created_at >= since
+                    m.recipient == number, m.source.in_(sources), m.created_at >= since
                 )
             ).scalar_one()

@@ -6,7 +6,8 @@ One rule per kind of record, set in the config's ``[retention]`` table (``applia
   time they ended (``finished_at``, else ``created_at``); never a queued, sending or unknown
   one, whatever its age. Their delivery reports go with them. The text search index follows by
   itself (revision 0004's triggers remove a deleted message's text from it).
-- ``inbound``: received messages by ``received_at``, and the parts of unfinished ones.
+- ``inbound``: received messages by ``received_at``, and the parts of unfinished ones; missed
+  calls (issue 13) by ``rang_at``, under the same period (they are the people's too).
 - ``signal_samples``: by ``at``.
 - ``webhook_deliveries``: delivered or failed ones, by ``created_at``; never a pending one.
 - ``events``: the event log, by ``at``.
@@ -29,6 +30,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Select, delete, func, select
 
+from .call_schema import MissedCall
 from .schema import (
     DELIVERED,
     FAILED,
@@ -56,6 +58,7 @@ INBOUND_PART = InboundPart.__table__
 SAMPLE = SignalSample.__table__
 DELIVERY = WebhookDelivery.__table__
 EVENT = Event.__table__
+CALL = MissedCall.__table__
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Pruned:
     signal_samples: int = 0
     webhook_deliveries: int = 0
     events: int = 0
+    calls: int = 0
 
     @property
     def total(self) -> int:
@@ -119,6 +123,8 @@ class Retention(Transactions):
             )[0]
             parts = _older(INBOUND_PART, INBOUND_PART.c.received_at, before)
             counts["inbound_parts"] = self._batches(INBOUND_PART, parts, batch)[0]
+            calls = _older(CALL, CALL.c.rang_at, before)
+            counts["calls"] = self._batches(CALL, calls, batch)[0]
         if (before := cutoff("signal_samples")) is not None:
             samples = _older(SAMPLE, SAMPLE.c.at, before)
             counts["signal_samples"] = self._batches(SAMPLE, samples, batch)[0]

@@ -173,6 +173,15 @@ class Sim(SQLModel, table=True):
     sent_month: int = 0
     sent_total: int = 0
     last_sent_at: datetime | None = _when()
+    # its credit (issue 13, revision 0010): the answer to the USSD balance query ([[modem]]
+    # credit_code), the amount read in it, and whether it is below [[modem]] credit_low
+    credit_answer: str | None = None
+    credit_amount: float | None = None
+    credit_currency: str | None = Field(default=None, max_length=8)
+    credit_checked_at: datetime | None = _when()
+    credit_error: str | None = None  # why the last query gave no answer
+    credit_low: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    credit_asked_at: datetime | None = _when()  # the panel asked for a query now
 
 
 class Inbound(SQLModel, table=True):

@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from .call_schema import MissedCall
 from .contact_schema import Contact
 from .schema import (
     DELIVERED,
@@ -34,6 +35,7 @@ from .schema import (
     Inbound,
     Message,
     Modem,
+    Sim,
     Webhook,
     WebhookCursor,
     WebhookDelivery,
@@ -129,13 +131,16 @@ class Planned(Protocol):
 class Subject(NamedTuple):
     """What an event is about, read when it is fanned out: the message (``message.*`` but
     ``message.received``), the received message (``message.received``), the contact of the
-    event's number (``contact.*``) or the modem (the rest); None when it is gone or the event
-    names none."""
+    event's number (``contact.*``), the missed call (``call.missed``: its id is the event's
+    ``message_id``), the modem and its SIM (``sim.*``), or the modem (the rest); None when it
+    is gone or the event names none."""
 
     message: Message | None = None
     inbound: Inbound | None = None
     modem: Modem | None = None
     contact: Contact | None = None
+    call: MissedCall | None = None
+    sim: Sim | None = None
 
 
 def fan_out(
@@ -204,7 +209,13 @@ def _subject(session: Session, event: Event) -> Subject:
     if event.kind.startswith("message."):
         message = session.get(Message, event.message_id) if event.message_id else None
         return Subject(message=message)
-    return Subject(modem=session.get(Modem, event.modem_imei) if event.modem_imei else None)
+    if event.kind.startswith("call."):
+        return Subject(call=session.get(MissedCall, event.message_id) if event.message_id else None)
+    modem = session.get(Modem, event.modem_imei) if event.modem_imei else None
+    if event.kind.startswith("sim."):
+        sim = session.get(Sim, modem.iccid) if modem is not None and modem.iccid else None
+        return Subject(modem=modem, sim=sim)
+    return Subject(modem=modem)
 
 
 def _inbound_of(session: Session, event: Event) -> Inbound | None:
@@ -234,7 +245,11 @@ def _load_messages(session: Session, events: Iterable[Event]) -> list[Message]:
     finds each in the session (while the caller holds the list) instead of asking the database
     once an event."""
     ids = {
-        e.message_id for e in events if e.message_id is not None and e.kind != "message.received"
+        e.message_id
+        for e in events
+        if e.message_id is not None
+        and e.kind.startswith("message.")
+        and e.kind != "message.received"
     }
     if not ids:
         return []

@@ -62,8 +62,8 @@ def plan(
 
 
 def event_data(event: Event, subject: Subject) -> dict[str, object]:
-    """The ``data`` of an event: the message, the received message, the contact's consent or
-    the modem, as now; a campaign's, as it was logged."""
+    """The ``data`` of an event: the message, the received message, the contact's consent, the
+    missed call, the SIM's credit or the modem, as now; a campaign's, as it was logged."""
     if event.kind.startswith("campaign."):
         return campaign_data(event.detail, event.number)
     if event.kind.startswith("contact."):
@@ -74,6 +74,11 @@ def event_data(event: Event, subject: Subject) -> dict[str, object]:
     if event.kind.startswith("message."):
         message = subject.message
         return views.message(message) if message else {"id": event.message_id}
+    if event.kind.startswith("call."):
+        call = subject.call
+        return views.missed_call(call) if call else {"id": event.message_id, "from": event.number}
+    if event.kind.startswith("sim."):
+        return views.sim_credit(event.modem_imei, subject.sim)
     modem = subject.modem
     return {
         "imei": event.modem_imei,

@@ -30,6 +30,8 @@ EVENTS = (
     "campaign.events_imported",
     "campaign.replied",
     "campaign.code_redeemed",
+    "call.missed",
+    "sim.low_credit",
 )
 TEST_EVENT = "webhook.test"
 

@@ -25,6 +25,9 @@ it through its inbox queue, so a stuck modem stalls only its own worker, never t
   tried again from scratch after ``retry_failed_after``;
 - ``receiving``: inbound messages and delivery reports, read off the SIM and deleted only once
   stored;
+- ``calls``: incoming calls (issue 13): the caller read from +CLIP, the call hung up if the
+  config says so, kept as missed and handed to the consent desk;
+- ``credit``: the SIM's credit by USSD, on a schedule between sends and when the panel asks;
 - ``settings``: ``WorkerSettings``, what the config says about one modem.
 
 Why mixins rather than helper objects: every concern reads and writes the same few things (the

@@ -79,11 +79,14 @@ class Connecting:
                 )
             raise
         modem.configure()
+        self._caller_id = modem.enable_caller_id()  # calls: +CLIP after each RING
         status = modem.status()
         self.iccid = status.iccid
         self.sim_counts = None
+        self._credit_last = None
         if status.iccid:
             sim = self.store.sim(status.iccid)
+            self._credit_last = sim.credit_checked_at if sim else None
             sim = self.store.upsert_sim(
                 status.iccid,
                 imsi=status.imsi,

@@ -58,6 +58,7 @@ class Healing:
         if self._modem is None:
             raise PortGone(f"{self.port} is closed")
         self._modem.reset()
+        self._caller_id = self._modem.enable_caller_id()  # ATZ turned it off
         self._save_status(self._modem.status())
 
     def _reopen(self) -> None:

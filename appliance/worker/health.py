@@ -24,6 +24,8 @@ class Health:
         status = modem.status()
         self._save_status(status)
         self._sample_signal(status)
+        if self.state == ModemState.READY and self._credit_due(self.clock.now()):
+            self._query_credit()  # a poll waits for a pause in the sends: so does the query
 
     def _recheck(self) -> None:
         """Look at the registration again while searching; a radio found off is switched on."""

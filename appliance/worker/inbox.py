@@ -9,7 +9,7 @@ the caller.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from appliance.store.schema import Message
 from modem import events
@@ -33,13 +33,24 @@ class _Recheck:
 @dataclass
 class _Event:
     event: events.ModemEvent
+    at: float = field(default_factory=time.monotonic)  # when it arrived (calls: ``calls``)
+
+
+@dataclass
+class _Credit:
+    """A credit query the panel asked for (``credit``)."""
+
+
+@dataclass
+class _CallDue:
+    """A ringing call's +CLIP did not come in time: keep the call without its number."""
 
 
 class _Stop:
     pass
 
 
-_Item = _Send | _Poll | _Recheck | _Event | _Stop
+_Item = _Send | _Poll | _Recheck | _Event | _Credit | _CallDue | _Stop
 
 # The inbox serves in this order, first come first served within a rank. A health poll (about
 # ten commands, 35 ms at a dongle's pace) waits for a pause between sends rather than stretching
@@ -76,6 +87,8 @@ class Inbox:
         _, _, item = self._inbox.get(timeout=timeout)
         if isinstance(item, _Poll):
             self._poll_waiting = False
+        elif isinstance(item, _Credit):
+            self._credit_waiting = False
         return item
 
     def _event(self, event: events.ModemEvent) -> None:

@@ -22,14 +22,27 @@ from appliance.clock import Clock
 from appliance.pacing import Caps, Pacer
 from appliance.states import ModemState
 from appliance.store import SimCounts, Store
-from modem import pdu
+from modem import events, pdu
 from modem.device import Modem
 from modem.errors import CommandTimeout, ModemError, PortGone
 
+from .calls import CallHandling, _Ringing
 from .connecting import Connecting
+from .credit import CreditChecks
 from .healing import Healing
 from .health import Health
-from .inbox import _URGENT, Inbox, _Event, _Item, _Poll, _Recheck, _Send, _Stop
+from .inbox import (
+    _URGENT,
+    Inbox,
+    _CallDue,
+    _Credit,
+    _Event,
+    _Item,
+    _Poll,
+    _Recheck,
+    _Send,
+    _Stop,
+)
 from .receiving import Receiving
 from .sending import Sending
 from .settings import WorkerSettings
@@ -37,7 +50,9 @@ from .settings import WorkerSettings
 log = logging.getLogger(__package__)  # "appliance.worker", as before the split
 
 
-class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
+class ModemWorker(
+    Inbox, Connecting, Sending, Health, Healing, Receiving, CallHandling, CreditChecks
+):
     """Owns one port; reports its state to the store and its idleness to the dispatcher."""
 
     def __init__(
@@ -51,6 +66,7 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
         claim_identity: Callable[[str, ModemWorker], bool] = lambda imei, worker: True,
         record_report: Callable[[str, pdu.StatusReport, datetime], object] | None = None,
         on_received: Callable[[int], object] | None = None,
+        on_call: Callable[[int], object] | None = None,
         healthy_peers: Callable[[ModemWorker], int] = lambda worker: 0,
         rng: random.Random | None = None,
     ) -> None:
@@ -63,6 +79,7 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
         self._claim_identity = claim_identity
         self._record_report = record_report  # None: filed on this thread (appliance.reports)
         self._on_received = on_received  # a whole message was stored (the consent desk)
+        self._on_call = on_call  # a missed call was stored (the consent desk)
         self._healthy_peers = healthy_peers  # other modems that could take a message now
         self._rng = rng or random.Random()
         self.pacer = Pacer(settings.max_per_minute, rng=self._rng)
@@ -87,6 +104,12 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"modem {self.port}", daemon=True)
         self._wake_at: datetime | None = None
+        # calls (``calls``) and credit (``credit``)
+        self._caller_id = False  # AT+CLIP=1 accepted: a RING is followed by its +CLIP
+        self._ringing: _Ringing | None = None
+        self._clip_deadline: float | None = None
+        self._credit_waiting = False
+        self._credit_last: datetime | None = None  # the last query, answered or not
 
     # --- called from other threads (the rest is in inbox.py) -----------------------------------
 
@@ -139,6 +162,8 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
         if isinstance(item, _Send):  # we are not ready: give it back to the queue
             self._give_back(item.message, "the modem was not ready; queued again")
             self._done()
+        elif isinstance(item, _Credit):
+            self._query_credit()  # no modem: says so, and the panel's request is answered
         elif isinstance(item, _Stop):
             self._stopping.set()
 
@@ -158,12 +183,17 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
         """
         while not self._stopping.is_set() and self._modem is not None:
             searching = self.state == ModemState.SEARCHING
+            wait = self.settings.reconnect_after if searching else 30.0
+            call_wait = self._call_wait()  # a RING waits for its +CLIP
             try:
-                item = self._next(self.settings.reconnect_after if searching else 30.0)
+                item = self._next(wait if call_wait is None else min(wait, call_wait))
             except queue.Empty:
-                if not searching:
+                if self._call_wait() == 0.0:
+                    item = _CallDue()
+                elif not searching:
                     continue
-                item = _Recheck()
+                else:
+                    item = _Recheck()
             try:
                 if isinstance(item, _Send):
                     self._send(item.message)
@@ -173,7 +203,14 @@ class ModemWorker(Inbox, Connecting, Sending, Health, Healing, Receiving):
                 elif isinstance(item, _Recheck):
                     self._recheck()
                 elif isinstance(item, _Event):
-                    self._handle_event(item.event)
+                    if isinstance(item.event, events.Ringing | events.CallerIdentified):
+                        self._on_call_event(item.event, item.at)
+                    else:
+                        self._handle_event(item.event)
+                elif isinstance(item, _CallDue):
+                    self._finish_call()
+                elif isinstance(item, _Credit):
+                    self._query_credit()
                 elif isinstance(item, _Stop):
                     return
             except PortGone as exc:

@@ -35,3 +35,9 @@ class WorkerSettings:
     timezone: str = "UTC"
     region: str = "FR"
     validity: timedelta | None = None
+    # calls and credit (issue 13; ``appliance.config.calls`` says what each means)
+    hangup_calls: bool = True
+    hangup_command: str = "ATH"
+    credit_code: str | None = None
+    credit_every: timedelta | None = None
+    credit_low: float | None = None

@@ -12,7 +12,7 @@ device facade (``modem.device``) owns the port, the clock and the threads; nothi
 - ``unsolicited``: the names of known URCs (3GPP and vendors'), which carry a PDU line, their kind
 - ``fields``: reading parameters (quoted fields, numbers, hex, UCS-2)
 - ``gsm7``: packed 7-bit text in USSD replies
-- ``parsers/``: the 3GPP parsers by subject (network, power, identity, sms, ussd)
+- ``parsers/``: the 3GPP parsers by subject (network, power, identity, sms, ussd, calls)
 
 The vendors' own codes and quirks are in ``modem.vendors``, which builds on this package.
 """
@@ -28,6 +28,7 @@ from .events import (
     Response,
     Urc,
 )
+from .parsers.calls import CallerId, parse_clip
 from .parsers.identity import (
     SIM_CODES,
     parse_ati,
@@ -81,6 +82,7 @@ __all__ = [
     "SETTLE",
     "SIM_CODES",
     "AtConnection",
+    "CallerId",
     "Command",
     "CommandFailed",
     "Completion",
@@ -105,6 +107,7 @@ __all__ = [
     "parse_cgmi",
     "parse_cgmm",
     "parse_cgmr",
+    "parse_clip",
     "parse_cmgl",
     "parse_cmgr",
     "parse_cmgs",

@@ -10,6 +10,7 @@
 - ``status``: signal, registration, operator, identities, the panel's snapshot
 - ``messages``: sending, listing, reading and deleting SMS and status reports
 - ``ussd``: USSD requests
+- ``calls``: caller identification and hanging up an incoming call
 - ``recovery``: soft reset and power cycle
 - ``records``: the values taken and returned (``Timeouts``, ``ModemStatus``, ...)
 
@@ -21,6 +22,7 @@ written. The facade knows nothing of queues, databases or the web.
 from __future__ import annotations
 
 from .initialisation import SEND_ONLY
+from .calls import HANG_UP_COMMANDS, CallControl
 from .messages import Messaging
 from .records import Identity, ModemStatus, SendResult, StoredMessage, Timeouts
 from .recovery import Recovery
@@ -28,7 +30,7 @@ from .status import StatusQueries
 from .ussd import UssdRequests
 
 
-class Modem(Recovery, StatusQueries, Messaging, UssdRequests):
+class Modem(Recovery, StatusQueries, Messaging, UssdRequests, CallControl):
     """One modem on one serial port. Not tied to a thread, but one command runs at a time.
 
     ``Modem(port, timeouts=..., baudrate=..., on_event=...)``; ``open()`` (or ``with``), then
@@ -38,6 +40,7 @@ class Modem(Recovery, StatusQueries, Messaging, UssdRequests):
 
 __all__ = [
     "SEND_ONLY",
+    "HANG_UP_COMMANDS",
     "Identity",
     "Modem",
     "ModemStatus",

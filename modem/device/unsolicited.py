@@ -8,7 +8,7 @@ that does not decode, becomes ``Unrecognised`` with the reason: the reader threa
 from __future__ import annotations
 
 from modem import events, pdu
-from modem.at import Urc, parse_cds, parse_cdsi, parse_cmt, parse_cmti, parse_cusd
+from modem.at import Urc, parse_cds, parse_cdsi, parse_clip, parse_cmt, parse_cmti, parse_cusd
 from modem.errors import ModemError
 from modem.vendors import URC_EVENTS
 
@@ -36,6 +36,13 @@ def event_for(urc: Urc) -> events.ModemEvent:
         if name == "+CUSD":
             answer = parse_cusd(urc.line)
             return events.UssdReceived(answer.status, answer.text)
+        if name == "RING":
+            return events.Ringing()
+        if name == "+CRING":
+            return events.Ringing(urc.line.partition(":")[2].strip() or None)
+        if name == "+CLIP":
+            caller = parse_clip(urc.line)
+            return events.CallerIdentified(caller.number, caller.validity)
         if name in URC_EVENTS:
             return URC_EVENTS[name](urc)
     except ModemError as exc:

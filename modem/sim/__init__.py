@@ -6,10 +6,11 @@ It answers as 3GPP TS 27.005/27.007 and the captured transcripts (tests/captures
 
 - ``dce``: ``FakeModem``, its state, clock and output, and the API tests drive it with; built
   from the mixins ``interpreter`` (command lines, the ``> `` prompt, output units), ``power``
-  (power, boot, SIM, registration) and ``network`` (inbound SMS and reports, routing per AT+CNMI)
+  (power, boot, SIM, registration), ``network`` (inbound SMS and reports, routing per AT+CNMI)
+  and ``calls`` (incoming calls: RING, +CLIP, ATH and AT+CHUP)
 - ``handler``: what a command handler is and the ``Dce`` interface it sees the modem through
 - ``commands`` (the table) and ``commands_general``, ``commands_sim``, ``commands_sms``,
-  ``commands_ussd``: the handlers, one module per group of commands
+  ``commands_ussd``, ``commands_calls``: the handlers, one module per group of commands
 - ``commandline`` (parsing an AT command line), ``results`` (how answers are worded),
   ``state`` (SIM card, settings), ``storage`` (message slots), ``air`` (what reached the
   network), ``faults`` (what to inject), ``identity`` (IMEI, ICCID, IMSI)

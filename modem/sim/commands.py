@@ -7,7 +7,7 @@ does not have them (AT+CCID on a Huawei, AT^CURC on a SIM800).
 
 from __future__ import annotations
 
-from . import commands_general, commands_sim, commands_sms, commands_ussd
+from . import commands_calls, commands_general, commands_sim, commands_sms, commands_ussd
 from .handler import Handler
 
 HANDLERS: dict[str, Handler] = {
@@ -15,4 +15,5 @@ HANDLERS: dict[str, Handler] = {
     **commands_sim.HANDLERS,
     **commands_sms.HANDLERS,
     **commands_ussd.HANDLERS,
+    **commands_calls.HANDLERS,
 }

@@ -45,10 +45,6 @@ def store_profile(m: Dce, c: Command, t: float) -> Outcome:
     return []  # AT&W: accepted; the simulated profile is the factory one anyway
 
 
-def hang_up(m: Dce, c: Command, t: float) -> Outcome:
-    return []  # ATH: no call to end
-
-
 def s_register(m: Dce, c: Command, t: float) -> Outcome:
     number = int(c.name[1:])
     if c.kind == "read":
@@ -222,7 +218,6 @@ HANDLERS: dict[str, Handler] = {
     "Z": reset,
     "&F": reset,
     "&W": store_profile,
-    "H": hang_up,
     "I": identification,
     "+CGMI": _simple("manufacturer"),
     "+GMI": _simple("manufacturer"),

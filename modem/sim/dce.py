@@ -14,10 +14,10 @@ units ``LINE_GAP`` apart, so an unsolicited line can land between two units, as 
 (between ``> `` and ``+CMGS``, between ``+CMGS: 12`` and ``OK``), but never inside a line.
 
 ``FakeModem`` is put together from one mixin per concern: ``interpreter`` (command lines,
-the prompt, output units), ``power`` (power, boot, SIM, registration) and ``network`` (inbound
-SMS and reports, routing, the air log). This module holds its state, its clock and its output,
-and the public API for tests and scenarios. The command handlers (``commands_*``) see it through
-``handler.Dce``.
+the prompt, output units), ``power`` (power, boot, SIM, registration), ``network`` (inbound
+SMS and reports, routing, the air log) and ``calls`` (incoming calls: RING, +CLIP, hang-up).
+This module holds its state, its clock and its output, and the public API for tests and
+scenarios. The command handlers (``commands_*``) see it through ``handler.Dce``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from .air import AirLog, AirMessage
+from .calls import Call, IncomingCalls
 from .commandline import Command
 from .faults import Faults
 from .identity import make_iccid, make_imei, make_imsi
@@ -46,10 +47,10 @@ from .storage import MessageStore
 DEFAULT_EPOCH = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
 
-class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide):
+class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide, IncomingCalls):
     """One simulated modem. See the module docstring. The public API is below, plus
-    ``power_on``/``power_off``/``power_cycle``/``remove_sim`` (``power``) and ``deliver_sms``
-    (``network``)."""
+    ``power_on``/``power_off``/``power_cycle``/``remove_sim`` (``power``), ``deliver_sms``
+    (``network``) and ``ring`` (``calls``)."""
 
     def __init__(
         self,
@@ -132,6 +133,8 @@ class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide):
         self._offer_scheduled = False
         self._full_announced = False
         self._bus_events: list[str] = []
+        self.calls: list[Call] = []  # every incoming call, newest last (``calls``)
+        self._ringing: Call | None = None
         self.settings = self._default_settings()
         self._power_on(now, cold=not booted)
 

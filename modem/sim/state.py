@@ -39,5 +39,7 @@ class Settings:
     cops_format: int = 0
     cusd: int = 0
     csmp: tuple[int, int, int, int] = (17, 167, 0, 0)  # TS 27.005 §3.3.2: SMS-SUBMIT, 24 h
+    clip: int = 0  # AT+CLIP: +CLIP after each RING (TS 27.007 §7.6)
+    crc: int = 0  # AT+CRC: +CRING instead of RING (§6.11)
     curc: bool = True
     s_registers: dict[int, int] = field(default_factory=lambda: {3: 13, 4: 10, 5: 8})

@@ -53,7 +53,7 @@ MODEM_KEYS = {
     "daily_limit",
     "last_error",
 }
-MODEM_EXTRA_KEYS = {"node", "seen_at"}  # beyond DESIGN.md: for the multi-node panel
+MODEM_EXTRA_KEYS = {"node", "seen_at", "credit"}  # beyond DESIGN.md: multi-node, credit
 MODEM_STATES = {
     "absent",
     "probing",

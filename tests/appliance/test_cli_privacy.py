@@ -86,7 +86,8 @@ def test_access_prints_everything_held_on_a_number_as_json(config_path, store):
     assert [(m["id"], m["text"]) for m in report["messages"]] == [(message.id, "Collecte demain")]
     assert [m["text"] for m in report["inbound"]] == ["OUI"]
     assert set(report) == {"number", "contact", "messages", "inbound", "inbound_parts",
-                           "delivery_reports", "events", "webhook_deliveries"}  # fmt: skip
+                           "delivery_reports", "events", "webhook_deliveries",
+                           "calls"}  # fmt: skip
 
 
 def test_access_in_words(config_path, store):

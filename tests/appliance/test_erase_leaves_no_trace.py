@@ -90,6 +90,8 @@ def test_after_an_erase_the_database_files_hold_no_trace_of_the_number(
         10,
         "webhook deliveries carrying the number",
     )
+    simulator.call(lambda m, at: m.ring(NUMBER, at))  # a missed call (issue 13)
+    wait_until(lambda: store.missed_calls().rows, 10, "the missed call")
     simulator.call(lambda m, at: m.deliver_sms(NUMBER, "Stop !", at))
     wait_until(lambda: store.is_opted_out(NUMBER), 10, "the consent desk's opt-out")
     wait_until(  # its confirmation sent: an erase waits for a message being sent
@@ -103,6 +105,7 @@ def test_after_an_erase_the_database_files_hold_no_trace_of_the_number(
     erased = store.erase_contact(NUMBER)
 
     assert erased.contact == 1 and erased.messages == 2 and erased.inbound == 3
+    assert erased.calls == 1
     assert erased.webhook_deliveries >= 1 and erased.scrubbed
     assert _traces(database) == []
     assert _rows(store, select(Message.recipient)) == ["erased", "erased"]

@@ -395,7 +395,7 @@ def test_the_campaign_tables_go_up_and_down_again(engine):
     _alembic(engine, "downgrade", "0007")
     assert not campaign_tables & set(inspect(engine).get_table_names())
     _alembic(engine, "upgrade", "head")
-    assert revision(engine) == HEAD == "0009"
+    assert revision(engine) == HEAD
     assert campaign_tables <= set(inspect(engine).get_table_names())
     with engine.connect() as connection:
         triggers = connection.execute(
@@ -416,6 +416,27 @@ def test_the_campaign_steps_go_up_and_down_again(engine):
     assert "campaign_event" not in tables
     assert "window_start" not in {c["name"] for c in inspect(engine).get_columns("campaign")}
     _alembic(engine, "upgrade", "head")
-    assert revision(engine) == HEAD == "0009"
+    assert revision(engine) == HEAD
     assert store.campaign("kept").confirm_words == "OUI,YES,1"
     assert store.campaign("kept").invitation_days == 7
+
+
+def test_the_calls_and_credit_go_up_and_down_again(engine):
+    """Revision 0010 (issue 13) adds the missed calls and the SIMs' credit, and can be undone:
+    the SIMs and their counters stay, the new columns and table go."""
+    from appliance.store import Store
+
+    store = Store(engine)
+    now = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    store.upsert_sim("8933150319000000001", imsi="208150000000001")
+    store.add_missed_call(caller="+33612345678", imei=None, iccid=None, rang_at=now, hung_up=True)
+    assert revision(engine) == HEAD == "0010"
+    _alembic(engine, "downgrade", "0009")
+    assert "missed_call" not in set(inspect(engine).get_table_names())
+    assert "credit_low" not in {c["name"] for c in inspect(engine).get_columns("sim")}
+    _alembic(engine, "upgrade", "head")
+    assert revision(engine) == HEAD
+    sim = store.sim("8933150319000000001")
+    assert sim is not None and sim.imsi == "208150000000001"
+    assert sim.credit_low is False and sim.credit_amount is None
+    assert store.missed_calls().rows == ()

@@ -178,6 +178,8 @@ def test_an_empty_appliance(client):
         "smsrelay_modem_signal_dbm": "gauge",
         "smsrelay_modem_state": "gauge",
         "smsrelay_modem_sent_today": "gauge",
+        "smsrelay_sim_credit": "gauge",
+        "smsrelay_sim_credit_low": "gauge",
         "smsrelay_send_seconds": "histogram",
     }
     assert value(families, "smsrelay_messages", status="queued") == 0

@@ -30,7 +30,8 @@ What lives where:
   by its model, the first fault answered), keyset pages;
 - ``errors``: ``ApiError`` and every refusal as JSON (404/405 routing, 413, 500, 503);
 - ``messages``, ``modems``, ``inbox``, ``contacts``: the operations, one module per resource
-  (``contact_files``: the contacts' CSV import and export);
+  (``contact_files``: the contacts' CSV import and export; ``calls``: missed calls and the
+  credit query, with ``call_schemas``);
 - ``campaigns`` (list, create, read, preview, edit), ``campaign_moves`` (start, pause, resume,
   cancel, corrections, follow-ups), ``campaign_results`` (statistics, activity, replies, CSV
   export, codes), ``campaign_events`` (an events file imported), with their bodies in
@@ -47,7 +48,7 @@ from .operations import PREFIX, bp
 
 # isort: off
 from . import errors, requests  # noqa: F401  (the blueprint's handlers and checks)
-from . import messages, modems, inbox, contacts, contact_files  # noqa: F401  (in order)
+from . import messages, modems, inbox, calls, contacts, contact_files  # noqa: F401  (in order)
 from . import campaigns, campaign_moves, campaign_results, campaign_events  # noqa: F401
 from . import openapi  # noqa: F401
 

@@ -210,6 +210,20 @@ class InboundPage(Answer):
     next_cursor: str | None
 
 
+class SimCredit(Answer):
+    """The SIM's credit as its last USSD balance query found it ([[modem]] credit_code)."""
+
+    amount: float | None = Field(description="The amount read in the answer; null if none was.")
+    currency: str | None = Field(
+        description="ISO 4217 where the answer makes it sure (EUR), else as written (FCFA, $)."
+    )
+    answer: str | None = Field(description="The network's answer, as it came.")
+    checked_at: Timestamp | None = Field(description="When it was answered.")
+    low: bool = Field(description="Below the modem's credit_low (the sim.low_credit webhook).")
+    error: str | None = Field(description="Why the last query gave no answer, if it did not.")
+    asked_at: Timestamp | None = Field(description="A query asked for and not yet answered.")
+
+
 class Modem(Answer):
     imei: str
     iccid: str | None
@@ -233,6 +247,9 @@ class Modem(Answer):
     last_error: str | None
     node: str
     seen_at: Timestamp | None
+    credit: SimCredit | None = Field(
+        default=None, description="The SIM's credit; null until it was first asked for."
+    )
 
 
 class ModemList(Answer):

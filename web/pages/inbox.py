@@ -1,4 +1,5 @@
-"""The inbox page (/inbox): the SMS that came in, newest first, a page at a time."""
+"""The inbox page (/inbox): the SMS that came in, newest first, a page at a time, with the
+latest missed calls above them; all the missed calls at /inbox/calls (issue 13)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,23 @@ from .history import PAGE_SIZE
 
 bp = page_group("inbox", __name__)
 
+CALLS_SHOWN = 5  # the newest missed calls above the messages; /inbox/calls has them all
+
 
 @bp.route("/inbox")
 @role_required("volunteer")
 def index() -> Any:
     before, after = page_arg("before"), page_arg("after")
-    page = history.received(services().store, before=before, after=after, limit=PAGE_SIZE)
-    return render_template("inbox.html", page=page)
+    store = services().store
+    page = history.received(store, before=before, after=after, limit=PAGE_SIZE)
+    first = before is None and after is None
+    calls = store.missed_calls(limit=CALLS_SHOWN) if first else None
+    return render_template("inbox.html", page=page, calls=calls)
+
+
+@bp.route("/inbox/calls")
+@role_required("volunteer")
+def calls() -> Any:
+    before, after = page_arg("before"), page_arg("after")
+    page = services().store.missed_calls(before=before, after=after, limit=PAGE_SIZE)
+    return render_template("calls.html", page=page)

@@ -2,7 +2,12 @@
 
 Each card is a modem's status (``appliance.views.status``) with what only the panel shows: its
 title, what it is doing and why it does not send (``appliance.status``), its share of the daily
-cap and its charts over the last day.
+cap, its SIM's credit (a low one marked) and its charts over the last day.
+
+"Check credit" (``/modems/<imei>/credit``) asks the daemon for a USSD balance query: the panel
+never opens a port, so it writes the request on the SIM (``Store.ask_credit``) and wakes the
+daemon, whose worker for that SIM runs the query between two sends; the card shows the
+answer at its next refresh.
 """
 
 from __future__ import annotations
@@ -11,16 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Response, render_template
+from flask import Response, abort, flash, redirect, render_template, url_for
 
 from appliance import views
-from appliance.status import doing, explain_modem, explain_queue
+from appliance.status import credit_words, doing, explain_modem, explain_queue
 from appliance.store import history
 from appliance.store.charts import latest_signal, sent_per_hour, signal_slots
 from web import charts
 from web.services import services
 
-from .common import now, page_group, role_required
+from .common import back, now, page_group, role_required, wake_daemon
 
 bp = page_group("modems", __name__)
 
@@ -38,6 +43,8 @@ class ModemCard:
     cap_used: int | None  # percent of the daily cap used
     last_success_at: datetime | None
     last_error_at: datetime | None
+    credit: str | None  # the SIM's credit in words (None: never queried)
+    credit_low: bool
     signal: charts.LineChart
     hourly: charts.BarChart
 
@@ -66,6 +73,8 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
                 cap_used=min(100, round(100 * status["sent_today"] / limit)) if limit else None,
                 last_success_at=row.last_success_at if row else None,
                 last_error_at=row.last_error_at if row else None,
+                credit=credit_words(status["credit"], moment, config.zone),
+                credit_low=bool(status["credit"] and status["credit"]["low"]),
                 signal=charts.signal_chart(
                     signal[imei],
                     end=moment,
@@ -107,3 +116,22 @@ def cards() -> Any:
     response = Response(render_template("_modem_cards.html", **_context()))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/modems/<imei>/credit", methods=["POST"])
+@role_required("volunteer")
+def check_credit(imei: str) -> Any:
+    """Ask the daemon for this modem's SIM's credit (a USSD query, between two sends)."""
+    if not (imei.isascii() and imei.isdigit() and len(imei) <= 20):
+        abort(404)
+    iccid = services().store.ask_credit(imei, now())
+    if iccid is None:
+        flash(f"Modem {imei} has no SIM the appliance knows: no credit to ask for.", "error")
+    else:
+        wake_daemon()
+        flash(
+            f"Credit of SIM {iccid} asked for: the answer shows on the card in a few seconds "
+            "(the modem asks the network between two sends).",
+            "ok",
+        )
+    return redirect(back(url_for("modems.index")), 303)

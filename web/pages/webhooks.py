@@ -43,6 +43,8 @@ EVENT_HELP = {
     "campaign.events_imported": "an events file was imported (queued, cancelled, corrected)",
     "campaign.replied": "someone answered a campaign (confirmed, declined or free text)",
     "campaign.code_redeemed": "a campaign's unique code was redeemed",
+    "call.missed": "someone called a modem's number (hung up and kept as a missed call)",
+    "sim.low_credit": "a SIM's credit went below its modem's credit_low",
 }
 
 

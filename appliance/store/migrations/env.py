@@ -14,6 +14,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
+import appliance.store.call_schema
 import appliance.store.campaign_schema
 import appliance.store.contact_schema
 import appliance.store.schema  # noqa: F401 - registers the tables on SQLModel.metadata

@@ -5,6 +5,7 @@
 - ``identity``: the SIM's state (+CPIN) and who is who: IMEI, IMSI, ICCID, +CGMI/+CGMM/+CGMR, ATI
 - ``sms``: +CSCA, +CMGS, +CMTI/+CDSI, +CMGL/+CMGR, +CMT/+CDS, +CPMS
 - ``ussd``: +CUSD and the decoding of its text
+- ``calls``: +CLIP, who calls (the caller of a ``RING``)
 
 Each takes the line (or the lines of a ``Response``) as the modem printed it and returns a
 value; a reply that does not parse raises RemoteProtocolError naming the command and the line,
