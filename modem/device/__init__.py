@@ -21,8 +21,8 @@ written. The facade knows nothing of queues, databases or the web.
 
 from __future__ import annotations
 
-from .initialisation import SEND_ONLY
 from .calls import HANG_UP_COMMANDS, CallControl
+from .initialisation import SEND_ONLY
 from .messages import Messaging
 from .records import Identity, ModemStatus, SendResult, StoredMessage, Timeouts
 from .recovery import Recovery
@@ -39,8 +39,8 @@ class Modem(Recovery, StatusQueries, Messaging, UssdRequests, CallControl):
 
 
 __all__ = [
-    "SEND_ONLY",
     "HANG_UP_COMMANDS",
+    "SEND_ONLY",
     "Identity",
     "Modem",
     "ModemStatus",
