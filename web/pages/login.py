@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -52,8 +53,19 @@ def install(app: Flask) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: never redirect a fresh login to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only local paths: never redirect a fresh login to another site.
+
+    A path of this site starts with one "/" and holds no control character nor backslash:
+    browsers drop tabs and newlines from a URL and read "\\" as "/", so "/\t/evil.example" or
+    "/\\evil.example" would lead to //evil.example; and a newline cannot go in a header at all.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and target[1:2] != "/"
+        and not any(ch < " " or ch == "\x7f" or ch == "\\" for ch in target)
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("modems.index")
 
@@ -81,11 +93,12 @@ def login() -> Any:
         if user is None:
             flash("Wrong name or password.", "error")
             return render_template("login.html", name=name), 401
+        target = _safe_next(request.args.get("next"))  # before the session: never a 500 after
         forget_failures()
         session.clear()
         login_user(PanelUser(user))
         session.permanent = True
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(target)
     if user_count(services().store) == 0:
         return redirect(url_for("auth.setup"))
     return render_template("login.html")

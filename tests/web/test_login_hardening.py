@@ -1,0 +1,49 @@
+"""What an audit found in logging in (issue 14): an open redirect after login, a 500 on a newline
+in ``next``, the rate limit's holes, sessions that outlived a logout, and the Secure cookie
+behind a TLS proxy. Each test here failed before its fix.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_auth import log_in
+
+
+@pytest.fixture
+def app_factory(shared_app_factory):
+    return shared_app_factory
+
+
+@pytest.fixture(autouse=True)
+def _fresh(fast_password_hashing, fresh_login_limiter):
+    """Quick password hashes, and no failure remembered from other tests."""
+
+
+# --- where a login leads -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",  # a tab: browsers drop it and read //evil.example
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "/%5c/evil.example",  # /\ is // to a browser
+        "%5c%5cevil.example",
+        "/%00/evil.example",
+        "/%7f/evil.example",
+        "///evil.example",
+        "%2f%2fevil.example",
+    ],
+)
+def test_login_never_leads_to_another_site_however_next_is_encoded(client, admin, target):
+    response = log_in(client, next_path=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_a_newline_in_next_is_no_500_and_the_login_holds(client, admin):
+    response = log_in(client, next_path="/history%0d%0aSet-Cookie:%20x=1")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
