@@ -1,0 +1,39 @@
+"""Inputs an audit found turned into a 500 or were taken when they should not be (issue 14), on
+the panel and the API. Each test here failed before its fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+
+@pytest.fixture
+def config(config):
+    return dataclasses.replace(config, timezone="Europe/Paris")
+
+
+@pytest.fixture
+def app_factory(shared_app_factory):
+    return shared_app_factory
+
+
+@pytest.fixture
+def volunteer_client(signed_in):
+    return signed_in("volunteer")
+
+
+@pytest.mark.parametrize(
+    ("field", "day"),
+    [
+        ("from", "0001-01-01"),
+        ("until", "0001-01-01"),
+        ("until", "9999-12-31"),
+        ("from", "9999-12-31"),
+    ],
+)
+def test_history_dates_out_of_range_are_a_400_naming_the_field(volunteer_client, field, day):
+    response = volunteer_client.get("/history", query_string={field: day})
+    assert response.status_code == 400
+    assert f"{day!r} is out of range" in response.get_data(as_text=True).replace("&#39;", "'")
