@@ -43,11 +43,13 @@ def open_store(config):
     from sqlalchemy.exc import SQLAlchemyError
 
     from appliance.store import Store
-    from appliance.store.engine import create_engine_for, migrate
+    from appliance.store.engine import MissingDriver, create_engine_for, migrate
 
     try:
         engine = create_engine_for(config.database)
         migrate(engine)
+    except MissingDriver as exc:
+        fail(str(exc), EXIT_FAILED)
     except (OSError, SQLAlchemyError) as exc:
         where = make_url(config.database).render_as_string(hide_password=True)
         why = getattr(exc, "orig", None) or exc

@@ -97,8 +97,20 @@ def create_engine_for(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        try:
+            return create_engine(parsed, pool_pre_ping=True)
+        except ImportError as exc:  # the driver is an extra, not installed by default
+            raise MissingDriver(
+                f"the database {parsed.render_as_string(hide_password=True)} needs the "
+                f"{parsed.get_driver_name()} driver, which is not installed here ({exc}): "
+                "pip install 'smsrelay[postgres]' in smsrelay's environment"
+            ) from exc
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+class MissingDriver(RuntimeError):
+    """A PostgreSQL URL on a machine without the ``postgres`` extra; the message says what to
+    install (rather than a traceback ending in ``No module named 'psycopg'``)."""
 
 
 def _in_memory(url: URL) -> bool:

@@ -5,6 +5,7 @@ failed before its fix.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,3 +47,28 @@ def test_an_id_no_message_can_have_is_no_message(config_path, store, command, hu
     result = run(config_path, command, "--", huge)
     assert result.exit_code == 1, result.output
     assert result.stdout == f"{huge}: no message {huge}\n"
+
+
+# --- a PostgreSQL URL without its driver ---------------------------------------------------------
+
+
+@pytest.fixture
+def without_psycopg(monkeypatch):
+    """As on a machine where the ``postgres`` extra was not installed: ``import psycopg`` fails."""
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+
+
+@pytest.mark.parametrize("command", [["status"], ["messages"], ["serve"]])
+def test_a_postgresql_url_without_its_driver_says_what_to_install(
+    tmp_path, without_psycopg, command
+):
+    config_path = tmp_path / "smsrelay.toml"
+    config_path.write_text(
+        '[appliance]\ndatabase = "postgresql+psycopg://smsrelay@db.invalid/smsrelay"\n'
+        f'data_dir = "{tmp_path}/data"\n[discovery]\nauto = false\n',
+        encoding="utf-8",
+    )
+    result = run(config_path, *command)
+    assert result.exit_code == 1
+    assert "psycopg" in result.stderr and "pip install" in result.stderr
+    assert "Traceback" not in result.output
