@@ -5,6 +5,7 @@ failed before its fix.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,3 +73,37 @@ def test_a_postgresql_url_without_its_driver_says_what_to_install(
     assert result.exit_code == 1
     assert "psycopg" in result.stderr and "pip install" in result.stderr
     assert "Traceback" not in result.output
+
+
+# --- install under a root that is not there ------------------------------------------------------
+
+
+def test_install_under_a_missing_root_ends_at_once_saying_so(tmp_path):
+    missing = tmp_path / "nonexistent"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "appliance", "install", "--root", str(missing)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("smsrelay install --root MISSING never ended")
+    assert done.returncode == 2
+    assert str(missing) in done.stderr and "does not exist" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not missing.exists()
+
+
+def test_installing_under_a_missing_root_is_refused_by_the_library_too(tmp_path):
+    """``appliance.install`` itself stops at the file system's root instead of looping."""
+    from appliance.install import InstallError, Target, install
+
+    with pytest.raises(InstallError, match="does not exist"):
+        install(
+            Target(root=tmp_path / "nonexistent", system=False),
+            executable=Path("/opt/smsrelay/bin/smsrelay"),
+            run=lambda command: 0,
+            say=lambda line: None,
+        )
