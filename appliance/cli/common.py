@@ -98,12 +98,15 @@ def fail(why: str, code: int) -> NoReturn:
 
 
 def emit(data: Any, as_json: bool, lines: Iterable[str]) -> None:
-    """``data`` as indented JSON with ``--json``, else the ``lines`` for a person."""
+    """``data`` as indented JSON with ``--json``, else the ``lines`` for a person; either way
+    without a raw control character (``terminal``: texts come from strangers)."""
+    from .terminal import json_shown, shown
+
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_shown(json.dumps(data, indent=2, ensure_ascii=False)))
     else:
         for line in lines:
-            click.echo(line)
+            click.echo(shown(line))
 
 
 def emit_rows(

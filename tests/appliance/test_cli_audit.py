@@ -5,9 +5,11 @@ failed before its fix.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from appliance.store.engine import create_engine_for, migrate
 from .test_cli import run, write_config
 
 NUMBER = "+33612345678"
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +110,43 @@ def test_installing_under_a_missing_root_is_refused_by_the_library_too(tmp_path)
             run=lambda command: 0,
             say=lambda line: None,
         )
+
+
+# --- terminal escapes in what others wrote -------------------------------------------------------
+
+# An OSC that retitles the terminal (and, in some terminals, writes files or opens links), colours,
+# a CSI as one C1 byte, a carriage return that overprints the line, and a right-to-left override.
+HOSTILE = "\x1b]0;pwned\x07Hi \x1b[31mred\x1b[0m \x9b2J\rfake\u202etxt.exe\x7f"
+SHOWN = r"\x1b]0;pwned\x07Hi \x1b[31mred\x1b[0m \x9b2J\rfake\u202etxt.exe\x7f"
+
+
+@pytest.fixture
+def hostile_rows(store):
+    from appliance.store.schema import Inbound, Message
+
+    with store.session() as session:
+        session.add(Inbound(sender=NUMBER, text=HOSTILE, received_at=T0, dedupe_key="x"))
+        session.add(Message(recipient=NUMBER, text=HOSTILE, created_at=T0, due_at=T0))
+        session.commit()
+
+
+@pytest.mark.parametrize("command", ["inbox", "messages"])
+def test_control_characters_are_shown_escaped(config_path, hostile_rows, command):
+    result = run(config_path, command)
+    assert result.exit_code == 0
+    assert SHOWN in result.stdout
+    assert not any(ch in result.stdout for ch in "\x1b\x07\x9b\r\u202e\x7f")
+    assert len(result.stdout.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["inbox", "messages"])
+@pytest.mark.parametrize("terminal", [False, True])
+def test_json_keeps_the_exact_text(config_path, hostile_rows, command, terminal, monkeypatch):
+    from appliance.cli import terminal as output
+
+    monkeypatch.setattr(output, "is_a_terminal", lambda: terminal)
+    result = run(config_path, command, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["text"] == HOSTILE
+    if terminal:  # the same JSON value, its controls written as \\u escapes
+        assert not any(ch in result.stdout for ch in "\x1b\x07\x9b\r\u202e\x7f")
