@@ -109,6 +109,8 @@ def prepare(
         raise BadRequest("to", str(exc)) from None
     if not text:
         raise BadRequest("text", "is empty")
+    if text.isspace():  # an SMS that says nothing costs a part and alarms whoever gets it
+        raise BadRequest("text", "is blank (only spaces or line breaks)")
     if "\x00" in text:
         raise BadRequest("text", "contains a NUL character")
     if any("\ud800" <= ch <= "\udfff" for ch in text):
