@@ -47,6 +47,9 @@ def consent_rules(config: Config) -> ConsentRules:
     )
 
 
+# A send time further ahead than this is a typo (4764 for 2026), and a message kept for years
+# would be sent to whoever has the number by then.
+FURTHEST_AHEAD = timedelta(days=366)
 _RELATIVE = re.compile(r"^\+(\d+)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -134,6 +137,10 @@ def prepare(
     due = parse_when(send_at, timezone=config.timezone, now=now) if send_at else None
     if due is not None and due < now - timedelta(minutes=1):
         raise BadRequest("send_at", f"{send_at!r} is in the past")
+    if due is not None and due > now + FURTHEST_AHEAD:
+        raise BadRequest(
+            "send_at", f"{send_at!r} is too far ahead: at most {FURTHEST_AHEAD.days} days from now"
+        )
     if modem is not None and not re.fullmatch(r"\d{14,16}", modem):
         raise BadRequest("modem", f"{modem!r} is not an IMEI (15 digits)")
     start = due or now
