@@ -165,6 +165,11 @@ def prepare(
     )
 
 
+class UnknownModem(Refused):
+    """A message for a modem no node has ever seen (a mistyped IMEI): it would wait in the queue
+    until it expired, so it is refused at once."""
+
+
 def wakeup_path(config: Config) -> Path:
     return config.data_dir / "wakeup.sock"
 
@@ -178,7 +183,13 @@ def submit(store: Store, config: Config, new: NewMessage, now: datetime) -> Mess
 def submit_all(
     store: Store, config: Config, news: list[NewMessage], now: datetime
 ) -> list[Message]:
-    """Queue every prepared message or none (Refused names the first number that opted out)."""
+    """Queue every prepared message or none (Refused names the first number that opted out, or
+    the modem asked for that was never seen)."""
+    for imei in sorted({new.want_modem for new in news if new.want_modem}):
+        if store.modem(imei) is None:
+            raise UnknownModem(
+                "modem", f"no modem with IMEI {imei} was ever seen here (smsrelay status lists)"
+            )
     try:
         messages = store.enqueue_all(news, now, consent_rules(config))
     except ConsentRefused as exc:

@@ -150,3 +150,77 @@ def test_json_keeps_the_exact_text(config_path, hostile_rows, command, terminal,
     assert json.loads(result.stdout)[0]["text"] == HOSTILE
     if terminal:  # the same JSON value, its controls written as \\u escapes
         assert not any(ch in result.stdout for ch in "\x1b\x07\x9b\r\u202e\x7f")
+
+
+# --- sends that should have been refused ---------------------------------------------------------
+
+
+def send(config_path: Path, *args: str):
+    return run(config_path, "send", *args)
+
+
+@pytest.mark.parametrize("text", [" ", "        ", "\n\t \n", "\u00a0\u2003"])
+def test_a_text_of_spaces_only_is_refused(config_path, store, text):
+    result = send(config_path, NUMBER, text)
+    assert result.exit_code == 2
+    assert result.stderr == "error: text: is blank (only spaces or line breaks)\n"
+    assert sum(store.counts().values()) == 0
+
+
+def test_a_truncated_national_number_is_not_taken_for_a_short_code(config_path, store):
+    result = send(config_path, "06 12 34", "Rappel")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: to: ") and "'06 12 34'" in result.stderr
+    assert "too short" in result.stderr
+    assert sum(store.counts().values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("number", "what"),
+    [
+        ("36180", "a short code"),
+        ("81212", "a short code"),
+        ("+33 8 99 12 34 56", "a premium-rate number"),
+        ("0899123456", "a premium-rate number"),
+        ("+44 871 234 5678", "a premium-rate number"),
+    ],
+)
+def test_short_codes_and_premium_numbers_are_refused_unless_allowed(
+    config_path, store, number, what
+):
+    result = send(config_path, number, "VOTE 3")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: to: ") and what in result.stderr
+    assert "[security]" in result.stderr  # says which setting allows it
+    assert sum(store.counts().values()) == 0
+
+
+def test_the_config_allows_named_short_codes_and_premium_numbers(tmp_path):
+    config_path = write_config(
+        tmp_path, '\n[security]\nshort_codes = ["36180"]\npremium_rate = true\n'
+    )
+    assert send(config_path, "36180", "SOLDE").exit_code == 0
+    assert send(config_path, "+33 8 99 12 34 56", "VOTE 3").exit_code == 0
+    refused = send(config_path, "81212", "VOTE 3")
+    assert refused.exit_code == 2 and "a short code" in refused.stderr
+
+
+@pytest.mark.parametrize("when", ["4764-01-01T00:00", "+999999d", "+400d"])
+def test_a_send_time_years_ahead_is_refused(config_path, store, when):
+    result = send(config_path, NUMBER, "Rappel", "--at", when)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: send_at: ")
+    assert sum(store.counts().values()) == 0
+
+
+def test_a_send_time_within_a_year_is_taken(config_path, store):
+    assert send(config_path, NUMBER, "Rappel", "--at", "+300d").exit_code == 0
+
+
+def test_a_modem_never_seen_is_refused_at_once(config_path, store):
+    result = send(config_path, NUMBER, "Rappel", "--modem", "861234567890123")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: modem: ") and "861234567890123" in result.stderr
+    assert sum(store.counts().values()) == 0
+    store.upsert_modem("861234567890123", state="absent")  # seen once: it may come back
+    assert send(config_path, NUMBER, "Rappel", "--modem", "861234567890123").exit_code == 0

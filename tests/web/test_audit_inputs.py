@@ -37,3 +37,27 @@ def test_history_dates_out_of_range_are_a_400_naming_the_field(volunteer_client,
     response = volunteer_client.get("/history", query_string={field: day})
     assert response.status_code == 400
     assert f"{day!r} is out of range" in response.get_data(as_text=True).replace("&#39;", "'")
+
+
+# --- the API refuses what the CLI refuses --------------------------------------------------------
+
+NUMBER = "+33612345678"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "why"),
+    [
+        ({"to": NUMBER, "text": " \n "}, "text", "blank"),
+        ({"to": "06 12 34", "text": "x"}, "to", "too short"),
+        ({"to": NUMBER, "text": "x", "send_at": "4764-01-01T00:00"}, "send_at", "too far"),
+        ({"to": NUMBER, "text": "x", "modem": "861234567890123"}, "modem", "was ever seen"),
+    ],
+)
+def test_the_api_refuses_questionable_messages_naming_the_field(
+    client, auth, store, body, field, why
+):
+    response = client.post("/api/v1/messages", json=body, headers=auth)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()
+    assert error["field"] == field and why in error["error"], error
+    assert sum(store.counts().values()) == 0
