@@ -188,7 +188,7 @@ def submit_all(
     for imei in sorted({new.want_modem for new in news if new.want_modem}):
         if store.modem(imei) is None:
             raise UnknownModem(
-                "modem", f"no modem with IMEI {imei} was ever seen here (smsrelay status lists)"
+                "modem", f"no modem {imei} was ever seen here; smsrelay status lists them"
             )
     try:
         messages = store.enqueue_all(news, now, consent_rules(config))
