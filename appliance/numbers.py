@@ -169,3 +169,17 @@ def normalise(number: str, region: str) -> str:
             number, f"it does not have the length of a number of {where} (a digit missing?)"
         )
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+
+
+def is_short_code(recipient: str) -> bool:
+    """Whether a normalised recipient is a short code (digits without ``+``)."""
+    return not recipient.startswith("+")
+
+
+def is_premium_rate(recipient: str) -> bool:
+    """Whether a normalised E.164 number is premium-rate (``+33 8 99…``) by the metadata of
+    ``phonenumbers``: a paid line a message should not reach by a typo."""
+    if is_short_code(recipient):
+        return False
+    parsed = phonenumbers.parse(recipient)
+    return phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.PREMIUM_RATE

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from modem import pdu
 
 from .config import Config
-from .numbers import InvalidRecipient, normalise
+from .numbers import InvalidRecipient, is_premium_rate, is_short_code, normalise
 from .store import ConsentRefused, ConsentRules, NewMessage, Store
 from .store.schema import Message, MessageKind, Priority
 from .wakeup import notify
@@ -85,6 +85,22 @@ def route_group(config: Config, recipient: str) -> str | None:
     return best[1] if best else None
 
 
+def _check_costly(config: Config, typed: str, recipient: str) -> None:
+    """Refuse a short code or a premium-rate number unless ``[security]`` allows it."""
+    if is_short_code(recipient) and not config.security.allows_short_code(recipient):
+        raise BadRequest(
+            "to",
+            f"{typed!r} is a short code, often a paid service; to write to it, list it in "
+            f'[security] short_codes (e.g. short_codes = ["{recipient}"])',
+        )
+    if is_premium_rate(recipient) and not config.security.premium_rate:
+        raise BadRequest(
+            "to",
+            f"{typed!r} is a premium-rate number; to write to such numbers, set "
+            "[security] premium_rate = true",
+        )
+
+
 def prepare(
     config: Config,
     *,
@@ -110,6 +126,7 @@ def prepare(
         recipient = normalise(to, config.region)
     except InvalidRecipient as exc:
         raise BadRequest("to", str(exc)) from None
+    _check_costly(config, to, recipient)
     if not text:
         raise BadRequest("text", "is empty")
     if text.isspace():  # an SMS that says nothing costs a part and alarms whoever gets it

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .consent import ConsentConfig, RetentionConfig
+from .security import SecurityConfig
 from .values import parse_bind
 
 DEFAULT_BIND = "127.0.0.1:8080"
@@ -79,6 +80,7 @@ class Config:
     defaults: ModemConfig = field(default_factory=lambda: ModemConfig(port=""))
     consent: ConsentConfig = field(default_factory=ConsentConfig)  # [contacts]
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)  # [security]
 
     @property
     def zone(self) -> ZoneInfo:

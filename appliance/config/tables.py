@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from .consent import CONTACTS_KEYS, RETENTION_KEYS
 from .model import MAX_NAME_LENGTH, ConfigError
+from .security import SECURITY_KEYS
 
 
 def read_toml(path: Path) -> dict:
@@ -167,6 +168,7 @@ KNOWN_KEYS = {
     "route": ["prefix", "group"],
     "contacts": CONTACTS_KEYS,
     "retention": RETENTION_KEYS,
+    "security": SECURITY_KEYS,
 }
 _ARRAYS = ("modem", "route")
 
