@@ -56,8 +56,12 @@ def _check_role(role: str) -> None:
 
 
 def _check_password(password: str) -> None:
+    """At least ``MIN_PASSWORD`` characters, not only spaces: eight spaces are among the first
+    guesses of anyone (and a form filled by mistake)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    if password.isspace():
+        raise AccountError("the password must not be only spaces")
 
 
 def add_user(store: Store, name: str, password: str, role: str, now: datetime) -> User:

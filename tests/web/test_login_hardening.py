@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from .test_auth import log_in
+from appliance.accounts import user_count
+
+from .conftest import T0
+from .test_auth import log_in, token_from
 
 
 @pytest.fixture
@@ -47,3 +50,26 @@ def test_a_newline_in_next_is_no_500_and_the_login_holds(client, admin):
     response = log_in(client, next_path="/history%0d%0aSet-Cookie:%20x=1")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get("/").status_code == 200
+
+
+# --- passwords that guard nothing ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("password", [" " * 8, "\t" * 10, " \u00a0 \u2003    "])
+def test_a_password_of_spaces_only_is_refused(store, admin, password):
+    from appliance.accounts import AccountError, add_user, set_password
+
+    with pytest.raises(AccountError, match="password"):
+        add_user(store, "victor", password, "volunteer", T0)
+    with pytest.raises(AccountError, match="password"):
+        set_password(store, admin.id, password)
+
+
+def test_the_setup_page_refuses_a_password_of_spaces(client, store):
+    token = token_from(client, "/setup")
+    response = client.post(
+        "/setup",
+        data={"csrf_token": token, "name": "alice", "password": " " * 8, "confirm": " " * 8},
+    )
+    assert response.status_code == 400 and "password" in response.get_data(as_text=True)
+    assert user_count(store) == 0
