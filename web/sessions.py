@@ -3,7 +3,10 @@
 The cookie is HttpOnly and SameSite always, Secure whenever the request came over HTTPS: a fixed
 ``SESSION_COOKIE_SECURE = True`` would lock volunteers out of a panel opened over plain HTTP on
 the local network (browsers drop Secure cookies there); a fixed False would send the cookie in
-clear behind a TLS proxy. So the flag follows the request.
+clear behind a TLS proxy. So the flag follows the request. Behind a reverse proxy that
+terminates TLS, the request is known to be HTTPS only from the proxy's ``X-Forwarded-Proto``,
+which the app believes when ``[security] behind_proxy = true`` says a proxy is there
+(werkzeug's ``ProxyFix``, in ``web.app``); otherwise anyone could send it.
 
 The id Flask-Login keeps in the cookie is the account's id *and* a fingerprint of it (name,
 creation, password hash): renaming a user, changing their password or deleting them (SQLite

@@ -5,11 +5,13 @@ behind a TLS proxy. Each test here failed before its fix.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from appliance.accounts import user_count
 
-from .conftest import T0
+from .conftest import ADMIN_NAME, ADMIN_PASSWORD, T0
 from .test_auth import log_in, token_from
 
 
@@ -73,3 +75,42 @@ def test_the_setup_page_refuses_a_password_of_spaces(client, store):
     )
     assert response.status_code == 400 and "password" in response.get_data(as_text=True)
     assert user_count(store) == 0
+
+
+# --- behind a TLS reverse proxy ------------------------------------------------------------------
+
+
+def proxied_app(config, store, clock, *, behind_proxy: bool):
+    from appliance.config.security import SecurityConfig
+    from web import create_app
+
+    config = dataclasses.replace(config, security=SecurityConfig(behind_proxy=behind_proxy))
+    return create_app(config, store=store, clock=clock, test_config={"TESTING": True})
+
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "sms.example.org"}
+
+
+def log_in_through_proxy(client):
+    token = token_from(client, "/login")
+    return client.post(
+        "/login",
+        data={"csrf_token": token, "name": ADMIN_NAME, "password": ADMIN_PASSWORD},
+        headers={**FORWARDED, "Referer": "https://sms.example.org/login"},
+    )
+
+
+def test_behind_a_tls_proxy_the_session_cookie_is_secure(config, store, clock, admin):
+    client = proxied_app(config, store, clock, behind_proxy=True).test_client()
+    response = log_in_through_proxy(client)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_forwarded_headers_are_ignored_unless_the_config_says_a_proxy_is_there(
+    config, store, clock, admin
+):
+    client = proxied_app(config, store, clock, behind_proxy=False).test_client()
+    response = log_in_through_proxy(client)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert "Secure" not in response.headers["Set-Cookie"]
