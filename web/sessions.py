@@ -28,6 +28,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin
 
 from appliance.accounts import get_user
+from appliance.store.file_modes import make_private_folder
 from appliance.store.schema import User
 
 from .services import services
@@ -93,7 +94,7 @@ def install(app: Flask) -> None:
 
 def secret_key(data_dir: Path) -> bytes:
     """The key that signs sessions, made once per installation and kept private (mode 0600)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_folder(data_dir)
     path = data_dir / "secret_key"
     try:
         return path.read_bytes()

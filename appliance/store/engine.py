@@ -52,6 +52,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from .contact_import import tag_key
+from .file_modes import make_private_file, make_private_folder
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -124,7 +125,9 @@ def _sqlite_engine(url: URL) -> Engine:
     else:
         database = url.database or ""
         if not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database).expanduser()
+            make_private_folder(path.parent)  # file_modes: private whatever the umask
+            make_private_file(path)
         engine = create_engine(url)
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
