@@ -173,7 +173,9 @@ class Daemon:
             self.discovery.rescan()
             self.discovery.start_monitor()
         self.dispatcher.start()
-        self.webhooks = WebhookSender(self.store, self.clock).start()  # issue 4
+        self.webhooks = WebhookSender(  # issue 4
+            self.store, self.clock, networks=self.config.security.webhook_networks
+        ).start()
         self.scheduler = self._schedule()
         self.scheduler.start()
         for start_frontend in self._frontend_factories:

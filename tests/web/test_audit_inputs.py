@@ -61,3 +61,36 @@ def test_the_api_refuses_questionable_messages_naming_the_field(
     error = response.get_json()
     assert error["field"] == field and why in error["error"], error
     assert sum(store.counts().values()) == 0
+
+
+# --- webhooks to this machine --------------------------------------------------------------------
+
+
+def test_the_panel_refuses_a_webhook_to_this_machine_naming_the_setting(signed_in, store):
+    from appliance.webhooks import list_webhooks
+
+    admin_client = signed_in("admin")
+    response = admin_client.post(
+        "/admin/webhooks", data={"url": "http://2130706433:8080/admin", "events": ["modem.up"]}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "loopback" in page and "[security] webhook_networks" in page
+    assert list_webhooks(store) == []
+
+
+def test_the_panel_takes_a_range_the_config_allows(signed_in, store, config, clock):
+    from ipaddress import ip_network
+
+    from appliance.config.security import SecurityConfig
+    from web.services import Services
+
+    admin_client = signed_in("admin")
+    allowed = SecurityConfig(webhook_networks=(ip_network("127.0.0.0/8"),))
+    admin_client.application.extensions["smsrelay"] = Services(
+        config=dataclasses.replace(config, security=allowed), store=store, clock=clock
+    )
+    response = admin_client.post(
+        "/admin/webhooks", data={"url": "http://127.0.0.1:9000/in", "events": ["modem.up"]}
+    )
+    assert response.status_code == 201
