@@ -19,7 +19,7 @@ from appliance.store.engine import create_engine_for, migrate
 
 from . import sessions
 from .bodies import PanelRequest
-from .security import csrf, limiter
+from .security import csrf
 from .services import Services
 from .sessions import secret_key
 
@@ -55,7 +55,6 @@ def create_app(
     app.extensions["smsrelay"] = Services(config=config, store=store, clock=clock or SystemClock())
     sessions.install(app)
     csrf.init_app(app)
-    limiter.init_app(app)
 
     from . import api, ops, pages
 

@@ -9,10 +9,11 @@ which the app believes when ``[security] behind_proxy = true`` says a proxy is t
 (werkzeug's ``ProxyFix``, in ``web.app``); otherwise anyone could send it.
 
 The id Flask-Login keeps in the cookie is the account's id *and* a fingerprint of it (name,
-creation, password hash): renaming a user, changing their password or deleting them (SQLite
-may give a newcomer the old id) ends their sessions, as Flask-Login's documentation suggests
-for "alternative tokens". The user is read afresh on every request, so a new role applies at
-the next click.
+creation, password hash, session epoch): renaming a user, changing their password or deleting
+them (SQLite may give a newcomer the old id) ends their sessions, as Flask-Login's documentation
+suggests for "alternative tokens". The epoch (``User.session_epoch``) is what ends sessions on
+the server: logging out, a new role or password and an admin's "log out everywhere" bump it, and
+the user is read afresh on every request, so a copied cookie is worth nothing from then on.
 """
 
 from __future__ import annotations
@@ -60,9 +61,10 @@ class PanelUser(UserMixin):
 
 
 def session_key(user: User) -> str:
-    """A fingerprint of the account (id, name, creation, password hash) kept in the session."""
+    """A fingerprint of the account (id, name, creation, password hash, session epoch) kept in
+    the session."""
     created = user.created_at.isoformat() if user.created_at else ""
-    material = f"{user.id}|{user.name}|{created}|{user.password_hash}"
+    material = f"{user.id}|{user.name}|{created}|{user.password_hash}|{user.session_epoch}"
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
