@@ -11,8 +11,11 @@ demoting each other at once cannot both succeed), and an admin cannot delete the
 are logged in with. The checks that need the database, and every query, are in
 ``appliance.store.accounts``; the shape of names and passwords, and the hashing, are here.
 
-A renamed, deleted or re-passworded user's sessions end at their next request: the panel's
-session fingerprint (``web.auth.session_key``) covers id, name, creation time and password hash.
+A renamed, deleted, re-passworded or re-roled user's sessions end at their next request, as do
+all of them at a logout or ``end_sessions`` ("log out everywhere"): the panel's session
+fingerprint (``web.sessions.session_key``) covers id, name, creation time, password hash and
+the account's session epoch, which those changes bump. How often one may guess a password is
+``appliance.login_limit``'s business.
 """
 
 from __future__ import annotations
@@ -56,8 +59,12 @@ def _check_role(role: str) -> None:
 
 
 def _check_password(password: str) -> None:
+    """At least ``MIN_PASSWORD`` characters, not only spaces: eight spaces are among the first
+    guesses of anyone (and a form filled by mistake)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    if password.isspace():
+        raise AccountError("the password must not be only spaces")
 
 
 def add_user(store: Store, name: str, password: str, role: str, now: datetime) -> User:
@@ -78,7 +85,7 @@ def rename_user(store: Store, who: str | int, new_name: str) -> User:
 
 
 def set_role(store: Store, who: str | int, role: str) -> User:
-    """Make ``who`` an admin or a volunteer; the last admin stays one."""
+    """Make ``who`` an admin or a volunteer (their sessions end); the last admin stays one."""
     _check_role(role)
     return stored.set_role(store, who, role)
 
@@ -87,6 +94,11 @@ def set_password(store: Store, who: str | int, password: str) -> User:
     """A new password for ``who``: every session they have open ends."""
     _check_password(password)
     return stored.set_password(store, who, lambda: generate_password_hash(password))
+
+
+def end_sessions(store: Store, who: str | int) -> User:
+    """End every panel session of ``who`` (name or id), in every browser, at its next request."""
+    return stored.end_sessions(store, who)
 
 
 def delete_user(store: Store, who: str | int, *, acting: User | None = None) -> User:

@@ -32,6 +32,7 @@ from .pool import Pool
 from .privacy import apply_retention
 from .reports import ReportRecorder
 from .store.engine import create_engine_for, migrate
+from .store.file_modes import database_paths, exposed, make_private_folder
 from .waiters import RingingStore, ring, waiters_path
 from .wakeup import Wakeup
 from .webhooks import WebhookSender  # issue 4: webhook deliveries
@@ -132,11 +133,12 @@ class Daemon:
     # --- start and stop ------------------------------------------------------------------------
 
     def start(self) -> Daemon:
-        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.config.data_dir)
         # made by the daemon, so its user (and group, under the service's umask) owns it
         waiters_path(self.config).mkdir(exist_ok=True)
         sys.setswitchinterval(SWITCH_INTERVAL)
         migrate(self.engine, isolated=self._isolate_migration)
+        self._say_what_others_can_read()
         settled = self.store.recover(self.config.node, self.config.resend_unknown, self.clock.now())
         if settled:
             log.warning(
@@ -176,7 +178,9 @@ class Daemon:
             self.discovery.rescan()
             self.discovery.start_monitor()
         self.dispatcher.start()
-        self.webhooks = WebhookSender(self.store, self.clock).start()  # issue 4
+        self.webhooks = WebhookSender(  # issue 4
+            self.store, self.clock, networks=self.config.security.webhook_networks
+        ).start()
         self.scheduler = self._schedule()
         self.scheduler.start()
         for start_frontend in self._frontend_factories:
@@ -190,6 +194,13 @@ class Daemon:
                 raise StartError(str(exc)) from exc
         settle_after_start()  # the start-up heap: collected, frozen, trimmed (appliance.memory)
         return self
+
+    def _say_what_others_can_read(self) -> None:
+        """Warn of a data folder or database files other users may open (``file_modes``)."""
+        data = self.config.data_dir
+        paths = dict.fromkeys([data, data / "secret_key", *database_paths(self.config.database)])
+        for warning in exposed(list(paths)):
+            log.warning("%s", warning)
 
     def stop(self) -> None:
         if self._stopped.is_set():

@@ -154,6 +154,8 @@ def _make_parents(target: Target, absolute: str, manifest: Manifest) -> None:
     missing = []
     parent = Path(absolute).parent
     while not target.path(str(parent)).exists():
+        if parent == parent.parent:  # "/" itself is missing: the root given is not there
+            raise InstallError(f"{target.root} does not exist: create it first")
         missing.append(str(parent))
         parent = parent.parent
     for directory in reversed(missing):

@@ -18,7 +18,10 @@ Short codes (3 to 6 digits, no ``+``: "36180" for an operator's service, "38200"
 keyword reply) are not phone numbers of any country; they are returned as their digits and the
 network routes them. A national number of 3 to 6 digits is therefore taken as a short code: in
 the few countries whose own numbers are that short (Ascension, Niue, the Faroe Islands...), write
-them with ``+`` and the country code.
+them with ``+`` and the country code. But digits that begin with the region's trunk prefix
+(``06 12 34`` in France) are a number cut short, refused as too short: a short code never begins
+with it. Whether a message may go to a short code or a premium-rate number at all is the send
+path's rule (``outbox``, ``[security]`` in the config), not this module's.
 """
 
 from __future__ import annotations
@@ -101,6 +104,15 @@ def _kept_trunk_prefix(parsed: phonenumbers.PhoneNumber) -> bool:
     return significant.startswith(metadata.national_prefix) and not re.fullmatch(shape, significant)
 
 
+def _begins_with_trunk_prefix(digits: str, region: str) -> bool:
+    """Whether ``digits`` begin with the region's trunk prefix ("0" in France): then they are the
+    start of a national number cut short (``06 12 34``), never a short code, which does not
+    begin with it."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix if metadata is not None else None
+    return bool(prefix) and digits.startswith(prefix)
+
+
 _LENGTH_PROBLEMS = {
     ValidationResult.TOO_SHORT: "it is too short for a number of {where}",
     ValidationResult.TOO_LONG: "it is too long for a number of {where}",
@@ -135,7 +147,11 @@ def normalise(number: str, region: str) -> str:
         raise InvalidRecipient(number, "it is empty" if not compact else "it has no digits")
     if compact.startswith("00"):
         compact = "+" + compact[2:]
-    elif not compact.startswith("+") and len(compact) in SHORT_CODE_DIGITS:
+    elif (
+        not compact.startswith("+")
+        and len(compact) in SHORT_CODE_DIGITS
+        and not _begins_with_trunk_prefix(compact, region)
+    ):
         return compact
     if len(compact.lstrip("+")) > E164_MAX_DIGITS + 2:  # room for a trunk prefix like (0)
         raise InvalidRecipient(number, f"it is too long (at most {E164_MAX_DIGITS} digits)")
@@ -153,3 +169,17 @@ def normalise(number: str, region: str) -> str:
             number, f"it does not have the length of a number of {where} (a digit missing?)"
         )
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+
+
+def is_short_code(recipient: str) -> bool:
+    """Whether a normalised recipient is a short code (digits without ``+``)."""
+    return not recipient.startswith("+")
+
+
+def is_premium_rate(recipient: str) -> bool:
+    """Whether a normalised E.164 number is premium-rate (``+33 8 99…``) by the metadata of
+    ``phonenumbers``: a paid line a message should not reach by a typo."""
+    if is_short_code(recipient):
+        return False
+    parsed = phonenumbers.parse(recipient)
+    return phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.PREMIUM_RATE

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from modem import pdu
 
 from .config import Config
-from .numbers import InvalidRecipient, normalise
+from .numbers import InvalidRecipient, is_premium_rate, is_short_code, normalise
 from .store import ConsentRefused, ConsentRules, NewMessage, Store
 from .store.schema import Message, MessageKind, Priority
 from .wakeup import notify
@@ -47,6 +47,9 @@ def consent_rules(config: Config) -> ConsentRules:
     )
 
 
+# A send time further ahead than this is a typo (4764 for 2026), and a message kept for years
+# would be sent to whoever has the number by then.
+FURTHEST_AHEAD = timedelta(days=366)
 _RELATIVE = re.compile(r"^\+(\d+)\s*([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -82,6 +85,22 @@ def route_group(config: Config, recipient: str) -> str | None:
     return best[1] if best else None
 
 
+def _check_costly(config: Config, typed: str, recipient: str) -> None:
+    """Refuse a short code or a premium-rate number unless ``[security]`` allows it."""
+    if is_short_code(recipient) and not config.security.allows_short_code(recipient):
+        raise BadRequest(
+            "to",
+            f"{typed!r} is a short code, often a paid service; to write to it, list it in "
+            f'[security] short_codes (e.g. short_codes = ["{recipient}"])',
+        )
+    if is_premium_rate(recipient) and not config.security.premium_rate:
+        raise BadRequest(
+            "to",
+            f"{typed!r} is a premium-rate number; to write to such numbers, set "
+            "[security] premium_rate = true",
+        )
+
+
 def prepare(
     config: Config,
     *,
@@ -107,8 +126,11 @@ def prepare(
         recipient = normalise(to, config.region)
     except InvalidRecipient as exc:
         raise BadRequest("to", str(exc)) from None
+    _check_costly(config, to, recipient)
     if not text:
         raise BadRequest("text", "is empty")
+    if text.isspace():  # an SMS that says nothing costs a part and alarms whoever gets it
+        raise BadRequest("text", "is blank (only spaces or line breaks)")
     if "\x00" in text:
         raise BadRequest("text", "contains a NUL character")
     if any("\ud800" <= ch <= "\udfff" for ch in text):
@@ -132,6 +154,10 @@ def prepare(
     due = parse_when(send_at, timezone=config.timezone, now=now) if send_at else None
     if due is not None and due < now - timedelta(minutes=1):
         raise BadRequest("send_at", f"{send_at!r} is in the past")
+    if due is not None and due > now + FURTHEST_AHEAD:
+        raise BadRequest(
+            "send_at", f"{send_at!r} is too far ahead: at most {FURTHEST_AHEAD.days} days from now"
+        )
     if modem is not None and not re.fullmatch(r"\d{14,16}", modem):
         raise BadRequest("modem", f"{modem!r} is not an IMEI (15 digits)")
     start = due or now
@@ -156,6 +182,11 @@ def prepare(
     )
 
 
+class UnknownModem(Refused):
+    """A message for a modem no node has ever seen (a mistyped IMEI): it would wait in the queue
+    until it expired, so it is refused at once."""
+
+
 def wakeup_path(config: Config) -> Path:
     return config.data_dir / "wakeup.sock"
 
@@ -169,7 +200,13 @@ def submit(store: Store, config: Config, new: NewMessage, now: datetime) -> Mess
 def submit_all(
     store: Store, config: Config, news: list[NewMessage], now: datetime
 ) -> list[Message]:
-    """Queue every prepared message or none (Refused names the first number that opted out)."""
+    """Queue every prepared message or none (Refused names the first number that opted out, or
+    the modem asked for that was never seen)."""
+    for imei in sorted({new.want_modem for new in news if new.want_modem}):
+        if store.modem(imei) is None:
+            raise UnknownModem(
+                "modem", f"no modem {imei} was ever seen here; smsrelay status lists them"
+            )
     try:
         messages = store.enqueue_all(news, now, consent_rules(config))
     except ConsentRefused as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from appliance.clock import Clock, SystemClock
 from appliance.config import Config, load_config
@@ -18,7 +19,7 @@ from appliance.store.engine import create_engine_for, migrate
 
 from . import sessions
 from .bodies import PanelRequest
-from .security import csrf, limiter
+from .security import csrf
 from .services import Services
 from .sessions import secret_key
 
@@ -54,7 +55,6 @@ def create_app(
     app.extensions["smsrelay"] = Services(config=config, store=store, clock=clock or SystemClock())
     sessions.install(app)
     csrf.init_app(app)
-    limiter.init_app(app)
 
     from . import api, ops, pages
 
@@ -64,6 +64,9 @@ def create_app(
     csrf.exempt(api.bp)
     csrf.exempt(ops.bp)
     app.after_request(_harden)
+    if config.security.behind_proxy:
+        # the one reverse proxy in front says the scheme, client, host and port it was reached by
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
     return app
 
 

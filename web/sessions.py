@@ -3,13 +3,17 @@
 The cookie is HttpOnly and SameSite always, Secure whenever the request came over HTTPS: a fixed
 ``SESSION_COOKIE_SECURE = True`` would lock volunteers out of a panel opened over plain HTTP on
 the local network (browsers drop Secure cookies there); a fixed False would send the cookie in
-clear behind a TLS proxy. So the flag follows the request.
+clear behind a TLS proxy. So the flag follows the request. Behind a reverse proxy that
+terminates TLS, the request is known to be HTTPS only from the proxy's ``X-Forwarded-Proto``,
+which the app believes when ``[security] behind_proxy = true`` says a proxy is there
+(werkzeug's ``ProxyFix``, in ``web.app``); otherwise anyone could send it.
 
 The id Flask-Login keeps in the cookie is the account's id *and* a fingerprint of it (name,
-creation, password hash): renaming a user, changing their password or deleting them (SQLite
-may give a newcomer the old id) ends their sessions, as Flask-Login's documentation suggests
-for "alternative tokens". The user is read afresh on every request, so a new role applies at
-the next click.
+creation, password hash, session epoch): renaming a user, changing their password or deleting
+them (SQLite may give a newcomer the old id) ends their sessions, as Flask-Login's documentation
+suggests for "alternative tokens". The epoch (``User.session_epoch``) is what ends sessions on
+the server: logging out, a new role or password and an admin's "log out everywhere" bump it, and
+the user is read afresh on every request, so a copied cookie is worth nothing from then on.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin
 
 from appliance.accounts import get_user
+from appliance.store.file_modes import make_private_folder
 from appliance.store.schema import User
 
 from .services import services
@@ -56,9 +61,10 @@ class PanelUser(UserMixin):
 
 
 def session_key(user: User) -> str:
-    """A fingerprint of the account (id, name, creation, password hash) kept in the session."""
+    """A fingerprint of the account (id, name, creation, password hash, session epoch) kept in
+    the session."""
     created = user.created_at.isoformat() if user.created_at else ""
-    material = f"{user.id}|{user.name}|{created}|{user.password_hash}"
+    material = f"{user.id}|{user.name}|{created}|{user.password_hash}|{user.session_epoch}"
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
@@ -90,7 +96,7 @@ def install(app: Flask) -> None:
 
 def secret_key(data_dir: Path) -> bytes:
     """The key that signs sessions, made once per installation and kept private (mode 0600)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_folder(data_dir)
     path = data_dir / "secret_key"
     try:
         return path.read_bytes()

@@ -43,11 +43,13 @@ def open_store(config):
     from sqlalchemy.exc import SQLAlchemyError
 
     from appliance.store import Store
-    from appliance.store.engine import create_engine_for, migrate
+    from appliance.store.engine import MissingDriver, create_engine_for, migrate
 
     try:
         engine = create_engine_for(config.database)
         migrate(engine)
+    except MissingDriver as exc:
+        fail(str(exc), EXIT_FAILED)
     except (OSError, SQLAlchemyError) as exc:
         where = make_url(config.database).render_as_string(hide_password=True)
         why = getattr(exc, "orig", None) or exc
@@ -96,12 +98,15 @@ def fail(why: str, code: int) -> NoReturn:
 
 
 def emit(data: Any, as_json: bool, lines: Iterable[str]) -> None:
-    """``data`` as indented JSON with ``--json``, else the ``lines`` for a person."""
+    """``data`` as indented JSON with ``--json``, else the ``lines`` for a person; either way
+    without a raw control character (``terminal``: texts come from strangers)."""
+    from .terminal import json_shown, shown
+
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_shown(json.dumps(data, indent=2, ensure_ascii=False)))
     else:
         for line in lines:
-            click.echo(line)
+            click.echo(shown(line))
 
 
 def emit_rows(

@@ -13,7 +13,7 @@ from .common import EXIT_FAILED, fail
 @click.command("install")
 @click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     help="Only write the files under this directory (no system command, no user).",
 )

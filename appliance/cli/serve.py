@@ -59,12 +59,17 @@ def serve(
             config = config.with_bind(bind)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--bind") from None
-    daemon = Daemon(
-        config,
-        simulation=Simulation(modems=simulate, profile=profile, time_scale=time_scale),
-        frontends=installed_frontends(),
-        isolate_migration=True,
-    )
+    from appliance.store.engine import MissingDriver
+
+    try:
+        daemon = Daemon(
+            config,
+            simulation=Simulation(modems=simulate, profile=profile, time_scale=time_scale),
+            frontends=installed_frontends(),
+            isolate_migration=True,
+        )
+    except MissingDriver as exc:
+        fail(str(exc), EXIT_FAILED)
     try:
         daemon.stop_on_signals().start()
     except StartError as exc:

@@ -26,7 +26,8 @@ def user() -> None:
     """Panel users: admins (everything) and volunteers (status, send, history, inbox).
 
     There is always an admin: the last one can be neither deleted nor made a volunteer.
-    Renaming a user, giving them a new password or deleting them ends their panel sessions.
+    Renaming a user, giving them a new role or password, `user logout` or deleting them ends
+    their panel sessions.
 
     \b
     Example:
@@ -152,6 +153,22 @@ def user_role(config_path: Path | None, name: str, role: str) -> None:
 
     changed = _change_user(config_path, lambda store: set_role(store, name, role))
     click.echo(f"user {changed.name} is now {changed.role}")
+
+
+@user.command("logout")
+@config_option
+@click.argument("name")
+def user_logout(config_path: Path | None, name: str) -> None:
+    """End every panel session of NAME, in every browser (a lost phone, a shared computer).
+
+    \b
+    Example:
+      smsrelay user logout victor
+    """
+    from appliance.accounts import end_sessions
+
+    ended = _change_user(config_path, lambda store: end_sessions(store, name))
+    click.echo(f"every panel session of {ended.name} has ended")
 
 
 @user.command("password")

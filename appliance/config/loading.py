@@ -33,6 +33,7 @@ from .model import (
     ModemConfig,
     RouteConfig,
 )
+from .security_reading import read_security
 from .tables import KNOWN_KEYS, Table, check_top_level, describe, read_array, read_table, read_toml
 from .values import parse_bind, parse_duration, parse_quiet_hours
 
@@ -100,6 +101,7 @@ def load_config(
             read_table(file, doc, "retention", KNOWN_KEYS["retention"]), consent
         ),
         calls=read_calls(read_table(file, doc, "calls", KNOWN_KEYS["calls"])),
+        security=read_security(read_table(file, doc, "security", KNOWN_KEYS["security"])),
     )
 
 

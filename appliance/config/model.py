@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from .calls import DEFAULT_CREDIT_EVERY, CallsConfig
 from .consent import ConsentConfig, RetentionConfig
+from .security import SecurityConfig
 from .values import parse_bind
 
 DEFAULT_BIND = "127.0.0.1:8080"
@@ -87,6 +88,7 @@ class Config:
     consent: ConsentConfig = field(default_factory=ConsentConfig)  # [contacts]
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     calls: CallsConfig = field(default_factory=CallsConfig)  # [calls]
+    security: SecurityConfig = field(default_factory=SecurityConfig)  # [security]
 
     @property
     def zone(self) -> ZoneInfo:

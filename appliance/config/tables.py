@@ -18,6 +18,7 @@ from typing import NoReturn
 from .calls import CALLS_KEYS, MODEM_KEYS
 from .consent import CONTACTS_KEYS, RETENTION_KEYS
 from .model import MAX_NAME_LENGTH, ConfigError
+from .security import SECURITY_KEYS
 
 
 def read_toml(path: Path) -> dict:
@@ -177,6 +178,7 @@ KNOWN_KEYS = {
     "contacts": CONTACTS_KEYS,
     "retention": RETENTION_KEYS,
     "calls": CALLS_KEYS,
+    "security": SECURITY_KEYS,
 }
 _ARRAYS = ("modem", "route")
 

@@ -101,7 +101,9 @@ def set_role(store: Store, who: str | int, role: str) -> User:
                 f"{user.name} is the last admin: make another user admin before this one "
                 "becomes a volunteer"
             )
-        user.role = role
+        if user.role != role:
+            user.role = role
+            user.session_epoch += 1  # their sessions end: the new role starts at a new login
         session.add(user)
         session.commit()
         return user
@@ -112,6 +114,17 @@ def set_password(store: Store, who: str | int, password_hash: Callable[[], str])
     with store.session() as session:
         user = _find(session, who)
         user.password_hash = password_hash()
+        user.session_epoch += 1
+        session.add(user)
+        session.commit()
+        return user
+
+
+def end_sessions(store: Store, who: str | int) -> User:
+    """End every panel session of ``who`` (logout, "log out everywhere")."""
+    with store.session() as session:
+        user = _find(session, who)
+        user.session_epoch += 1
         session.add(user)
         session.commit()
         return user

@@ -52,6 +52,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from .contact_import import tag_key
+from .file_modes import make_private_file, make_private_folder
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -97,8 +98,20 @@ def create_engine_for(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        try:
+            return create_engine(parsed, pool_pre_ping=True)
+        except ImportError as exc:  # the driver is an extra, not installed by default
+            raise MissingDriver(
+                f"the database {parsed.render_as_string(hide_password=True)} needs the "
+                f"{parsed.get_driver_name()} driver, which is not installed here ({exc}): "
+                "pip install 'smsrelay[postgres]' in smsrelay's environment"
+            ) from exc
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+class MissingDriver(RuntimeError):
+    """A PostgreSQL URL on a machine without the ``postgres`` extra; the message says what to
+    install (rather than a traceback ending in ``No module named 'psycopg'``)."""
 
 
 def _in_memory(url: URL) -> bool:
@@ -112,7 +125,9 @@ def _sqlite_engine(url: URL) -> Engine:
     else:
         database = url.database or ""
         if not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database).expanduser()
+            make_private_folder(path.parent)  # file_modes: private whatever the umask
+            make_private_file(path)
         engine = create_engine(url)
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)

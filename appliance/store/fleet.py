@@ -86,6 +86,11 @@ class Fleet(Transactions):
             session.add(modem)
             session.commit()
 
+    def modem(self, imei: str) -> Modem | None:
+        """The modem of this IMEI if it was ever seen (by any node), present or not."""
+        with self.reading() as session:
+            return session.get(Modem, imei)
+
     def modem_rejected_pin(self, imei: str) -> str | None:
         with self.reading() as session:
             modem = session.get(Modem, imei)

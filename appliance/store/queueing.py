@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from .consent import DEFAULT_RULES, ConsentRules, admit
 from .erasure import ERASED
-from .schema import PRIORITY_RANK, Message, MessageKind, Priority, Status
+from .schema import MAX_ID, PRIORITY_RANK, Message, MessageKind, Priority, Status
 from .transactions import Transactions
 
 
@@ -80,11 +80,15 @@ class Queueing(Transactions):
         return messages
 
     def get(self, message_id: int) -> Message | None:
+        if not _possible_id(message_id):
+            return None
         with self.reading() as session:
             return session.get(Message, message_id)
 
     def cancel(self, message_id: int, now: datetime) -> tuple[bool, str]:
         """Cancel a queued (or unknown) message; (False, why) when it is too late."""
+        if not _possible_id(message_id):
+            return False, f"no message {message_id}"
         with self.session() as session:
             message = session.get(Message, message_id)
             if message is None:
@@ -106,6 +110,8 @@ class Queueing(Transactions):
 
     def retry(self, message_id: int, now: datetime) -> tuple[bool, str]:
         """Queue a failed or unknown message again (the operator's explicit request)."""
+        if not _possible_id(message_id):
+            return False, f"no message {message_id}"
         with self.session() as session:
             message = session.get(Message, message_id)
             if message is None:
@@ -127,6 +133,12 @@ class Queueing(Transactions):
             session.add(message)
             session.commit()
             return True, "queued"
+
+
+def _possible_id(message_id: int) -> bool:
+    """Whether a row can have this id: a larger one (a typo, ``cancel 99999999999999999999``)
+    overflows the driver's integers, which must be "no message", not a traceback."""
+    return 1 <= message_id <= MAX_ID
 
 
 def _message(new: NewMessage, now: datetime) -> Message:

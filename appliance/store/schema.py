@@ -281,6 +281,21 @@ class User(SQLModel, table=True):
     role: str = Field(default="volunteer", max_length=16)
     created_at: datetime | None = _when(nullable=False)
     last_login_at: datetime | None = _when()
+    # bumped to end every panel session of the account (revision 0011): logout, a new role or
+    # password, an admin's "log out everywhere"; sessions carry it (``web.sessions``)
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed (or still being checked) panel login: what the login limit counts, per account,
+    per address and per both (``appliance.login_limit``; revision 0011)."""
+
+    __tablename__ = "login_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime | None = _when(nullable=False, index=True)
+    account: str = Field(max_length=64, index=True)  # the name typed, whether it exists or not
+    address: str = Field(max_length=64, index=True)  # the client's address
 
 
 class ApiToken(SQLModel, table=True):

@@ -28,7 +28,12 @@ How an event travels:
    refused connection, a timeout) is retried after 10 s, 30 s, 90 s, ... (times 3, at most an
    hour); the 8th failure marks it ``failed``. The panel shows every delivery with its attempts,
    last HTTP status or error, and times (``due_at`` is the next try while ``pending`` and the
-   moment it gave up once ``failed``).
+   moment it gave up once ``failed``). An error answer is logged by its status alone, never
+   its body.
+
+Where: a webhook goes to public addresses only, unless ``[security] webhook_networks`` allows a
+private range; checked when it is saved and again on the address each POST connects to
+(``destinations``).
 
 Delivery is *at least once*: a receiver that answered 2xx just as the daemon died gets the
 same event again. The event ``id`` (and the ``X-Smsrelay-Delivery`` header) stay the same across
@@ -100,7 +105,8 @@ Where each part lives (none runs SQL: the rows are read and written by
 - ``fanout``: which deliveries a batch of new events becomes, and each event's ``data`` (pure);
 - ``delivery``: an ``Attempt``, its ``Outcome``, the ``Backoff`` (pure);
 - ``signing``: the payload, the body of an attempt, its headers and HMAC signature (pure);
-- ``posting``: one POST, no redirect followed, with a timeout;
+- ``destinations``: which addresses a webhook may reach (public ones, or allowed ranges);
+- ``posting``: one POST, no redirect followed, with a timeout, to a checked address;
 - ``sender``: the daemon's thread (``WebhookSender``): when to fan out, send, retry, prune; and
   its ``fan_out``, ``claim`` and ``record``, the store's with the pure pieces plugged in.
 """

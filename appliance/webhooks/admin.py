@@ -4,7 +4,7 @@ one, press the test button. The rows are read and written by ``appliance.store.w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +12,7 @@ from appliance.store import Store
 from appliance.store import webhooks as stored
 from appliance.store.schema import DELIVERED, FAILED, PENDING, Webhook, WebhookDelivery
 
+from .destinations import Network
 from .signing import payload
 from .validation import TEST_EVENT, check_events, check_secret, check_url
 
@@ -38,12 +39,14 @@ def create_webhook(
     now: datetime,
     secret: str | None = None,
     active: bool = True,
+    allowed: Sequence[Network] = (),
 ) -> tuple[WebhookSummary, str]:
     """Save a new webhook; returns it and its secret (generated unless one was typed), which the
-    caller shows once. ``WebhookError`` names the field at fault."""
+    caller shows once. ``WebhookError`` names the field at fault. Its URL must lead to a public
+    address, or one in the ``allowed`` ranges (``[security] webhook_networks``)."""
     row = stored.add_webhook(
         store,
-        url=check_url(url),
+        url=check_url(url, allowed),
         events=check_events(events),
         secret=check_secret(secret),
         active=active,

@@ -26,6 +26,7 @@ from appliance.store.webhook_queue import fan_out as fan_out_rows
 from appliance.store.webhook_queue import record as record_outcome
 
 from .delivery import Attempt, Backoff, Outcome
+from .destinations import Network
 from .fanout import Plan, event_data, plan, subscribers
 from .posting import TIMEOUT, post
 from .signing import body, headers, payload
@@ -66,8 +67,10 @@ class WebhookSender:
         backoff: Backoff | None = None,
         concurrency: int = 4,
         gap_grace: float = 5.0,
+        networks: Sequence[Network] = (),
     ) -> None:
         self.store = store
+        self.networks = tuple(networks)  # private ranges allowed ([security] webhook_networks)
         self.clock = clock
         self.poll_interval = poll_interval
         self.timeout = timeout
@@ -166,7 +169,13 @@ class WebhookSender:
         try:
             timestamp = int(self.clock.now().timestamp())
             raw = body(attempt.payload, timestamp)
-            outcome = post(attempt.url, raw, headers(attempt, raw, timestamp), self.timeout)
+            outcome = post(
+                attempt.url,
+                raw,
+                headers(attempt, raw, timestamp),
+                self.timeout,
+                allowed=self.networks,
+            )
             status = record(self.store, attempt, outcome, self.clock.now(), self.backoff)
             if not outcome.ok:
                 log.info(

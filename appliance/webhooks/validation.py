@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
+
+from .destinations import Forbidden, Network, check_destination
 
 EVENTS = (
     "message.sent",
@@ -52,8 +54,9 @@ class WebhookError(ValueError):
         self.why = why
 
 
-def check_url(url: str) -> str:
-    """The URL, stripped, if the daemon can and may POST to it; WebhookError otherwise."""
+def check_url(url: str, allowed: Sequence[Network] = ()) -> str:
+    """The URL, stripped, if the daemon can and may POST to it; WebhookError otherwise. Its
+    host must be public, or in one of the ``allowed`` ranges (``destinations``)."""
     url = url.strip()
     if not url:
         raise WebhookError("url", "give the URL that will receive the events")
@@ -81,6 +84,11 @@ def check_url(url: str) -> str:
             "leave the user name and password out of the URL: it would show them in the "
             "panel; the signature proves to the receiver that smsrelay sent the request",
         )
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    try:
+        check_destination(parts.hostname, port, allowed)
+    except Forbidden as refused:
+        raise WebhookError("url", str(refused)) from None
     return url
 
 

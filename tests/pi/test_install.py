@@ -162,8 +162,8 @@ def test_what_was_there_before_stays(tmp_path):
     assert tree(tmp_path) == before
 
 
-def test_purge_needs_uninstall():
-    result = CliRunner().invoke(main, ["install", "--root", "/nonexistent", "--purge"])
+def test_purge_needs_uninstall(tmp_path):
+    result = CliRunner().invoke(main, ["install", "--root", str(tmp_path), "--purge"])
     assert result.exit_code == 2 and "--purge goes with --uninstall" in result.output
 
 

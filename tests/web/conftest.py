@@ -128,13 +128,9 @@ def sign_in(client: FlaskClient, user: User) -> None:
 
 @pytest.fixture
 def fresh_login_limiter() -> Iterator[None]:
-    """A login rate limiter with no failure remembered (the real one lives for the process)."""
-    from web.security import limiter
-
-    if limiter.initialized:  # an app of an earlier test made its storage
-        limiter.reset()
+    """No login failure remembered from another test: they are kept in the store
+    (``appliance.login_limit``), and each test has its own; kept for the modules that ask."""
     yield
-    limiter.reset()
 
 
 @pytest.fixture

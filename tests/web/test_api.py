@@ -145,6 +145,7 @@ def test_parts_and_encoding_come_from_the_shared_counter(client, auth, text):
 
 
 def test_optional_fields(client, auth, store):
+    store.upsert_modem(IMEI, state="ready")  # a modem never seen is refused (422 modem)
     body = post(
         client,
         auth,

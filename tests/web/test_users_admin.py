@@ -24,6 +24,7 @@ from appliance.accounts import (
     add_user,
     check_login,
     delete_user,
+    find_user,
     rename_user,
     set_password,
     set_role,
@@ -114,13 +115,15 @@ def test_an_admin_who_renames_themself_stays_logged_in(admin_client, store, admi
 # --- role ----------------------------------------------------------------------------------------
 
 
-def test_a_volunteer_made_admin_opens_the_admin_page_at_once(
-    admin_client, volunteer_client, volunteer
+def test_a_volunteer_made_admin_logs_in_again_as_an_admin(
+    admin_client, volunteer_client, volunteer, store
 ):
     assert volunteer_client.get("/admin").status_code == 403
     response = admin_client.post(f"/admin/users/{volunteer.id}/role", data={"role": "admin"})
     assert response.status_code == 303
-    assert volunteer_client.get("/admin").status_code == 200  # still logged in, now an admin
+    assert logged_out(volunteer_client)  # a new role ends the sessions (issue 14)
+    sign_in(volunteer_client, find_user(store, volunteer.id))
+    assert volunteer_client.get("/admin").status_code == 200
 
 
 def test_the_last_admin_cannot_be_demoted(admin_client, store, admin, volunteer):

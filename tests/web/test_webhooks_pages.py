@@ -121,7 +121,7 @@ def test_a_typed_secret_is_kept(admin_client, store):
         "/admin/webhooks",
         data={
             "csrf_token": csrf(admin_client),
-            "url": "http://127.0.0.1:9000/in",
+            "url": "https://receiver.invalid/in",
             "events": ["message.sent"],
             "secret": typed,
         },

@@ -18,6 +18,7 @@ from appliance.accounts import (
     add_user,
     create_token,
     delete_user,
+    end_sessions,
     get_user,
     rename_user,
     revoke_token,
@@ -139,7 +140,8 @@ def set_role_page(user_id: int) -> Any:
         user = set_role(services().store, user_id, request.form.get("role", ""))
     except AccountError as exc:
         return _refused("change the role", exc)
-    flash(f"User {user.name} is now {user.role}.", "ok")
+    _keep_own_session(user)
+    flash(f"User {user.name} is now {user.role}; their other sessions have ended.", "ok")
     if user.id == current_user.id and user.role != "admin":  # the admin page is closed to them
         return redirect(url_for("modems.index"), 303)
     return redirect(url_for("admin.index"), 303)
@@ -159,6 +161,20 @@ def set_password_page(user_id: int) -> Any:
         return _refused(f"change the password of {name}", exc)
     _keep_own_session(user)
     flash(f"New password for {user.name}; their other sessions have ended.", "ok")
+    return redirect(url_for("admin.index"), 303)
+
+
+@bp.route(f"/admin/users/<{ID}:user_id>/logout", methods=["POST"], endpoint="end_sessions")
+@role_required("admin")
+def end_sessions_page(user_id: int) -> Any:
+    """Log a user out everywhere (a lost phone, a shared computer); one's own: but here."""
+    try:
+        user = end_sessions(services().store, user_id)
+    except AccountError as exc:
+        return _refused("end the sessions", exc)
+    _keep_own_session(user)
+    but_here = " (but this one)" if user.id == current_user.id else ""
+    flash(f"Every session of {user.name}{but_here} has ended.", "ok")
     return redirect(url_for("admin.index"), 303)
 
 

@@ -8,7 +8,7 @@ form's) and answers 400 with the errors next to their fields when it cannot.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import render_template, request
@@ -27,6 +27,11 @@ PAGE_SIZE = 50
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+# Days a search may name: a message is never older than the Unix epoch, and the last day's end
+# (``until`` + 1 day) or a time zone's offset must not leave the years ``datetime`` can hold.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
+
+
 def _local_day(text: str, field: str, errors: dict[str, str]) -> datetime | None:
     """Midnight (local) of a ``YYYY-MM-DD`` date, as UTC."""
     if not text:
@@ -37,6 +42,9 @@ def _local_day(text: str, field: str, errors: dict[str, str]) -> datetime | None
         day = datetime.fromisoformat(text).replace(tzinfo=zone())
     except ValueError:
         errors[field] = f"{text!r} is not a date (YYYY-MM-DD)"
+        return None
+    if not FIRST_DAY <= day.date() <= LAST_DAY:
+        errors[field] = f"{text!r} is out of range ({FIRST_DAY} to {LAST_DAY})"
         return None
     return day.astimezone(now().tzinfo)
 

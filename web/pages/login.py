@@ -3,13 +3,14 @@
 Roles: ``admin`` (everything) and ``volunteer`` (status, send, history). While no user exists,
 every page leads to ``/setup``, which creates the first admin (or use ``smsrelay user add``).
 Who is logged in is ``web.sessions``'s business (Flask-Login); how often one may guess a
-password, ``web.security``'s (Flask-Limiter).
+password, ``appliance.login_limit``'s (kept in the store). Logging out ends every session of the
+account on the server (``end_sessions``), not only this browser's cookie.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -23,11 +24,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 
-from appliance.accounts import AccountError, add_user, check_login, user_count
-from web.security import LOGIN_FAILURES, forget_failures, limiter
+from appliance.accounts import AccountError, add_user, end_sessions, user_count
+from appliance.login_limit import TooManyAttempts, log_in
 from web.services import services
 from web.sessions import PanelUser
 
@@ -52,40 +52,47 @@ def install(app: Flask) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: never redirect a fresh login to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only local paths: never redirect a fresh login to another site.
+
+    A path of this site starts with one "/" and holds no control character nor backslash:
+    browsers drop tabs and newlines from a URL and read "\\" as "/", so "/\t/evil.example" or
+    "/\\evil.example" would lead to //evil.example; and a newline cannot go in a header at all.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and target[1:2] != "/"
+        and not any(ch < " " or ch == "\x7f" or ch == "\\" for ch in target)
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("modems.index")
 
 
-def _too_many(limit: RequestLimit) -> Response:
-    """The login page again, saying how long to wait (in place of Flask-Limiter's own 429)."""
-    reset_at, _ = limit.window
-    wait = max(reset_at - time.time(), 0.0)
+def _too_many(refused: TooManyAttempts) -> Response:
+    """The login page again, saying how long to wait."""
+    wait = max((refused.retry_at - services().clock.now()).total_seconds(), 0.0)
     return make_response(render_template("login.html", wait=int(wait) + 1), 429)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    LOGIN_FAILURES,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 401,
-    on_breach=_too_many,
-)
 def login() -> Any:
     if request.method == "POST":
         name = request.form.get("name", "")
         password = request.form.get("password", "")
         store, clock = services().store, services().clock
-        user = check_login(store, name, password, clock.now())
+        try:
+            user = log_in(store, name, password, request.remote_addr or "?", clock.now())
+        except TooManyAttempts as refused:
+            return _too_many(refused)
         if user is None:
             flash("Wrong name or password.", "error")
             return render_template("login.html", name=name), 401
-        forget_failures()
+        target = _safe_next(request.args.get("next"))  # before the session: never a 500 after
         session.clear()
         login_user(PanelUser(user))
         session.permanent = True
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(target)
     if user_count(services().store) == 0:
         return redirect(url_for("auth.setup"))
     return render_template("login.html")
@@ -93,6 +100,8 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    if current_user.is_authenticated:  # every session of the account ends, copies included
+        end_sessions(services().store, current_user.id)
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

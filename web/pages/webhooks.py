@@ -122,6 +122,7 @@ def create() -> Any:
             events=chosen,
             secret=request.form.get("secret"),
             now=services().clock.now(),
+            allowed=services().config.security.webhook_networks,
         )
     except WebhookError as error:
         return _index_page(400, url=url, form_events=chosen, error=error)
