@@ -69,7 +69,8 @@ class Serve:
     """``smsrelay serve --config FILE`` in a session of its own, its output in a log file.
 
     ``unsynced``: every process of it opens the database through the ``unsynced`` VFS;
-    ``synchronous``: the store's ``synchronous`` pragma replaced (the fault being shown).
+    ``synchronous``: the store's ``synchronous`` pragma replaced (the fault being shown);
+    ``fast``: its waits scaled to the simulators' pace (``site/sitecustomize.py``).
     """
 
     def __init__(
@@ -79,11 +80,11 @@ class Serve:
         *,
         unsynced: bool = False,
         synchronous: str | None = None,
-        extra_env: dict[str, str] | None = None,
+        fast: bool = False,
     ) -> None:
         self.log = log
-        env = dict(os.environ, **(extra_env or {}))
-        if unsynced or synchronous:
+        env = dict(os.environ)
+        if unsynced or synchronous or fast:
             env["PYTHONPATH"] = os.pathsep.join(
                 filter(None, [str(SITE), str(REPO), env.get("PYTHONPATH")])
             )
@@ -91,6 +92,8 @@ class Serve:
             env["SMSRELAY_CHAOS_UNSYNCED"] = "1"
         if synchronous:
             env["SMSRELAY_CHAOS_SYNCHRONOUS"] = synchronous
+        if fast:
+            env["SMSRELAY_CHAOS_FAST"] = "1"
         self.started_at = time.monotonic()
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
