@@ -27,7 +27,7 @@ test: lint
 # The full chaos runs (tests/chaos, marker `chaos`): power cuts and kill -9 loops, minutes long.
 # Their short forms run in `make test`.
 chaos: $(VENV)/.installed
-	$(BIN)/python -m pytest -q -m chaos tests/chaos
+	$(BIN)/python -m pytest -q -rP -m chaos tests/chaos  # -rP: each run's figures
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

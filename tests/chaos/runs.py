@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,6 +57,7 @@ class Run:
     in_flight: set[int] = field(default_factory=set)  # ``sending`` after an interruption
     came_back: set[int] = field(default_factory=set)  # a part on air not counted, ``queued``
     last_log: str = ""
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def run_with_interruptions(
     submit_all(Store(engine), config, news, now)
     engine.dispose()
 
+    started = time.monotonic()
     rng = random.Random(seed)
     segment = max(1, 2 * total // (interruptions + 2))  # on average some are left at the end
     run = Run()
@@ -140,6 +143,7 @@ def run_with_interruptions(
         final.close()
     run.parts = by_message(parts_on_air(fleet))
     run.last_log = final.output()
+    run.seconds = time.monotonic() - started
     return run
 
 
@@ -192,6 +196,21 @@ def broken_promises(run: Run, total: int) -> dict[str, list[int]]:
         if message.id in run.in_flight and message.status != Status.UNKNOWN:
             broken["in flight at a cut but not unknown"].append(index)
     return broken
+
+
+def figures(run: Run, interruptions: int, what: str) -> str:
+    """One line for the log of ``make chaos`` (and docs/benchmarks.md)."""
+    statuses = Counter(str(m.status) for m in run.messages)
+    broken = broken_promises(run, len(run.messages))
+    parts = sum(sum(p.values()) for p in run.parts.values())
+    most = max((n for p in run.parts.values() for n in p.values()), default=0)
+    return (
+        f"{interruptions} {what}, {len(run.messages)} messages in {run.seconds:.0f} s: "
+        f"sent {statuses['sent'] + statuses['delivered']}, failed {statuses['failed']}, "
+        f"unknown {statuses['unknown']} (sending at a cut {len(run.in_flight)}); "
+        f"{parts} parts on air; sent twice {len(broken['sent twice'])} (a part at most {most}x), "
+        f"lost {len(broken['lost'])}, queued again {len(run.came_back)}"
+    )
 
 
 def summary(broken: dict[str, list[int]]) -> str:

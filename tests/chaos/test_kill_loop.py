@@ -20,7 +20,14 @@ from collections import Counter
 import pytest
 
 from appliance.store.schema import Status
-from tests.chaos.runs import NO_ANSWER, Chaos, broken_promises, run_with_interruptions, summary
+from tests.chaos.runs import (
+    NO_ANSWER,
+    Chaos,
+    broken_promises,
+    figures,
+    run_with_interruptions,
+    summary,
+)
 from tests.chaos.serving import Serve
 from tests.conftest import TIME_SCALE
 
@@ -47,6 +54,7 @@ def test_kill_9_loop_on_failing_modems(tmp_path, fleet_factory, kills, total):
         tmp_path, fleet, KILLS, interruptions=kills, total=total, seed=kills * 1000 + total + 9,
         interval=SEND_DELAY * TIME_SCALE,
     )  # fmt: skip
+    print(figures(outcome, kills, "kill -9"))
     broken = broken_promises(outcome, total)
     assert not any(broken.values()), summary(broken)
     statuses = Counter(m.status for m in outcome.messages)

@@ -24,7 +24,7 @@ import pytest
 
 from appliance.store.schema import Status
 from tests.chaos import unsynced
-from tests.chaos.runs import Chaos, broken_promises, run_with_interruptions, summary
+from tests.chaos.runs import Chaos, broken_promises, figures, run_with_interruptions, summary
 from tests.chaos.serving import Serve
 from tests.conftest import TIME_SCALE
 
@@ -51,6 +51,7 @@ def run(tmp_path, fleet_factory, cuts: int, total: int, synchronous: str | None)
         seed=cuts * 1000 + total, interval=SEND_DELAY * TIME_SCALE,
     )  # fmt: skip
     assert "unsynced VFS" in outcome.last_log, "the daemon ran on the VFS that loses writes"
+    print(figures(outcome, cuts, f"power cuts (synchronous={synchronous or 'FULL'})"))
     return outcome, broken_promises(outcome, total)
 
 
