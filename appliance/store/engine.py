@@ -5,8 +5,14 @@ so every connection is set up for that (a connect event, on each new connection)
 
 - ``journal_mode=WAL``: readers never block the writer and the writer never blocks readers;
 - ``busy_timeout=5000``: a writer waits up to 5 s for another instead of failing at once;
-- ``synchronous=NORMAL``: with WAL, a commit survives a crash of the process; a power cut may lose
-  the last commits but never corrupts the file (the trade SQLite recommends for WAL);
+- ``synchronous=FULL``: every commit is on stable storage (the WAL file fsynced) before it
+  returns, so a power cut keeps every commit. The at-most-once rule needs it: the claim that
+  marks a message ``sending`` must survive before ``AT+CMGS`` is written, or a power cut rolls it
+  back to ``queued`` and the restarted daemon sends the message again (``NORMAL``, which syncs
+  the WAL only at checkpoints, did exactly that: tests/chaos/test_power_cut.py). So do the
+  promise "never lost" (a message enqueued and acknowledged by the CLI or the API) and the
+  inbound rule (an SMS is deleted from the SIM only after its commit). With WAL one fsync of
+  the WAL file per write transaction; readers pay nothing (cost in docs/benchmarks.md, issue 14);
 - ``foreign_keys=ON``: SQLite leaves them off unless asked, per connection;
 - ``secure_delete=ON``: what is deleted or rewritten is overwritten with zeros, in its page and
   in freed pages, so an erased number (``erasure``) or a pruned message leaves no copy in the
@@ -26,7 +32,10 @@ included, take turns; they are milliseconds long here. A connection that only re
 not wait can opt out with ``execution_options(sqlite_begin="DEFERRED")``.
 
 PostgreSQL (several nodes, ``postgresql+psycopg://``) needs none of this; connections are checked
-with ``pool_pre_ping`` because a node's connections outlive database restarts and failovers.
+with ``pool_pre_ping`` because a node's connections outlive database restarts and failovers. Its
+commits are durable unless ``synchronous_commit`` is ``off`` (a server, database or role setting
+that loses the last commits in a crash of the server): a session that finds it ``off`` turns it
+back ``on`` for itself and says so in the log; stronger settings (``remote_apply``...) are kept.
 
 ``migrate`` runs alembic to the newest revision in code, without an ``alembic.ini``: the scripts
 ship inside the package (``appliance/store/migrations``). Alembic, mako and pygments cost the
@@ -37,6 +46,7 @@ deleting them from ``sys.modules`` gives back nothing), so a long-running daemon
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import subprocess
@@ -44,7 +54,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -57,11 +67,12 @@ from .file_modes import make_private_file, make_private_folder
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_PRAGMAS = (
     "busy_timeout=5000",
     "journal_mode=WAL",
-    "synchronous=NORMAL",
+    "synchronous=FULL",  # see above: never NORMAL
     "foreign_keys=ON",
     "secure_delete=ON",
 )
@@ -99,13 +110,15 @@ def create_engine_for(url: str) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         try:
-            return create_engine(parsed, pool_pre_ping=True)
+            engine = create_engine(parsed, pool_pre_ping=True)
         except ImportError as exc:  # the driver is an extra, not installed by default
             raise MissingDriver(
                 f"the database {parsed.render_as_string(hide_password=True)} needs the "
                 f"{parsed.get_driver_name()} driver, which is not installed here ({exc}): "
                 "pip install 'smsrelay[postgres]' in smsrelay's environment"
             ) from exc
+        event.listen(engine, "connect", _durable_postgresql_session)
+        return engine
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 
@@ -147,6 +160,23 @@ def _configure_sqlite_connection(
     finally:
         cursor.close()
 
+
+def _durable_postgresql_session(dbapi_connection: Any, connection_record: object) -> None:
+    """``synchronous_commit = on`` for this session if the server's setting is ``off``."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        if cursor.fetchone()[0] == "off":
+            cursor.execute("SET synchronous_commit = on")
+            if not _warned_async_commit:
+                _warned_async_commit.append(True)
+                log.warning(
+                    "PostgreSQL has synchronous_commit = off: smsrelay turns it on for its own "
+                    "sessions (a crash of the server must not lose a message marked sending)"
+                )
+    dbapi_connection.commit()  # the SET is transactional: keep it past this first transaction
+
+
+_warned_async_commit: list[bool] = []  # once per process, not once per pooled connection
 
 FOLD_FUNCTION = "smsrelay_fold"
 

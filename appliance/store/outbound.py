@@ -1,10 +1,11 @@
 """Outbound messages: every state change of one, each in one short transaction.
 
 The at-most-once rule lives here. ``claim`` writes ``sending`` (with modem, SIM and attempt) and
-commits *before* the driver writes AT+CMGS; only then may the modem send. A crash after that leaves
-the row ``sending``, which ``recover`` turns into ``unknown`` at the next start. Nothing here is
-SQLite-only: claims use ``SELECT ... FOR UPDATE SKIP LOCKED`` (ignored by SQLite, where one daemon
-owns the database) so several nodes can share one PostgreSQL database.
+commits *before* the driver writes AT+CMGS; only then may the modem send. The commit is on the
+disk when it returns (``engine``: ``synchronous=FULL``), so a crash or a power cut after that
+leaves the row ``sending``, which ``recover`` turns into ``unknown`` at the next start. Nothing
+here is SQLite-only: claims use ``SELECT ... FOR UPDATE SKIP LOCKED`` (ignored by SQLite, where
+one daemon owns the database) so several nodes can share one PostgreSQL database.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ Sending (§3.5.1): ``AT+CMGS=<length>`` writes the prompt, the DTE writes the he
 address first) and Ctrl-Z. A length that does not match the TPDU, hex that is not hex, or a PDU
 the codec cannot read answer ``+CMS ERROR: 304``; without network, ``331``; otherwise the network
 answers after ``faults.send_delay`` with ``+CMGS: <mr>`` or, with ``faults.fail_rate``, an error
-code drawn from ``faults.fail_codes``.
+code drawn from ``faults.fail_codes``. With ``faults.unanswered_rate`` an accepted part is on air
+but never answered: the modem hangs (says nothing, drops what it is sent) for
+``faults.unanswered_for`` seconds, so the host cannot tell whether it left.
 """
 
 from __future__ import annotations
@@ -219,6 +221,14 @@ def submit_pdu(m: Dce, length: int, text: str, t: float) -> None:
                 "net",
             )
 
+    if faults.unanswered_rate and m.fault_draw() < faults.unanswered_rate:
+
+        def on_air_unanswered(now: float) -> None:
+            on_air(now)
+            m.hang_at(now, faults.unanswered_for)
+
+        m.at(done, on_air_unanswered)  # a "cmd" timer: a hang or power-off before, and it stays
+        return
     m.resume(done, [f"+CMGS: {reference}"], on_written=on_air)
 
 

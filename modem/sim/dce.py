@@ -188,6 +188,10 @@ class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide, IncomingC
         """From ``now`` the modem discards input and answers nothing, for ``duration`` seconds
         (None: until it is power-cycled). A command in progress never gets its answer."""
         self._advance(now)
+        self.hang_at(now, duration)
+
+    def hang_at(self, now: float, duration: float | None) -> None:
+        """``hang`` from inside the modem's own timeline (a command handler's timer)."""
         self._cancel("cmd")
         self._rx.clear()
         self._line.clear()

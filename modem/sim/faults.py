@@ -15,6 +15,10 @@ class Faults:
     send_delay: float  # seconds per part between the PDU and the +CMGS answer
     fail_rate: float = 0.0  # probability a part is refused with +CMS ERROR
     fail_codes: tuple[int, ...] = (38, 500)  # the codes refused parts draw from
+    # probability a part the network accepts is never answered: it is on air, then the modem
+    # says nothing (a firmware wedge after the send) for ``unanswered_for`` seconds
+    unanswered_rate: float = 0.0
+    unanswered_for: float = 60.0
     report_delay: float = 10.0  # seconds from acceptance to the SMS-STATUS-REPORT
     report_status: int = 0  # TP-Status reported (TS 23.040 §9.2.3.15: 0 = delivered)
     garbage_rate: float = 0.0  # probability a reply is preceded by a burst of garbage bytes
@@ -24,7 +28,7 @@ class Faults:
     redelivery_delay: float = 2.0  # after memory frees (RP-SMMA), until the network retries
 
     def __post_init__(self) -> None:
-        for name in ("fail_rate", "garbage_rate"):
+        for name in ("fail_rate", "garbage_rate", "unanswered_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, not {value}")

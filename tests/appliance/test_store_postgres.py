@@ -90,3 +90,28 @@ def test_concurrent_claimers_never_take_the_same_message(store):
         thread.join(60)
     ids = [i for mine in taken.values() for i in mine]
     assert len(ids) == 60 and len(set(ids)) == 60
+
+
+def test_commits_are_durable_even_if_the_server_says_synchronous_commit_off(
+    postgresql_server, store
+):
+    """The test cluster runs with ``synchronous_commit = off`` (tests/pg.py, for speed): a
+    power cut of the server could lose a claim already on air. The store's sessions turn it back
+    on for themselves (issue 14), and a session that starts ``remote_apply`` keeps it."""
+    from sqlalchemy import create_engine
+
+    from appliance.store.engine import create_engine_for
+
+    raw = create_engine(postgresql_server)
+    with raw.connect() as connection:
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+    raw.dispose()
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+    stronger = create_engine_for(
+        store.engine.url.render_as_string(hide_password=False)
+        + "?options=-c%20synchronous_commit%3Dremote_apply"
+    )
+    with stronger.connect() as connection:
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "remote_apply"
+    stronger.dispose()

@@ -109,6 +109,28 @@ def test_failed_parts_never_reach_the_air() -> None:
     assert m.air == [] and m.submits == []
 
 
+def test_an_unanswered_part_is_on_air_and_the_modem_says_nothing_for_a_while() -> None:
+    dte = quiet(seed=5)
+    m = dte.modem
+    m.faults.unanswered_rate, m.faults.unanswered_for = 1.0, 30.0
+    assert dte.sms(HELLOHELLO, 23, wait=m.faults.send_delay + 5) == b"\r\n> "  # no +CMGS, no OK
+    assert [s.text for s in m.submits] == ["hellohello"] and not m.awaiting_network
+    assert dte.cmd("AT", wait=10) == b""  # still wedged, 18 s after the answer was due
+    dte.advance(20)
+    assert dte.cmd("AT") == ok()  # 30 s over: it answers again
+    m.faults.unanswered_rate = 0.0
+    assert b"+CMGS: " in dte.sms(HELLOHELLO, 23) and len(m.submits) == 2
+
+
+def test_no_unanswered_parts_unless_asked_and_the_seeded_draws_stay_the_same() -> None:
+    """The unanswered draw is made only when its rate is set: seeded runs replay as before."""
+    first = _outcomes(seed=3)
+    dte = quiet(seed=3)
+    dte.modem.faults.fail_rate = 0.5
+    dte.modem.faults.unanswered_rate = 0.0
+    assert [dte.sms(HELLOHELLO, 23).split(b"\r\n")[-2] for _ in range(12)] == first
+
+
 def _send_with_report(dte: Dte) -> int:
     part = pdu.encode_submit("+33612345678", "rappel", request_report=True)[0]
     out = dte.sms(part.hex, part.tpdu_length, wait=dte.modem.faults.send_delay + 0.1)
