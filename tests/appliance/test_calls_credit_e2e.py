@@ -18,11 +18,12 @@ import appliance.webhooks as webhooks
 from appliance import views
 from appliance.clock import SystemClock
 from appliance.config.calls import CallsConfig
+from appliance.config.security import SecurityConfig
 from appliance.outbox import wakeup_path
 from appliance.wakeup import notify
 from modem import pdu
 from tests.appliance.conftest import FAST_TUNING, enqueue
-from tests.appliance.test_webhooks import Receiver
+from tests.appliance.test_webhooks import LOCAL, Receiver
 from tests.waiting import wait_until
 
 CALLER = "+33612345678"
@@ -42,6 +43,11 @@ def with_modems(config, *, reply: str | None = None, **modem):
     return dataclasses.replace(config, defaults=defaults, calls=CallsConfig(reply=reply))
 
 
+def reaching_local_receivers(config):
+    """The receivers run on this machine, which webhooks reach only when the config allows it."""
+    return dataclasses.replace(config, security=SecurityConfig(webhook_networks=LOCAL))
+
+
 def ready(daemon, count: int = 1):
     wait_until(lambda: len(daemon.pool.available()) == count, 10, "ready modems")
     return daemon.simulators[0], daemon.pool.available()[0]
@@ -55,8 +61,8 @@ def test_a_call_is_hung_up_kept_once_and_posted_as_call_missed(
     daemon_factory, store, config, receiver
 ):
     webhooks.create_webhook(store, url=receiver.url(), events=["call.missed"],
-                            now=SystemClock().now())  # fmt: skip
-    daemon = daemon_factory(1)
+                            now=SystemClock().now(), allowed=LOCAL)  # fmt: skip
+    daemon = daemon_factory(1, cfg=reaching_local_receivers(config))
     simulator, worker = ready(daemon)
     call = simulator.call(lambda m, at: m.ring(CALLER, at))
     kept = wait_until(lambda: calls(store), 10, "the missed call")
@@ -126,8 +132,9 @@ def test_the_panel_asks_for_the_credit_and_a_low_one_is_marked_and_posted(
     daemon_factory, store, config, receiver
 ):
     webhooks.create_webhook(store, url=receiver.url(), events=["sim.low_credit"],
-                            now=SystemClock().now())  # fmt: skip
+                            now=SystemClock().now(), allowed=LOCAL)  # fmt: skip
     cfg = with_modems(config, credit_code="*100#", credit_every=None, credit_low=10.0)
+    cfg = reaching_local_receivers(cfg)
     daemon = daemon_factory(1, cfg=cfg)
     _, worker = ready(daemon)
     assert store.ask_credit(worker.imei, SystemClock().now()) == worker.iccid

@@ -21,6 +21,7 @@ from appliance.store.contacts import ContactValues
 from appliance.store.schema import Inbound, Message, WebhookDelivery
 from appliance.webhooks import create_webhook
 from tests.appliance.conftest import enqueue
+from tests.appliance.test_webhooks import LOCAL
 from tests.waiting import wait_until
 
 NUMBER = "+33612345678"
@@ -64,7 +65,7 @@ def test_after_an_erase_the_database_files_hold_no_trace_of_the_number(
     daemon_factory, store, config
 ):
     clock = SystemClock()
-    create_webhook(store, url="http://127.0.0.1:9/hook", now=clock.now(),
+    create_webhook(store, url="http://127.0.0.1:9/hook", now=clock.now(), allowed=LOCAL,
                    events=["message.sent", "message.delivered", "message.received"])  # fmt: skip
     store.upsert_contacts(
         [ContactValues(NUMBER, "Aloysius", "Pépinière", "fr", ("Bénévole",),

@@ -22,7 +22,7 @@ import appliance.webhooks as webhooks
 from appliance.clock import SystemClock
 from appliance.store.campaign_batch import SKIP_REASONS
 from appliance.store.contacts import ContactValues
-from tests.appliance.test_webhooks import FAST, Receiver, receiver_verify
+from tests.appliance.test_webhooks import FAST, LOCAL, Receiver, receiver_verify
 from tests.waiting import wait_until
 from tests.web.conftest import T0
 from tests.web.test_api import assert_error, claim
@@ -388,15 +388,15 @@ def receiver():
 def test_campaign_events_are_posted_signed(client, auth, people, store, receiver):
     _, secret = webhooks.create_webhook(
         store, url=receiver.url(), events=["campaign.started", "campaign.cancelled"],
-        now=SystemClock().now(),
+        now=SystemClock().now(), allowed=LOCAL,
     )  # fmt: skip
     webhooks.create_webhook(store, url=receiver.url("/paused-only"), events=["campaign.paused"],
-                            now=SystemClock().now())  # fmt: skip
+                            now=SystemClock().now(), allowed=LOCAL)  # fmt: skip
     made = created(client, auth)
     move(client, auth, "collecte", "start")
     move(client, auth, "collecte", "cancel")
     sender = webhooks.WebhookSender(store, SystemClock(), poll_interval=0.02, timeout=2.0,
-                                    backoff=FAST).start()  # fmt: skip
+                                    backoff=FAST, networks=LOCAL).start()  # fmt: skip
     try:
         posted = wait_until(lambda: len(receiver.got("/hook")) >= 2 and receiver.got("/hook"),
                             5, "two campaign events")  # fmt: skip
