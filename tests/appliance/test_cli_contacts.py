@@ -408,7 +408,7 @@ def test_show_has_every_field_and_the_consent(config_path, base):
 
 
 @pytest.mark.parametrize("command", ["show", "optout", "erase", "tag"])
-@pytest.mark.parametrize(("typed", "why"), [("06 1x", "letters"), ("06 12", "a short code")])
+@pytest.mark.parametrize(("typed", "why"), [("06 1x", "letters"), ("06 12", "too short")])
 def test_a_malformed_number_is_exit_2(config_path, base, command, typed, why):
     args = {"tag": ["Sport", ELISE, typed], "erase": [typed, "--yes"]}.get(command, [typed])
     result = contacts(command, *args, config=config_path)

@@ -95,10 +95,13 @@ def test_unplug_then_replug(server: SimServer, tmp_path: Path) -> None:
         port.read(1)
     assert not os.path.lexists(server.link)
     server.replug()  # the old port is still open here, so its number cannot be reused
+    replugged = server.now()
     assert server.port != old and os.readlink(server.link) == server.port
     port.close()
     with open_port(server.link) as fresh:
-        wait_until(lambda: server.now() > 1.0, what="a simulated second")
+        # a booting modem drops what it is sent: wait out its boot, counted from the replug
+        booted = replugged + server.modem.profile.responsive_after + 0.5
+        wait_until(lambda: server.now() > booted, what="the modem booted again")
         fresh.write(b"AT\r")
         assert read_until(fresh, b"OK\r\n").endswith(b"\r\nOK\r\n")
     moved = tmp_path / "gsm-modem"

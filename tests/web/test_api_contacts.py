@@ -18,7 +18,7 @@ import pytest
 import appliance.webhooks as webhooks
 from appliance.clock import SystemClock
 from appliance.webhooks.fanout import contact_data
-from tests.appliance.test_webhooks import FAST, Receiver, receiver_verify
+from tests.appliance.test_webhooks import FAST, LOCAL, Receiver, receiver_verify
 from tests.waiting import wait_until
 from tests.web.conftest import T0
 from tests.web.test_api import assert_error
@@ -602,10 +602,10 @@ def receiver():
 def test_contact_events_are_posted_with_the_number_and_its_consent(client, auth, store, receiver):
     _, secret = webhooks.create_webhook(
         store, url=receiver.url(), events=["contact.created", "contact.updated",
-        "contact.opted_in", "contact.opted_out"], now=SystemClock().now(),
+        "contact.opted_in", "contact.opted_out"], now=SystemClock().now(), allowed=LOCAL,
     )  # fmt: skip
     webhooks.create_webhook(store, url=receiver.url("/messages-only"), events=["message.sent"],
-                            now=SystemClock().now())  # fmt: skip
+                            now=SystemClock().now(), allowed=LOCAL)  # fmt: skip
     create(client, auth, first_name="Alice")
     client.put(CONTACTS, json={"number": ALICE, "last_name": "Martin"}, headers=auth)
     client.put(CONTACTS, json={"number": ALICE, "last_name": "Martin"}, headers=auth)  # no change
@@ -613,7 +613,7 @@ def test_contact_events_are_posted_with_the_number_and_its_consent(client, auth,
     store.opt_in(BOB, now=T0, source="sms", proof="inbound message 12", tag="sport")  # a JOIN
 
     sender = webhooks.WebhookSender(store, SystemClock(), poll_interval=0.02, timeout=2.0,
-                                    backoff=FAST).start()  # fmt: skip
+                                    backoff=FAST, networks=LOCAL).start()  # fmt: skip
     try:
         posted = wait_until(lambda: len(receiver.got("/hook")) >= 5 and receiver.got("/hook"),
                             5, "five contact events")  # fmt: skip
