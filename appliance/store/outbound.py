@@ -51,24 +51,20 @@ class OutboundMessages(Queueing):
 
     def claim(self, claim: Claim, now: datetime) -> Message | None:
         """Take the best message this modem may send now and mark it ``sending`` (committed)."""
+        params = {
+            "b_now": now,
+            "b_imei": claim.imei,
+            "b_group": claim.group,
+            "b_max_parts": claim.max_parts,
+        }
         with self._writing() as connection:
-            while True:
-                row = connection.execute(
-                    statements.CLAIM[claim.quiet, claim.avoid_own_retries],
-                    {
-                        "b_now": now,
-                        "b_imei": claim.imei,
-                        "b_group": claim.group,
-                        "b_max_parts": claim.max_parts,
-                    },
-                ).first()
-                if row is None:
-                    return None
-                if row.kind not in CAPPED_KINDS or not held_at_dispatch(
-                    connection, message_id=row.id, number=row.recipient, now=now,
-                    rules=claim.consent,
-                ):  # fmt: skip
+            row = None
+            for statement in statements.CLAIM[claim.quiet, claim.avoid_own_retries]:
+                row = self._first_sendable(connection, statement, params, claim, now)
+                if row is not None:
                     break
+            if row is None:
+                return None
             values = row._asdict()
             values.update(
                 status=Status.SENDING,
@@ -92,6 +88,19 @@ class OutboundMessages(Queueing):
                 },
             )
         return Message(**values)
+
+    @staticmethod
+    def _first_sendable(connection, statement, params: dict, claim: Claim, now: datetime):
+        """The first row ``statement`` finds that the cap per person lets go now (one it holds
+        is moved on by ``held_at_dispatch``, so the next run finds the next), or None."""
+        while True:
+            row = connection.execute(statement, params).first()
+            if row is None or row.kind not in CAPPED_KINDS:
+                return row
+            if not held_at_dispatch(
+                connection, message_id=row.id, number=row.recipient, now=now, rules=claim.consent
+            ):
+                return row
 
     def next_due(self, now: datetime) -> datetime | None:
         """When the earliest queued message that is not yet due becomes due."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint, false
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint, false, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -51,6 +51,18 @@ class MessageKind(StrEnum):
 
 # the kinds the cap per person counts (DESIGN.md): all but transactional messages and corrections
 CAPPED_KINDS = frozenset({MessageKind.CAMPAIGN, MessageKind.REMINDER, MessageKind.REPLY})
+
+# what quiet hours hold below high priority: campaign traffic (a correction too: it goes to a
+# campaign's people)
+QUIET_KINDS = (MessageKind.CAMPAIGN, MessageKind.REMINDER, MessageKind.CORRECTION)
+# The queued messages quiet hours let go below high priority: neither a campaign's nor campaign
+# traffic. ix_message_quiet holds only those, so a claim inside quiet hours finds one, or none,
+# without reading the campaign traffic that waits (docs/benchmarks.md, section 11). Literal SQL:
+# SQLite uses a partial index only when the query repeats its condition with the same constants.
+QUIET_SENDABLE = (
+    f"status = '{Status.QUEUED}' AND source <> 'campaign' "
+    f"AND kind NOT IN ({', '.join(repr(str(kind)) for kind in QUIET_KINDS)})"
+)
 
 
 def utcnow() -> datetime:
@@ -89,6 +101,15 @@ class Message(SQLModel, table=True):
     __tablename__ = "message"
     __table_args__ = (
         Index("ix_message_dispatch", "status", "rank", "due_at", "id"),
+        Index(
+            "ix_message_quiet",
+            "status",
+            "rank",
+            "due_at",
+            "id",
+            sqlite_where=text(QUIET_SENDABLE),
+            postgresql_where=text(QUIET_SENDABLE),
+        ),
         Index("ix_message_recipient", "recipient", "id"),
     )
 

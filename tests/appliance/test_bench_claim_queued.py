@@ -69,3 +69,24 @@ def test_next_due_is_the_earliest_future_due_time_of_a_rank_the_dispatcher_takes
     assert after > at + timedelta(microseconds=1)
     assert any_store.next_due(at) == after
     assert any_store.next_due(taken[-1]) is None
+
+
+def test_the_quiet_claim_reads_what_quiet_hours_let_go_from_its_own_index(claim_queued, store):
+    """Inside quiet hours the claim's lower ranks search ``ix_message_quiet`` (the queued
+    messages that are no campaign traffic), so finding nothing no longer reads the campaign
+    traffic that waits; the partial index is used only if the query repeats its condition."""
+    claim_queued.fill(store, ROWS, claim_queued.NOW)
+    plans = "\n".join(claim_queued.explain(store))
+    quiet = plans.split("claim, quiet:")[1].split("NEXT_DUE:")[0]
+    assert "ix_message_dispatch" in quiet and "ix_message_quiet" in quiet, plans
+
+
+def test_the_migration_builds_the_index_on_the_condition_the_claim_repeats():
+    """The migration writes the condition out (it must not change with the code); today's
+    code must still say the same words, or SQLite would stop using the index."""
+    from importlib import import_module
+
+    from appliance.store.schema import QUIET_SENDABLE
+
+    migration = import_module("appliance.store.migrations.versions.0012_quiet_claim_index")
+    assert migration.SENDABLE_QUIETLY == QUIET_SENDABLE
