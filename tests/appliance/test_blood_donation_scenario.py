@@ -4,8 +4,9 @@ a week before, replies from the donors' phones (OUI, YES, STOP, free text), a ti
 corrected to exactly the people already told, reminders the day before at 18:00 local across
 the end of summer time, the cap of 2 messages in 30 days, and every statistic exact.
 
-All through the public CLI (``smsrelay ... --config FILE`` under click's runner) and the API,
-against a real daemon on simulated modems. One ``ManualClock`` is the daemon's and the CLI's
+All through the public CLI (``smsrelay ... --config FILE`` under click's runner) and the HTTP
+API (the corrected events file posted, the statistics and replies read, with a bearer token on
+the panel's app), against a real daemon on simulated modems. One ``ManualClock`` is the daemon's and the CLI's
 clock, so the weeks of the scenario pass in seconds; each step moves it, rings the dispatcher
 and waits on the store for the outcome. What each statistic should be is computed here from
 what the test set up, not read back from the code under test.
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner, Result
 
+from appliance.accounts import create_token
 from appliance.cli import campaigns as cli_campaigns
 from appliance.cli import contact_import as cli_contact_import
 from appliance.cli import contacts as cli_contacts
@@ -32,6 +34,7 @@ from appliance.config import load_config
 from tests.appliance.test_cli import write_config
 from tests.appliance.test_keywords_e2e import on_air, text_in
 from tests.waiting import wait_until
+from web import create_app
 
 TOWNS = ("Lyon", "Grenoble", "Annecy")
 DONORS = 500
@@ -139,6 +142,14 @@ def settle(store, clock, daemon, campaign_id: int, left: int) -> None:
     wait_until(out, 20, f"{left} campaign messages out")
     m = store.campaign_stats(campaign_id).messages
     assert m["sent"] + m["delivered"] == left and m["failed"] == 0, m
+
+
+def api_client(config, store, clock):
+    """The panel's API on the daemon's database and clock, and a bearer token's headers: what
+    a script of the blood service would call over HTTP."""
+    app = create_app(config, store=store, clock=clock, test_config={"TESTING": True})
+    _, secret = create_token(store, "collectes-script", clock.now())
+    return app.test_client(), {"Authorization": f"Bearer {secret}"}
 
 
 def at(clock, daemon, when: datetime) -> None:
@@ -262,8 +273,15 @@ def test_blood_donation_scenario(tmp_path, config_path, clock, daemon_factory):
     # --- 5. G1 starts at 09:00, not 08:30: a correction to exactly those already told --------
     at(clock, daemon, datetime(2027, 10, 27, 10, 0, tzinfo=UTC))
     events_file(collectes, [e if e[0] != "G1" else (*e[:3], "09:00", *e[4:]) for e in EVENTS])
-    again = json.loads(ok(cli(config_path, "events", "import", str(collectes), "--campaign",
-                              CAMPAIGN, "--json")).stdout)  # fmt: skip
+    # this time through the HTTP API, as the service's script does it: the file as the body
+    client, auth = api_client(config, store, clock)
+    answer = client.post(
+        f"/api/v1/events/import?campaign={CAMPAIGN}",
+        data=collectes.read_bytes(),
+        headers={**auth, "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 200, answer.get_json()
+    again = answer.get_json()
     told = {number(i) for i in by_town["Grenoble"]} - {number(stop)}
     assert again["changes"]["time_changed"] == ["G1"]
     assert (again["corrected"], again["queued"], again["cancelled"]) == (len(told), 0, 0)
@@ -305,6 +323,19 @@ def test_blood_donation_scenario(tmp_path, config_path, clock, daemon_factory):
 
     # --- 8. every statistic exact ------------------------------------------------------------
     final = stats(config_path)
+    answer = client.get(f"/api/v1/campaigns/{CAMPAIGN}/stats", headers=auth)
+    assert answer.status_code == 200
+    over_http = answer.get_json()
+    assert {k: over_http[k] for k in final if k in over_http} == {
+        k: final[k] for k in final if k in over_http
+    }  # the API says what the CLI says
+    assert {"messages", "targeted", "skipped", "reached", "replied"} <= set(over_http)
+    replies = client.get(f"/api/v1/campaigns/{CAMPAIGN}/replies", headers=auth).get_json()
+    assert sorted((r["number"], r["answer"], r["text"]) for r in replies["replies"]) == sorted([
+        (number(oui), "confirmed", "Oui !"), (number(yes), "confirmed", "yes"),
+        (number(free), "text", "Je viendrai avec ma soeur"),
+        (number(stop), None, "STOP"),  # an opt-out, not an answer: counted in opted_out
+    ])  # fmt: skip
     m = final["messages"]
     assert m["sent"] + m["delivered"] == sent  # delivered: as far as the reports came back
     assert {k: v for k, v in m.items() if k not in ("sent", "delivered")} == {
