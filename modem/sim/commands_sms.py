@@ -101,8 +101,10 @@ def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         if not quirks.sms_access:
             return ["+CPMS: (),(),()"]  # the Nokia N79's answer: no storage at all
-        names = "(" + ",".join(f'"{n}"' for n in m.profile.storage_names) + ")"
-        return ["+CPMS: " + ",".join([names] * quirks.cpms_memories)]
+        if m.profile.cpms_test is not None:
+            return [f"+CPMS: {m.profile.cpms_test}"]  # Wavecom's nested form
+        lists = m.profile.cpms_lists or (m.profile.storage_names,) * quirks.cpms_memories
+        return ["+CPMS: " + ",".join("(" + ",".join(f'"{n}"' for n in ns) + ")" for ns in lists)]
     if not quirks.sms_access:
         return ERROR
     gate = sim_gate_cms(m, t)
@@ -118,7 +120,7 @@ def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
         if name is None:
             continue
         name = name.upper()
-        if name not in m.profile.storage_names or m.store(name) is None:
+        if not m.profile.cpms_accepts(position, name) or m.store(name) is None:
             return cms(302)
         chosen[position] = name
     m.settings.cpms = chosen

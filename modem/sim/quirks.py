@@ -66,6 +66,10 @@ class Quirks:
     # (python-gsmmodem WavecomMultiband900E1800).
     leading_space: bool = False
 
+    # AT+CFUN? answered with the ranges of AT+CFUN=? ("+CFUN: (0-1,4-7),(0-1)"), so the level
+    # cannot be read: python-gsmmodem's ZteK3565Z fake, which lists that reply for AT+CFUN?.
+    cfun_read_prints_ranges: bool = False
+
     def omits_final(self, name: str, kind: str) -> bool:
         """Whether a successful ``name`` (``+CPIN``) of ``kind`` (``read``) gets no final OK."""
         suffix = {"read": "?", "action": ""}.get(kind)

@@ -59,3 +59,5 @@ PROFILE = Profile(
     has_cereg=True,
     cfun_test="(0,1,4),(0-1)",
 )
+
+PROFILES = (PROFILE,)
