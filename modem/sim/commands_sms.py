@@ -110,9 +110,10 @@ def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
     gate = sim_gate_cms(m, t)
     if gate:
         return gate
+    memories = quirks.cpms_memories  # Wavecom answers with two: '+CPMS: 14,50,14,50'
     if c.kind == "read":
-        return [_cpms_line(m, m.settings.cpms, with_names=True)]
-    if c.kind != "set" or len(c.args) > quirks.cpms_memories:
+        return [_cpms_line(m, m.settings.cpms[:memories], with_names=True)]
+    if c.kind != "set" or len(c.args) > memories:
         return ERROR
     chosen = list(m.settings.cpms)
     for position in range(min(3, len(c.args))):
@@ -125,7 +126,7 @@ def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
         chosen[position] = name
     m.settings.cpms = chosen
     m.memory_available(t)
-    return [_cpms_line(m, chosen, with_names=False)]
+    return [_cpms_line(m, chosen[:memories], with_names=False)]
 
 
 def sms_parameters(m: Dce, c: Command, t: float) -> Outcome:
