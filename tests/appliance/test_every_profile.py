@@ -40,3 +40,14 @@ def test_the_daemon_sends_once_and_receives(daemon_factory, store, config, name)
         return  # send-only: the daemon says so on the modem's card (test_quirky_modems)
     simulator.call(lambda m, now: m.deliver_sms("+33698765432", "OUI", now))
     wait_until(lambda: [m.text for m in store.inbox()] == ["OUI"], 10, "the inbound message")
+
+
+def test_serve_names_the_profiles_when_given_an_unknown_one():
+    from click.testing import CliRunner
+
+    from appliance.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--simulate", "1", "--profile", "nokia-n95"])
+    assert result.exit_code == 2
+    assert "unknown profile 'nokia-n95'" in result.output
+    assert all(name in result.output for name in PROFILES)

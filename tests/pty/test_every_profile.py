@@ -78,6 +78,9 @@ def test_initialise_and_status(online):
     assert modem.identity.imei == imei
     assert modem.identity.manufacturer == profile.manufacturer  # no leading space (Wavecom)
     assert modem.receives == receives(profile)
+    if receives(profile):  # stored and announced by +CMTI, whatever <bfr> the device takes
+        assert modem.cnmi is not None and modem.cnmi[1] == 1
+        assert modem.cnmi[4] in profile.cnmi_ranges[4]
     status = modem.status()
     assert status.sim == "READY"
     # the ICCID through the vendor's command or AT+CRSM; a device with neither: the IMSI
