@@ -8,7 +8,10 @@ device's transcripts (``modem/sim/profiles/``), never assumed:
 - a phone used as a modem (``quirks.sms_access`` off: the Nokia N79) sends, and that is all the
   test asks of it: it cannot report received SMS nor status reports on its AT port;
 - status reports are awaited only where the device can route them to the TE (a <ds> of 1, or
-  of 2 with an "SR" storage, in its ``AT+CNMI=?``); the Cinterion PHS8 takes <ds> 0 only.
+  of 2 with an "SR" storage, in its ``AT+CNMI=?``); the Cinterion PHS8 takes <ds> 0 only;
+- USSD and incoming calls (the caller named, the call hung up) on every profile.
+
+The README's compatibility table says what these tests show, device by device.
 
 Simulated time runs 100 times faster than real time (tests/conftest.py); each test waits on
 events, never on a sleep. The simulators' air logs are the truth for what left.
@@ -136,3 +139,18 @@ def test_receive_a_single_and_a_multipart_message(online):
     rest = sorted(parts[1:], key=lambda part: part.concat.seq)
     assert "".join(part.text for part in rest) == LONG
     assert modem.list_messages() == []
+
+
+def test_a_ussd_balance_query(online):
+    server, modem, _ = online
+    expected = server.call(lambda m, now: m.ussd_replies["*100#"])
+    assert modem.ussd("*100#") == expected  # Huawei's packed form included
+
+
+def test_an_incoming_call_is_named_and_hung_up(online):
+    server, modem, _ = online
+    assert modem.enable_caller_id()
+    call = server.call(lambda m, now: m.ring("+33612345678", now))
+    assert collect(modem, events.CallerIdentified, 1)[0].number == "+33612345678"
+    modem.hang_up()
+    assert server.call(lambda m, now: call.ended) == "hung-up"
