@@ -36,9 +36,9 @@ from modem.sim.profile import PeriodicUrc, Profile, Storage
 
 E173 = Profile(
     name="huawei-e173",
-    manufacturer="huawei",
-    model="E173",
-    revision="11.126.83.00.00",
+    manufacturer="huawei",  # ATI (Ubuntu Forums, 2011); python-gsmmodem's Huawei fakes
+    model="E173",  # ATI
+    revision="11.126.83.00.00",  # ATI
     ati=(
         "Manufacturer: huawei",
         "Model: E173",
@@ -46,16 +46,17 @@ E173 = Profile(
         "IMEI: {imei}",
         "+GCAP: +CGSM,+DS,+ES",
     ),
-    gcap="+CGSM,+DS,+ES",
-    tac="35221504",
-    iccid_style="huawei",
+    gcap="+CGSM,+DS,+ES",  # ATI
+    tac="35221504",  # the captured IMEI 352215049114778
+    iccid_style="huawei",  # ^ICCID (Huawei spec V2.3; ModemManager's huawei SIM class)
+    # not traced to a Huawei capture: kept as first written
     cnmi_test="(0,1,2),(0,1,2,3),(0,2),(0,1,2),(0,1)",
     cnmi_default=(0, 0, 0, 0, 0),
-    storages=(Storage("SM", 30), Storage("ME", 100), Storage("SR", 20)),
-    storage_names=("ME", "MT", "SM", "SR"),
+    storages=(Storage("SM", 30), Storage("ME", 100), Storage("SR", 20)),  # chosen
+    storage_names=("ME", "MT", "SM", "SR"),  # python-gsmmodem's Huawei fakes (AT+CPMS=?)
     storage_aliases={"MT": "ME"},
     cpms_default=("SM", "SM", "SM"),
-    first_index=0,
+    first_index=0,  # Qualcomm firmware numbers slots from 0
     cmgr_empty="error",
     boot_urcs=(),
     announces_cpin=False,
@@ -64,10 +65,10 @@ E173 = Profile(
     sim_init_time=6.0,
     responsive_after=5.0,
     registration_time=4.0,
-    cfun_reset_reenumerates=True,
+    cfun_reset_reenumerates=True,  # a USB stick
     reenumeration_time=8.0,
     send_delay=4.0,
-    ussd_style="gsm7-hex",
+    ussd_style="gsm7-hex",  # the E3131 USSD log; Huawei spec V2.3
     ussd_delay=3.0,
     charsets=("IRA", "GSM", "UCS2"),
     signal_default=17,

@@ -29,36 +29,36 @@ from modem.sim.profile import Profile, Storage, TimedUrc
 
 SIM800 = Profile(
     name="simcom-sim800",
-    manufacturer="SIMCOM_Ltd",
-    model="SIMCOM_SIM800L",
-    revision="Revision:1418B05SIM800L24",
-    ati=("SIM800 R14.18",),
+    manufacturer="SIMCOM_Ltd",  # captured AT+CGMI
+    model="SIMCOM_SIM800L",  # captured AT+CGMM
+    revision="Revision:1418B05SIM800L24",  # captured AT+CGMR
+    ati=("SIM800 R14.18",),  # captured ATI
     gcap="+CGSM",
-    tac="86436903",
-    iccid_style="ccid",
-    cnmi_test="(0-3),(0-3),(0,2),(0,1),(0,1)",
+    tac="86436903",  # a SIM800L IMEI
+    iccid_style="ccid",  # AT+CCID (manual §6.2.23)
+    cnmi_test="(0-3),(0-3),(0,2),(0,1),(0,1)",  # captured AT+CNMI=?
     cnmi_default=(2, 1, 0, 0, 0),
     storages=(Storage("SM", 30), Storage("ME", 50)),
-    storage_names=("SM", "ME", "SM_P", "ME_P", "MT"),
+    storage_names=("SM", "ME", "SM_P", "ME_P", "MT"),  # captured AT+CPMS=?
     storage_aliases={"SM_P": "SM", "ME_P": "ME", "MT": "ME"},
     cpms_default=("SM", "SM", "SM"),
-    first_index=1,
-    cmgr_empty="ok",
-    boot_urcs=(TimedUrc(2.0, "RDY"), TimedUrc(2.1, "+CFUN: 1")),
-    announces_cpin=True,
-    cpin_absent_urc="+CPIN: NOT INSERTED",
-    ready_urcs=(TimedUrc(3.0, "Call Ready"), TimedUrc(5.0, "SMS Ready")),
+    first_index=1,  # SIMCom numbers slots from 1
+    cmgr_empty="ok",  # a bare OK on an empty slot
+    boot_urcs=(TimedUrc(2.0, "RDY"), TimedUrc(2.1, "+CFUN: 1")),  # the captured boot log
+    announces_cpin=True,  # the captured boot log
+    cpin_absent_urc="+CPIN: NOT INSERTED",  # captured without a SIM
+    ready_urcs=(TimedUrc(3.0, "Call Ready"), TimedUrc(5.0, "SMS Ready")),  # the captured boot log
     sim_init_time=2.5,
     responsive_after=2.0,
     registration_time=5.0,
-    cfun_reset_reenumerates=False,
+    cfun_reset_reenumerates=False,  # a UART module reboots in place
     reenumeration_time=0.0,
     send_delay=5.0,
     ussd_style="text",
     ussd_delay=4.0,
-    charsets=("IRA", "GSM", "UCS2", "HEX", "PCCP", "PCDN", "8859-1"),
+    charsets=("IRA", "GSM", "UCS2", "HEX", "PCCP", "PCDN", "8859-1"),  # captured AT+CSCS=?
     signal_default=14,
-    ber=0,
+    ber=0,  # "+CSQ: 14,0": the SIM800 reports BER 0
 )
 
 SIM7600 = Profile(
