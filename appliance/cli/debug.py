@@ -30,7 +30,7 @@ from .common import EXIT_FAILED, EXIT_OK, EXIT_TIMEOUT, fail
     "--profile",
     default="generic",
     show_default=True,
-    help="Which device to imitate: generic, huawei-e173, simcom-sim800, quectel-ec25.",
+    help="Which device to imitate: generic or a real one (README: Compatibility).",
 )
 @click.option(
     "--send-delay",

@@ -22,7 +22,7 @@ from .common import EXIT_FAILED, config_option, fail, load
     "--profile",
     default="generic",
     show_default=True,
-    help="With --simulate: which device the simulated modems imitate.",
+    help="With --simulate: which device the simulated modems imitate (README: Compatibility).",
 )
 @click.option(
     "--time-scale",
@@ -53,6 +53,14 @@ def serve(
     )
     # the scheduler logs every job run at INFO: twice a minute per job, noise in the journal
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if simulate:
+        from modem.sim import PROFILES
+
+        if profile not in PROFILES:
+            raise click.BadParameter(
+                f"unknown profile {profile!r}; choose one of {', '.join(sorted(PROFILES))}",
+                param_hint="--profile",
+            )
     config = load(config_path)
     if bind:
         try:

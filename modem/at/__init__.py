@@ -29,6 +29,7 @@ from .events import (
     Urc,
 )
 from .parsers.calls import CallerId, parse_clip
+from .parsers.capabilities import parse_cnmi_test, parse_cpms_test
 from .parsers.identity import (
     SIM_CODES,
     parse_ati,
@@ -113,9 +114,11 @@ __all__ = [
     "parse_cmgs",
     "parse_cmt",
     "parse_cmti",
+    "parse_cnmi_test",
     "parse_cops",
     "parse_cpin",
     "parse_cpms",
+    "parse_cpms_test",
     "parse_creg",
     "parse_csca",
     "parse_csq",

@@ -6,9 +6,10 @@ a ``bare`` command (``AT+CGSN`` answers plain digits; a ``^RSSI:18`` in between 
 and gives the appliance a small vocabulary (``urc_kind``) for the ones it acts on.
 
 Sources: 3GPP TS 27.005 §3.4.1/§3.5, TS 27.007 §7–§8; HUAWEI MU509 and E173 AT specifications;
-SIM800 Series AT Command Manual V1.09 §19 (summary of URCs); Quectel EC2x AT Commands Manual
-V2.0 (URC indications); ModemManager's zte plugin (mm-common-zte.c: +ZUSIMR, +ZDONR, +ZPASR,
-+ZPSTM and +ZEND matched as unsolicited on every port, at any time).
+SIM800 Series AT Command Manual V1.09 §19 (summary of URCs); a SIM7600A-H's "SMS DONE"
+(tests/captures/simcom-sim7600.txt); Quectel EC2x AT Commands Manual V2.0 (URC indications);
+ModemManager's zte plugin (mm-common-zte.c: +ZUSIMR, +ZDONR, +ZPASR, +ZPSTM and +ZEND matched
+as unsolicited on every port, at any time).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ _KNOWN_NAMES = frozenset(
         "RDY", "Call Ready", "SMS Ready", "+CSQN", "+PACSP", "+CSMINS", "+CMTE", "*PSNWID",
         "*PSUTTZ", "DST", "NORMAL POWER DOWN", "UNDER-VOLTAGE POWER DOWN",
         "UNDER-VOLTAGE WARNNING", "OVER-VOLTAGE POWER DOWN", "OVER-VOLTAGE WARNNING",
+        # SIMCom SIM7500/SIM7600: readiness after power-up, unprefixed (a SIM7600A-H capture)
+        "SMS DONE",
         # Quectel
         "+QIND", "+QUSIM", "+QIURC", "+QSTK", "POWERED DOWN",
         # ZTE (Qualcomm-based sticks): operator, service, SMS storage nag, SIM toolkit menus

@@ -6,6 +6,8 @@ What real devices refuse is not fatal where the modem can still send:
 
 - AT+CPMS with three memories (Wavecom takes two: python-gsmmodem's WavecomMultiband900E1800
   fake): three, then two, then one are tried;
+- settings beyond what AT+CNMI=? and AT+CPMS=? list (a Cinterion: <bfr> 1 only, no SM in mem1):
+  the order of the tries follows those lists (``sms_settings``);
 - every AT+CNMI and every AT+CPMS (a phone used as a modem: Nokia S60 phones, python-gsmmodem
   issue #15; the Nokia N900, pygsm issue #5): the modem comes up send-only, ``receives`` false,
   and says so in ``SEND_ONLY``.
@@ -14,16 +16,20 @@ What real devices refuse is not fatal where the modem can still send:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
-from modem.at import parse_imei
-from modem.errors import CmeError, CmsError, CommandError, ModemError
+from modem.at import parse_cnmi_test, parse_cpms_test, parse_imei
+from modem.errors import CmeError, CmsError, CommandError, ModemError, RemoteProtocolError
 
 from .radio import Radio
 from .records import Identity
 from .service_centre import ServiceCentre
+from .sms_settings import cnmi_candidates, storage_candidates
 from .unlock import sim_busy
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ESC = b"\x1b"
 
@@ -100,7 +106,8 @@ class Initialisation(Radio, ServiceCentre):
         return value.strip('"')
 
     def _configure_cnmi(self) -> None:
-        for choice in CNMI_CHOICES:
+        accepted = self._capabilities("AT+CNMI=?", "+CNMI:", parse_cnmi_test)
+        for choice in cnmi_candidates(CNMI_CHOICES, accepted):
             try:
                 self._simple("AT+CNMI=" + ",".join(map(str, choice)))
             except (CmsError, CmeError, CommandError):
@@ -117,7 +124,8 @@ class Initialisation(Radio, ServiceCentre):
         (``storage`` None) when it refuses them all. A SIM busy past ``sim_ready`` is an error:
         the storages were not refused, the SIM was not there yet."""
         self.storage = None
-        for storage in STORAGE_CHOICES:
+        lists = self._capabilities("AT+CPMS=?", "+CPMS:", parse_cpms_test)
+        for storage in storage_candidates(STORAGE_CHOICES, lists):
             for memories in (3, 2, 1):
                 text = "AT+CPMS=" + ",".join([f'"{storage}"'] * memories)
                 try:
@@ -130,3 +138,10 @@ class Initialisation(Radio, ServiceCentre):
                     continue
                 self.storage = storage
                 return
+
+    def _capabilities(self, text: str, prefix: str, parse: Callable[[str], T]) -> T | None:
+        """What a test command (AT+CNMI=?) says the modem takes; None if it will not say."""
+        try:
+            return parse(self._single(text, prefix))
+        except (CmsError, CmeError, CommandError, RemoteProtocolError):
+            return None

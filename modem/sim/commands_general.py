@@ -71,7 +71,10 @@ def _simple(attribute: str) -> Handler:
         if attribute == "imei":
             return [m.imei]
         value = getattr(m.profile, attribute)
-        return [" " + value if m.profile.quirks.leading_space else value]
+        if value is None:
+            return ERROR  # Wavecom's AT+CGMR (python-gsmmodem WavecomMultiband900E1800)
+        lines = [value] if isinstance(value, str) else list(value)  # Nokia: five lines
+        return [" " + line if m.profile.quirks.leading_space else line for line in lines]
 
     return handler
 
@@ -111,6 +114,8 @@ def charset(m: Dce, c: Command, t: float) -> Outcome:
 
 def functionality(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "read":
+        if m.profile.quirks.cfun_read_prints_ranges:
+            return [f"+CFUN: {m.profile.cfun_test}"]  # the ZTE K3565-Z (``Quirks``)
         return [f"+CFUN: {m.cfun}"]
     if c.kind == "test":
         return [f"+CFUN: {m.profile.cfun_test}"]

@@ -2,7 +2,8 @@
 
 The ICCID is the one identity readable before the PIN (EF_ICCID needs no PIN, TS 31.102 §4.1.1):
 plain 3GPP gives it through +CRSM READ BINARY of file 2FE2 (12258), nibble-swapped as stored;
-SIMCom has AT+CCID (bare digits), Huawei AT^ICCID? (swapped, like the file), Quectel AT+QCCID.
+SIMCom has AT+CCID (bare digits; AT+CICCID on the SIM7600), Huawei AT^ICCID? (swapped,
+like the file), Quectel AT+QCCID.
 """
 
 from __future__ import annotations
@@ -100,6 +101,17 @@ def simcom_ccid(m: Dce, c: Command, t: float) -> Outcome:
     return _card_gate(m, t) or [m.iccid]
 
 
+def simcom_ciccid(m: Dce, c: Command, t: float) -> Outcome:
+    """SIM7500/SIM7600 AT+CICCID: ``+ICCID: <ICCID>`` (SIM7500_SIM7600 AT Command Manual §4.3)."""
+    if m.profile.iccid_style != "ciccid":
+        return ERROR
+    if c.kind == "test":
+        return []
+    if c.kind != "action":
+        return ERROR
+    return _card_gate(m, t) or [f"+ICCID: {m.iccid}"]
+
+
 def huawei_iccid(m: Dce, c: Command, t: float) -> Outcome:
     if m.profile.iccid_style != "huawei":
         return ERROR
@@ -143,6 +155,7 @@ HANDLERS: dict[str, Handler] = {
     "+CPIN": pin,
     "+CIMI": imsi,
     "+CCID": simcom_ccid,
+    "+CICCID": simcom_ciccid,
     "^ICCID": huawei_iccid,
     "+QCCID": quectel_qccid,
     "+CRSM": restricted_sim_access,

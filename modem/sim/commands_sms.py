@@ -101,16 +101,19 @@ def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
     if c.kind == "test":
         if not quirks.sms_access:
             return ["+CPMS: (),(),()"]  # the Nokia N79's answer: no storage at all
-        names = "(" + ",".join(f'"{n}"' for n in m.profile.storage_names) + ")"
-        return ["+CPMS: " + ",".join([names] * quirks.cpms_memories)]
+        if m.profile.cpms_test is not None:
+            return [f"+CPMS: {m.profile.cpms_test}"]  # Wavecom's nested form
+        lists = m.profile.cpms_lists or (m.profile.storage_names,) * quirks.cpms_memories
+        return ["+CPMS: " + ",".join("(" + ",".join(f'"{n}"' for n in ns) + ")" for ns in lists)]
     if not quirks.sms_access:
         return ERROR
     gate = sim_gate_cms(m, t)
     if gate:
         return gate
+    memories = quirks.cpms_memories  # Wavecom answers with two: '+CPMS: 14,50,14,50'
     if c.kind == "read":
-        return [_cpms_line(m, m.settings.cpms, with_names=True)]
-    if c.kind != "set" or len(c.args) > quirks.cpms_memories:
+        return [_cpms_line(m, m.settings.cpms[:memories], with_names=True)]
+    if c.kind != "set" or len(c.args) > memories:
         return ERROR
     chosen = list(m.settings.cpms)
     for position in range(min(3, len(c.args))):
@@ -118,12 +121,12 @@ def preferred_storage(m: Dce, c: Command, t: float) -> Outcome:
         if name is None:
             continue
         name = name.upper()
-        if name not in m.profile.storage_names or m.store(name) is None:
+        if not m.profile.cpms_accepts(position, name) or m.store(name) is None:
             return cms(302)
         chosen[position] = name
     m.settings.cpms = chosen
     m.memory_available(t)
-    return [_cpms_line(m, chosen, with_names=False)]
+    return [_cpms_line(m, chosen[:memories], with_names=False)]
 
 
 def sms_parameters(m: Dce, c: Command, t: float) -> Outcome:

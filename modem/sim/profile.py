@@ -15,7 +15,7 @@ from typing import Literal
 
 from .quirks import Quirks
 
-IccidStyle = Literal["crsm", "ccid", "huawei", "qccid"]
+IccidStyle = Literal["crsm", "ccid", "ciccid", "huawei", "qccid"]
 UssdStyle = Literal["text", "gsm7-hex"]
 
 
@@ -70,7 +70,7 @@ class Profile:
     name: str
     manufacturer: str  # AT+CGMI
     model: str  # AT+CGMM
-    revision: str  # AT+CGMR
+    revision: str | tuple[str, ...] | None  # AT+CGMR: one line, several (Nokia), None: ERROR
     ati: tuple[str, ...]  # ATI lines; ``{imei}`` is replaced
     gcap: str  # AT+GCAP
     tac: str  # the 8-digit Type Allocation Code that starts every IMEI of this model
@@ -111,6 +111,10 @@ class Profile:
     system_mode: tuple[int, int] = (0, 0)  # (mode, submode) while registered
     storage_full_urc: str | None = None  # Huawei '^SMMEMFULL: "{mem}"'
     has_curc: bool = False  # Huawei AT^CURC
+    # The storages each memory of AT+CPMS takes, when they differ (Cinterion: mem1 has no SM);
+    # None: ``storage_names`` for all three.
+    cpms_lists: tuple[tuple[str, ...], ...] | None = None
+    cpms_test: str | None = None  # AT+CPMS=? exactly as printed, when it is not the usual form
     quirks: Quirks = field(default_factory=Quirks)  # where it departs from 3GPP, each cited
     notes: tuple[str, ...] = field(default=())
 
@@ -118,6 +122,13 @@ class Profile:
     def cnmi_ranges(self) -> tuple[frozenset[int], ...]:
         """The accepted values of the five AT+CNMI parameters, from ``cnmi_test``."""
         return parse_ranges(self.cnmi_test)
+
+    def cpms_accepts(self, position: int, name: str) -> bool:
+        """Whether memory ``position`` (0: mem1) of AT+CPMS takes the storage ``name``."""
+        if self.cpms_lists is not None:
+            lists = self.cpms_lists
+            return position < len(lists) and name in lists[position]
+        return name in self.storage_names
 
     def storage(self, name: str) -> str | None:
         """The real storage behind a name given to AT+CPMS, or None if the device has none."""

@@ -66,6 +66,12 @@ class Quirks:
     # (python-gsmmodem WavecomMultiband900E1800).
     leading_space: bool = False
 
+    # AT+CFUN? answered with the ranges of AT+CFUN=? ("+CFUN: (0-1,4-7),(0-1)"), so the level
+    # cannot be read: python-gsmmodem's ZteK3565Z fake lists that reply for AT+CFUN? (a user's
+    # transcription: the fake's base class answers AT+CFUN? itself, so its tests never replay
+    # it). modem.device.radio already leaves such a modem's radio as it is.
+    cfun_read_prints_ranges: bool = False
+
     def omits_final(self, name: str, kind: str) -> bool:
         """Whether a successful ``name`` (``+CPIN``) of ``kind`` (``read``) gets no final OK."""
         suffix = {"read": "?", "action": ""}.get(kind)

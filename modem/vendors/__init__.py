@@ -6,7 +6,7 @@
 - ``generic``: the default, for any manufacturer not listed
 - ``huawei``: ^CURC, ^ICCID, packed USSD, and the parsers of ^RSSI, ^HCSQ, ^BOOT, ^MODE
 - ``quectel``: +QCCID
-- ``simcom``: nothing beyond 3GPP so far
+- ``simcom``: AT+CICCID (SIM7600) after AT+CCID (SIM800)
 - ``wavecom``: no OK after ``AT+CPIN?`` (a settling table for the AT core)
 - ``zte``: reports at any time (+ZDONR, +ZPASR, ...), an SMS centre that AT+CSMP wipes
 

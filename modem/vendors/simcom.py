@@ -1,13 +1,20 @@
-"""SIMCom modules (SIM800, SIM7600, ...): standard enough that the 3GPP defaults serve.
+"""SIMCom modules (SIM800, SIM7600, ...): standard enough that the 3GPP defaults serve, but for
+the ICCID of the LTE generation.
 
-Their ICCID command, AT+CCID, is the first the defaults try; their signal URC ``+CSQN`` is read
-by ``modem.at.parse_csq``; their boot URCs ("RDY", "Call Ready", "SMS Ready") are known names in
-``modem.at.unsolicited``. Kept as an entry so that a SIMCom quirk, once found, has its place.
-Captures: tests/captures/sim800.txt; simulator profile: ``modem.sim.profiles.simcom``.
+- The ICCID: the SIM800's AT+CCID (bare digits) first, then the SIM7500/SIM7600's AT+CICCID
+  ("+ICCID: <ICCID>"; its manual lists no AT+CCID), then the 3GPP defaults.
+- Their signal URC ``+CSQN`` is read by ``modem.at.parse_csq``; their boot URCs ("RDY", "Call
+  Ready", "SMS Ready", the SIM7600's "SMS DONE") are known names in ``modem.at.unsolicited``.
+Captures: tests/captures/sim800.txt, simcom-sim7600.txt; simulator profiles:
+``modem.sim.profiles.simcom``.
 """
 
 from __future__ import annotations
 
-from .vendor import Vendor
+from .vendor import ICCID_COMMANDS, Vendor
 
-VENDOR = Vendor(name="simcom", manufacturers=("simcom",))
+VENDOR = Vendor(
+    name="simcom",
+    manufacturers=("simcom",),
+    iccid_commands=(ICCID_COMMANDS[0], ("AT+CICCID", "+ICCID:"), *ICCID_COMMANDS[1:]),
+)

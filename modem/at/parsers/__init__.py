@@ -6,6 +6,7 @@
 - ``sms``: +CSCA, +CMGS, +CMTI/+CDSI, +CMGL/+CMGR, +CMT/+CDS, +CPMS
 - ``ussd``: +CUSD and the decoding of its text
 - ``calls``: +CLIP, who calls (the caller of a ``RING``)
+- ``capabilities``: what AT+CNMI=? and AT+CPMS=? say a device accepts
 
 Each takes the line (or the lines of a ``Response``) as the modem printed it and returns a
 value; a reply that does not parse raises RemoteProtocolError naming the command and the line,

@@ -39,3 +39,5 @@ PROFILE = Profile(
     ussd_style="text",
     ussd_delay=3.0,
 )
+
+PROFILES = (PROFILE,)

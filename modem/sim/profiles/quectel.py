@@ -20,25 +20,26 @@ from modem.sim.profile import Profile, Storage, TimedUrc
 
 PROFILE = Profile(
     name="quectel-ec25",
-    manufacturer="Quectel",
-    model="EC25",
-    revision="EC25EFAR06A06M4G",
+    manufacturer="Quectel",  # captured ATI
+    model="EC25",  # captured ATI
+    revision="EC25EFAR06A06M4G",  # captured ATI
     ati=("Quectel", "EC25", "Revision: EC25EFAR06A06M4G"),
     gcap="+CGSM",
-    tac="86675804",
-    iccid_style="qccid",
-    cnmi_test="(0-2),(0-3),(0,2),(0-2),(0,1)",
+    tac="86675804",  # an EC25 IMEI
+    iccid_style="qccid",  # AT+QCCID (EC25 manual V1.3)
+    cnmi_test="(0-2),(0-3),(0,2),(0-2),(0,1)",  # captured AT+CNMI=? (Gammu's test suite)
     cnmi_default=(2, 1, 0, 0, 0),
+    # manual V1.3's +CPMS example (SR: chosen)
     storages=(Storage("SM", 50), Storage("ME", 255), Storage("SR", 50)),
     storage_names=("SM", "ME", "MT", "SR"),
     storage_aliases={"MT": "ME"},
     cpms_default=("ME", "ME", "ME"),
-    first_index=0,
+    first_index=0,  # Qualcomm firmware
     cmgr_empty="error",
-    boot_urcs=(TimedUrc(10.5, "RDY"), TimedUrc(11.0, "+CFUN: 1")),
-    announces_cpin=True,
+    boot_urcs=(TimedUrc(10.5, "RDY"), TimedUrc(11.0, "+CFUN: 1")),  # captured boot URCs
+    announces_cpin=True,  # captured boot URCs
     cpin_absent_urc=None,
-    ready_urcs=(
+    ready_urcs=(  # captured boot URCs
         TimedUrc(0.5, "+QUSIM: 1"),
         TimedUrc(3.0, "+QIND: SMS DONE"),
         TimedUrc(5.0, "+QIND: PB DONE"),
@@ -46,16 +47,18 @@ PROFILE = Profile(
     sim_init_time=11.5,
     responsive_after=10.0,
     registration_time=3.0,
-    cfun_reset_reenumerates=True,
+    cfun_reset_reenumerates=True,  # ModemManager's quectel plugin
     reenumeration_time=10.0,
     send_delay=3.0,
     ussd_style="text",
     ussd_delay=2.0,
-    cmee_default=1,
+    cmee_default=1,  # the manual's default
     charset_default="GSM",
     signal_default=24,
-    creg_act=7,
+    creg_act=7,  # E-UTRAN
     cops_act=7,
-    has_cereg=True,
+    has_cereg=True,  # ModemManager +CEREG vectors
     cfun_test="(0,1,4),(0-1)",
 )
+
+PROFILES = (PROFILE,)
