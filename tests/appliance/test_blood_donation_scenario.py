@@ -6,10 +6,10 @@ the end of summer time, the cap of 2 messages in 30 days, and every statistic ex
 
 All through the public CLI (``smsrelay ... --config FILE`` under click's runner) and the HTTP
 API (the corrected events file posted, the statistics and replies read, with a bearer token on
-the panel's app), against a real daemon on simulated modems. One ``ManualClock`` is the daemon's and the CLI's
-clock, so the weeks of the scenario pass in seconds; each step moves it, rings the dispatcher
-and waits on the store for the outcome. What each statistic should be is computed here from
-what the test set up, not read back from the code under test.
+the panel's app), against a real daemon on simulated modems. One ``ManualClock`` is the
+daemon's and the CLI's clock, so the weeks of the scenario pass in seconds; each step moves it,
+rings the dispatcher and waits on the store for the outcome. What each statistic should be is
+computed here from what the test set up, not read back from the code under test.
 """
 
 from __future__ import annotations
