@@ -1,7 +1,8 @@
 """Why nothing moves: a modem, and the queue, explained in plain words.
 
 The panel's modem cards say what each modem is doing and, when it cannot send, why; above them
-one sentence says why waiting messages do not leave. The same words serve ``smsrelay status`` and
+one sentence says why waiting messages do not leave; a send-only modem says what it cannot do
+(``capability_words``). The same words serve ``smsrelay status`` and
 the API, so they live here, as pure functions over plain data: a modem is the dict of
 ``appliance.views.status`` (its ``modems`` list), the queue its ``queue`` counts. Times are
 written the way people read them where the appliance stands (``plain_time``).
@@ -14,6 +15,11 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from .states import ModemState, Status
+
+# What a send-only modem is: the driver's words (``modem.device.SEND_ONLY``), written again here
+# because the panel may not import the driver (import-linter); tests/unit/test_status.py holds
+# the two equal.
+SEND_ONLY = "can send; cannot report received SMS"
 
 STALE_AFTER = timedelta(minutes=3)  # the daemon polls every modem every 30 s
 
@@ -127,6 +133,13 @@ def explain_modem(
             "it sends again after midnight."
         )
     return None
+
+
+def capability_words(modem: Mapping[str, Any]) -> str | None:
+    """What a modem cannot do even when it sends, in words for its card and ``smsrelay status``:
+    a send-only modem (``receives`` false: a phone that refuses every AT+CNMI and AT+CPMS) "can
+    send; cannot report received SMS". None when it does all a modem does."""
+    return SEND_ONLY if modem.get("receives") is False else None
 
 
 def can_send(modem: Mapping[str, Any], now: datetime, *, node: str | None = None) -> bool:

@@ -183,6 +183,7 @@ def status(config: Config, store: Store, now: datetime) -> dict:
                 "sent_today": sim.sent_day if sim and sim.day == day else 0,
                 "daily_limit": m.daily_limit,
                 "last_error": m.last_error,
+                "receives": m.receives,
                 "node": m.node,
                 "seen_at": _iso(m.seen_at),
                 "credit": _credit(credits.get(m.iccid)) if m.iccid else None,

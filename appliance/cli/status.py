@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from appliance import views
-from appliance.status import credit_words, explain_modem, explain_queue
+from appliance.status import capability_words, credit_words, explain_modem, explain_queue
 
 from .common import clock, config_option, emit, json_option, load, open_store
 
@@ -37,6 +37,9 @@ def status(config_path: Path | None, as_json: bool) -> None:
         why = explain_modem(m, now, node=config.node)
         if why:
             lines.append(f"    why: {_after_colon(why)}")
+        cannot = capability_words(m)
+        if cannot:
+            lines.append(f"    send-only: {cannot}")
         credit = credit_words(m["credit"], now, config.zone)
         if credit:
             lines.append(f"    credit: {credit}")

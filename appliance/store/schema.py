@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Index, UniqueConstraint, false, text
+from sqlalchemy import Column, DateTime, Index, UniqueConstraint, false, text, true
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -174,6 +174,9 @@ class Modem(SQLModel, table=True):
     last_error: str | None = None
     last_error_at: datetime | None = _when()
     rejected_pin: str | None = Field(default=None, max_length=64)  # fingerprint of a refused PIN
+    # False: a send-only modem (a phone that refuses every AT+CNMI and AT+CPMS): it sends but
+    # cannot report received SMS; set by the worker at each bring-up (issue 13, revision 0013)
+    receives: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
     last_success_at: datetime | None = _when()
     seen_at: datetime | None = _when()
     updated_at: datetime | None = _when()

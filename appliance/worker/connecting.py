@@ -6,8 +6,9 @@ tried again until the config says another. A modem that cannot serve gets its re
 panel's words (``_fail_init``), and ``ModemWorker._run`` tries again later.
 
 A modem whose radio was off is switched on by the driver and then searches (``health`` says
-so); a phone used as a modem comes up send-only and says so in ``modem.up``; messages stored on
-it are read only when it can report received SMS at all.
+so); a phone used as a modem comes up send-only, says so in ``modem.up`` and keeps it on its row
+(``receives``, for the card, ``smsrelay status`` and the API); messages stored on a modem are
+read only when it can report received SMS at all.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class Connecting:
                 sim_group=self.group or (sim.sim_group if sim else None),
             )
             self.sim_counts = SimCounts(sim.day, sim.sent_day, sim.month, sim.sent_month)
-        self._save_status(status, identity_port=True)
+        self._save_status(status, identity_port=True, receives=modem.receives)
         self._sample_signal(status)  # the chart has its first point at once, not after a poll
         self.store.log("modem.up", self.clock.now(), up_words(modem, self.port), imei=self.imei)
 

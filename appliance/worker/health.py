@@ -49,7 +49,11 @@ class Health:
                 self.imei, self.clock.now(), status.signal.dbm, status.signal.bars
             )
 
-    def _save_status(self, status: ModemStatus, identity_port: bool = False) -> None:
+    def _save_status(
+        self, status: ModemStatus, identity_port: bool = False, **also: object
+    ) -> None:
+        """The modem's row from ``status`` (with its port and identity at a bring-up, and what
+        ``also`` adds: whether it receives), then the state the dispatcher reads."""
         registered = bool(status.registration and status.registration.registered)
         if status.sim != "READY":
             state, reason = ModemState.SIM_LOCKED, f"the SIM says {status.sim}"
@@ -80,6 +84,7 @@ class Health:
                 revision=status.revision,
                 daily_limit=self.settings.daily_limit,
             )
+        values.update(also)
         if self.imei:
             self.store.upsert_modem(self.imei, **values)
         # the store first, then the state the dispatcher reads: whoever sees the modem ready

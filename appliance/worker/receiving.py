@@ -23,8 +23,8 @@ class Receiving:
     def _handle_event(self, event: events.ModemEvent) -> None:
         modem = self._modem
         if isinstance(event, events.MessageStored | events.ReportStored):
-            if modem is None:
-                return
+            if modem is None or not modem.receives:
+                return  # a send-only modem cannot read its storage, whatever it announces
             stored = modem.read_message(event.index, event.storage)
             if stored is not None:
                 self._take(stored.message, stored.problem)

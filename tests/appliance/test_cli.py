@@ -53,7 +53,7 @@ MODEM_KEYS = {
     "daily_limit",
     "last_error",
 }
-MODEM_EXTRA_KEYS = {"node", "seen_at", "credit"}  # beyond DESIGN.md: multi-node, credit
+MODEM_EXTRA_KEYS = {"node", "seen_at", "credit", "receives"}  # beyond DESIGN.md (issue 13)
 MODEM_STATES = {
     "absent",
     "probing",
@@ -464,6 +464,7 @@ def test_status_json_shape_with_a_running_daemon(config_path, store, daemon_for)
     assert modem["daily_limit"] is None  # daily_limit = false in the file
     assert modem["last_error"] is None
     assert modem["node"] == "cli-test"
+    assert modem["receives"] is True
 
 
 def test_status_without_a_daemon(config_path, store):
@@ -487,6 +488,18 @@ def test_status_text_says_why_a_modem_is_not_ready(config_path, store):
     assert "why: the SIM asks for its PIN" in result.stdout
     [modem] = json.loads(run(config_path, "status", "--json").stdout)["modems"]
     assert modem["state"] == "sim-locked" and modem["reason"] == "the SIM asks for its PIN"
+
+
+def test_status_says_a_modem_is_send_only_in_text_and_json(config_path, store):
+    store.upsert_modem("861234567890123", node="cli-test", state="ready", receives=False)
+    store.upsert_modem("861234567890131", node="cli-test", state="ready")
+    text = run(config_path, "status").stdout
+    assert text.count("send-only: can send; cannot report received SMS") == 1
+    modems = json.loads(run(config_path, "status", "--json").stdout)["modems"]
+    assert {m["imei"]: m["receives"] for m in modems} == {
+        "861234567890123": False,
+        "861234567890131": True,
+    }
 
 
 def test_messages_json_shape_and_filters(config_path, store, daemon_for):

@@ -14,6 +14,7 @@ truth for what left; the tests wait on the daemon's own state, never on a sleep.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from dataclasses import replace
@@ -101,9 +102,30 @@ def test_a_wavecom_without_ok_after_cpin(real_time_daemon, store, config):
     assert row.sim == "READY"
 
 
-def test_a_phone_comes_up_send_only(real_time_daemon, store, config):
+def test_a_phone_comes_up_send_only(real_time_daemon, store, config, caplog):
+    caplog.set_level(logging.WARNING, logger="appliance.worker")
     daemon = real_time_daemon(PHONE)
     took = ready_then_send_once(daemon, store, config)
     assert took < READY_WITHIN
     [words] = modem_up_words(store)
     assert words.endswith(SEND_ONLY) and SEND_ONLY == "can send; cannot report received SMS"
+    [row] = store.modems()
+    assert row.receives is False
+    card = panel(store, config).get("/fragments/modems").get_data(as_text=True)
+    assert 'class="send-only"' in card and SEND_ONLY in card
+    assert "Why it does not send" not in card  # it sends
+    # nothing tried to read its storage: the phone answers AT+CMGL with ERROR
+    assert not [r for r in caplog.records if "stored messages" in r.getMessage()]
+
+
+def panel(store, config):
+    """A volunteer's panel on the daemon's store (the panel never opens a port)."""
+    from appliance.accounts import add_user
+    from tests.web.conftest import sign_in
+    from web import create_app
+
+    app = create_app(config, store=store, test_config={"TESTING": True})
+    client = app.test_client()
+    user = add_user(store, "victor", "victor-password-1", "volunteer", SystemClock().now())
+    sign_in(client, user)
+    return client

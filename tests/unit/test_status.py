@@ -15,9 +15,11 @@ import pytest
 from appliance.states import ModemState, Status
 from appliance.status import (
     DOING,
+    SEND_ONLY,
     STALE_AFTER,
     WHY_NOT_READY,
     can_send,
+    capability_words,
     doing,
     explain_modem,
     explain_queue,
@@ -143,3 +145,14 @@ def test_a_ready_modem_whose_sim_pauses_after_errors_says_so():
     paused = modem(reason="SIM …5678 (Orange F) pauses 40 s after 3 network errors in a row")
     assert explain_modem(paused, NOW) == paused["reason"]
     assert not can_send(paused, NOW)
+
+
+def test_a_send_only_modem_says_so_in_the_driver_s_words_and_still_sends():
+    from modem.device import SEND_ONLY as DRIVER_WORDS
+
+    assert SEND_ONLY == DRIVER_WORDS == "can send; cannot report received SMS"
+    phone = modem(receives=False)
+    assert capability_words(phone) == SEND_ONLY
+    assert can_send(phone, NOW) and explain_modem(phone, NOW) is None
+    assert capability_words(modem(receives=True)) is None
+    assert capability_words(modem()) is None  # a row from before the column: it receives

@@ -464,6 +464,14 @@ def test_modems_are_those_of_status(client, auth, store, clock):
     # the panel's words (appliance.status): null when it can send
     assert by_imei[IMEI]["why"] is None
     assert by_imei["867584030000000"]["why"] == "The SIM asks for its PIN"
+    assert by_imei[IMEI]["receives"] is True and by_imei[IMEI]["capability"] is None
+
+
+def test_a_send_only_modem_says_so_in_the_list(client, auth, store, clock):
+    store.upsert_modem(IMEI, node="test-node", state="ready", receives=False, seen_at=clock.now())
+    [modem] = client.get("/api/v1/modems", headers=auth).get_json()["modems"]
+    assert modem["receives"] is False and modem["why"] is None  # it sends
+    assert modem["capability"] == "can send; cannot report received SMS"
 
 
 def test_no_modem_is_an_empty_list(client, auth):

@@ -242,6 +242,15 @@ def test_a_modem_that_cannot_send_says_why_prominently(volunteer_client, store, 
     assert why in text
 
 
+def test_a_send_only_modem_says_what_it_cannot_do_and_still_sends(volunteer_client, store):
+    a_modem(store, receives=False)
+    a_modem(store, imei=OTHER_IMEI)
+    text = body(volunteer_client.get("/fragments/modems"))
+    assert text.count("can send; cannot report received SMS") == 1
+    card = text[text.index(f'id="modem-{IMEI}"') : text.index(f'id="modem-{OTHER_IMEI}"')]
+    assert 'class="send-only"' in card and "Why it does not send" not in card
+
+
 def test_a_reached_daily_cap_is_a_reason(volunteer_client, store):
     a_modem(store, daily_limit=50)
     store.upsert_sim(ICCID, day="2026-11-23", sent_day=50)

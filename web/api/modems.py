@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify
 
 from appliance import views
-from appliance.status import explain_modem
+from appliance.status import capability_words, explain_modem
 from web.services import services
 
 from .operations import Answer, operation
@@ -24,5 +24,6 @@ def modems() -> Response:
     rows = views.status(config, store, now)["modems"]
     for row in rows:
         row["why"] = explain_modem(row, now, node=config.node)
+        row["capability"] = capability_words(row)
     listed = ModemList.model_validate({"modems": rows})
     return jsonify(listed.body())

@@ -245,6 +245,19 @@ class Modem(Answer):
     sent_today: Count
     daily_limit: int | None
     last_error: str | None
+    receives: bool = Field(
+        description=(
+            "False for a send-only modem (a phone that refuses every AT+CNMI and AT+CPMS): "
+            "nothing it receives reaches the inbox."
+        ),
+    )
+    capability: str | None = Field(
+        default=None,
+        description=(
+            "What it cannot do even when it sends, as the panel and `smsrelay status` say it: "
+            '"can send; cannot report received SMS" for a send-only modem; null otherwise.'
+        ),
+    )
     node: str
     seen_at: Timestamp | None
     credit: SimCredit | None = Field(

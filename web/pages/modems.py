@@ -19,7 +19,7 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, url_for
 
 from appliance import views
-from appliance.status import credit_words, doing, explain_modem, explain_queue
+from appliance.status import capability_words, credit_words, doing, explain_modem, explain_queue
 from appliance.store import history
 from appliance.store.charts import latest_signal, sent_per_hour, signal_slots
 from web import charts
@@ -40,6 +40,7 @@ class ModemCard:
     title: str  # manufacturer and model when known
     doing: str
     why: str | None  # plain words, when it cannot send (or is not heard from)
+    cannot: str | None  # what it cannot do even when it sends (a send-only modem)
     cap_used: int | None  # percent of the daily cap used
     last_success_at: datetime | None
     last_error_at: datetime | None
@@ -70,6 +71,7 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
                 title=" ".join(x for x in (row.manufacturer, row.model) if x) if row else "",
                 doing=doing(status["state"], sending.get(imei)),
                 why=explain_modem(status, moment, node=config.node, zone=config.zone),
+                cannot=capability_words(status),
                 cap_used=min(100, round(100 * status["sent_today"] / limit)) if limit else None,
                 last_success_at=row.last_success_at if row else None,
                 last_error_at=row.last_error_at if row else None,
