@@ -81,6 +81,7 @@ class Tuning:
     reconnect_after: float = 2.0
     retry_failed_after: float = 300.0
     power_cycle_wait: float = 60.0
+    registration_wait: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,7 @@ class Daemon:
             reconnect_after=tuning.reconnect_after,
             retry_failed_after=tuning.retry_failed_after,
             power_cycle_wait=tuning.power_cycle_wait,
+            registration_wait=tuning.registration_wait,
             resend_unknown=self.config.resend_unknown,
             timezone=self.config.timezone,
             region=self.config.region,

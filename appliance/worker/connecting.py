@@ -17,7 +17,7 @@ import hashlib
 
 from appliance.states import ModemState
 from appliance.store import SimCounts
-from modem.device import SEND_ONLY, Modem
+from modem.device import SEND_ONLY, Identity, Modem
 from modem.errors import (
     CommandTimeout,
     IncorrectPin,
@@ -62,10 +62,14 @@ class Connecting:
         return True
 
     def _initialise(self, modem: Modem) -> None:
-        identity = modem.prepare()
-        self.imei = identity.imei
-        if not self._claim_identity(identity.imei, self):
-            raise ModemError(f"modem {identity.imei} is already driven on another port")
+        self._stalled_since = None
+        try:
+            identity = modem.prepare()
+        except RadioOff:
+            if modem.identity is not None:  # its card names the modem that refuses
+                self._identified(modem.identity)
+            raise
+        self._identified(identity)
         pin = self.settings.pin
         if pin and self.store.modem_rejected_pin(identity.imei) == pin_fingerprint(
             identity.imei, pin
@@ -99,6 +103,12 @@ class Connecting:
         self._sample_signal(status)  # the chart has its first point at once, not after a poll
         self.store.log("modem.up", self.clock.now(), up_words(modem, self.port), imei=self.imei)
 
+    def _identified(self, identity: Identity) -> None:
+        """The modem said who it is: this worker drives that IMEI, unless another one does."""
+        self.imei = identity.imei
+        if not self._claim_identity(identity.imei, self):
+            raise ModemError(f"modem {identity.imei} is already driven on another port")
+
     def _fail_init(self, exc: ModemError) -> None:
         if isinstance(exc, SimPinRequired):
             self._set(ModemState.SIM_LOCKED, "the SIM needs its PIN: set pin for this modem")
@@ -118,8 +128,13 @@ class Connecting:
             self._set(ModemState.NO_SIM, "no SIM in the modem, or it cannot read it")
         elif isinstance(exc, PortGone):
             self._set(ModemState.ABSENT, f"{self.port} vanished while initialising")
-        elif isinstance(exc, RadioOff):
-            self._set(ModemState.FAILED, str(exc))
+        elif isinstance(exc, RadioOff):  # it answers: its card says who and where
+            identity = self._modem.identity if self._modem else None
+            who = dict(manufacturer=identity.manufacturer, model=identity.model) if identity else {}
+            self._set(
+                ModemState.FAILED, f"{exc}; {self._retry_words()}", node=self.node, port=self.port,
+                **who,
+            )  # fmt: skip
         elif isinstance(exc, CommandTimeout):
             self._set(ModemState.FAILED, f"the modem does not answer: {exc}")
         else:

@@ -4,6 +4,10 @@ The ladder on a timeout: ESC + ATZ (soft reset) → close and reopen the port �
 (power cycle; a USB dongle vanishes and comes back) → give up as ``failed`` with the reason, and
 try again from scratch after ``retry_failed_after``. A port that vanishes on the way is an
 unplug (``absent``), not a failure.
+
+A modem that answers but will not register (its radio refused or stuck off, "+CREG: 0" for
+``registration_wait``: ``health``) is given up the same way (``_give_up``): its port closed, the
+reason on its card, and a fresh bring-up, AT+CFUN=1 included, after ``retry_failed_after``.
 """
 
 from __future__ import annotations
@@ -43,9 +47,21 @@ class Healing:
         self._set(
             ModemState.FAILED,
             f"the modem does not answer even after a reset and a power cycle ({exc}); "
-            f"trying again in {self.settings.retry_failed_after:.0f} s",
+            f"trying again in {self.settings.retry_failed_after:g} s",
         )
         self.store.log("modem.down", self.clock.now(), self.reason, imei=self.imei)
+
+    def _give_up(self, words: str) -> None:
+        """This bring-up will not serve: close the port, say why and when it is tried again, and
+        make ``_run`` wait that long before opening it again."""
+        self._close()
+        self._stalled_since = None
+        self._rest_before_connect = self.settings.retry_failed_after
+        self._set(ModemState.FAILED, f"{words}; {self._retry_words()}")
+        self.store.log("modem.down", self.clock.now(), self.reason, imei=self.imei)
+
+    def _retry_words(self) -> str:
+        return f"trying again in {self.settings.retry_failed_after:g} s"
 
     def _new_modem(self) -> Modem:
         return Modem(

@@ -4,9 +4,17 @@
 before the state the dispatcher reads, so whoever sees the modem ready finds its row saying so.
 A modem that is not registered says why in words (``searching_words``); one whose radio is off
 again is switched on at the next look (``_recheck``).
+
+Searching is not waited for for ever when the modem will not register by itself: a modem that
+refuses AT+CFUN=1, whose radio stays off after it, or that stays "+CREG: 0" (not registered and
+not searching) for ``registration_wait`` is given up as ``failed`` with the reason in words
+(``stalled_words``), and brought up again from a closed port after ``retry_failed_after``
+(``Healing._give_up``): the card says so instead of "searching" for ever.
 """
 
 from __future__ import annotations
+
+import time
 
 from appliance.states import ModemState
 from modem.at import RADIO_ON
@@ -28,19 +36,38 @@ class Health:
             self._query_credit()  # a poll waits for a pause in the sends: so does the query
 
     def _recheck(self) -> None:
-        """Look at the registration again while searching; a radio found off is switched on."""
+        """Look at the registration again while searching. A radio found off is switched on
+        (once: if it stays off, asking again every few seconds changes nothing); a modem that
+        refuses, or stalls for ``registration_wait``, is given up until a fresh bring-up."""
         modem = self._modem
         if modem is None:
             return
         status = modem.status()
-        if status.radio is not None and status.radio != RADIO_ON:
+        radio_off = status.radio is not None and status.radio != RADIO_ON
+        if radio_off and self._stalled_since is None:
             try:
                 modem.switch_radio_on()
             except RadioOff as exc:
-                self._set(ModemState.SEARCHING, str(exc))  # the words say it will not register
+                self._give_up(str(exc))
                 return
             status = modem.status()
         self._save_status(status)
+        words = self._stalled(status)
+        if words:
+            self._give_up(words)
+
+    def _stalled(self, status: ModemStatus) -> str | None:
+        """Why the modem will not register by itself, once it has been so for
+        ``registration_wait`` seconds; None while it may still (or did)."""
+        if status.sim != "READY" or not will_not_register(status):
+            self._stalled_since = None
+            return None
+        now = time.monotonic()
+        if self._stalled_since is None:
+            self._stalled_since = now
+        if now - self._stalled_since < self.settings.registration_wait:
+            return None
+        return stalled_words(status, self.settings.registration_wait)
 
     def _sample_signal(self, status: ModemStatus) -> None:
         """A point of the panel's 24 h signal chart."""
@@ -92,6 +119,29 @@ class Health:
         self.state, self.reason = state, reason
         if self.available and not was_available:
             self._on_idle(self)
+
+
+def will_not_register(status: ModemStatus) -> bool:
+    """Radio off, or "+CREG: 0" (not registered, not searching): a modem that is neither
+    registered nor trying to be (TS 27.007 §7.2, §8.2)."""
+    radio_off = status.radio is not None and status.radio != RADIO_ON
+    idle = status.registration is not None and status.registration.status == "not-registered"
+    return radio_off or idle
+
+
+def stalled_words(status: ModemStatus, waited: float) -> str:
+    """Why a modem gave up registering, in words for its card (``will_not_register``)."""
+    if status.radio is not None and status.radio != RADIO_ON:
+        return (
+            f"its radio stays off (+CFUN: {status.radio}) after AT+CFUN=1, for {waited:g} s: "
+            "a radio switch (W_DISABLE), its temperature or supply voltage, or its firmware "
+            "keeps it in low-power mode"
+        )
+    return (
+        f"not registered and not searching for a network (+CREG: 0) for {waited:g} s with "
+        "its radio on: no network takes this SIM here, the SIM is badly seated, or the modem "
+        "gave up"
+    )
 
 
 def searching_words(status: ModemStatus) -> str:

@@ -110,6 +110,10 @@ class ModemWorker(
         self._clip_deadline: float | None = None
         self._credit_waiting = False
         self._credit_last: datetime | None = None  # the last query, answered or not
+        # registration (``health``, ``healing``): since when the modem will not register by
+        # itself, and how long to wait before the next bring-up once it was given up
+        self._stalled_since: float | None = None
+        self._rest_before_connect = 0.0
 
     # --- called from other threads (the rest is in inbox.py) -----------------------------------
 
@@ -136,6 +140,9 @@ class ModemWorker(
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
+                if self._modem is None and self._rest_before_connect:
+                    self._rest(self._rest_before_connect)  # given up while serving (healing)
+                    continue
                 if self._modem is None and not self._connect():
                     self._idle_wait(self._retry_delay())
                     continue
@@ -166,6 +173,13 @@ class ModemWorker(
             self._query_credit()  # no modem: says so, and the panel's request is answered
         elif isinstance(item, _Stop):
             self._stopping.set()
+
+    def _rest(self, seconds: float) -> None:
+        """``_idle_wait`` for the whole of ``seconds``, whatever arrives meanwhile."""
+        self._rest_before_connect = 0.0
+        until = time.monotonic() + seconds
+        while not self._stopping.is_set() and (left := until - time.monotonic()) > 0:
+            self._idle_wait(left)
 
     def _retry_delay(self) -> float:
         if self.state == ModemState.FAILED:

@@ -31,6 +31,10 @@ class WorkerSettings:
     retry_failed_after: float = 300.0
     reconnect_after: float = 2.0
     power_cycle_wait: float = 60.0  # a dongle takes 10-30 s to come back after AT+CFUN=1,1
+    # how long a radio may stay off after AT+CFUN=1, or the modem stay "+CREG: 0" (not
+    # registered, not searching), before this bring-up is given up (``health``): registering
+    # takes seconds, 2 minutes is far past any modem that will still do it by itself
+    registration_wait: float = 120.0
     resend_unknown: bool = False
     timezone: str = "UTC"
     region: str = "FR"

@@ -130,6 +130,9 @@ def functionality(m: Dce, c: Command, t: float) -> Outcome:
             return cme(3)
         m.after_ok(m.reset)  # the OK goes out first, then the modem reboots
         return []
+    if fun == 1 and m.faults.radio_refused:  # held in low-power mode (``Faults``)
+        code = m.faults.radio_refused_code
+        return ERROR if code is None else cme(code)
     m.after_ok(lambda now: m.set_cfun(fun, now))  # the radio changes once the OK is out
     return []
 

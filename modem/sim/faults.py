@@ -24,6 +24,17 @@ class Faults:
     garbage_rate: float = 0.0  # probability a reply is preceded by a burst of garbage bytes
     no_network: bool = False  # registration "searching": sends fail with +CMS ERROR: 331
     registration_denied: bool = False  # registration "denied" (stat 3), same effect on sends
+    # registration "+CREG: 0,0" (stat 0: not registered, not searching, TS 27.007 §7.2) with the
+    # radio on and the SIM ready: what a SIM800 with its SIM put in the wrong way round showed
+    # (lamondlab/IteadSIM800 issue #6); sends fail as with no_network
+    not_searching: bool = False
+    # AT+CFUN=1 refused, the radio left as it was: with +CME ERROR: <radio_refused_code>, or plain
+    # ERROR when None. Real modems held in low-power mode do so: a Sierra WP7702 "+CME ERROR:
+    # operation not supported" (its W_DISABLE switch, temperature, voltage or firmware vote for
+    # it: forum.sierrawireless.com "WP7702 will not do cfun=1"), a Quectel BG96 "+CME ERROR: 0"
+    # (forums.quectel.com "BG96 memory/set phone functionality failure")
+    radio_refused: bool = False
+    radio_refused_code: int | None = None
     inbound_interval: float = 0.3  # seconds between two inbound parts from the network
     redelivery_delay: float = 2.0  # after memory frees (RP-SMMA), until the network retries
 

@@ -73,6 +73,8 @@ class PowerAndRegistration:
             return 0
         if self.faults.registration_denied:
             return 3
+        if self.faults.not_searching:
+            return 0
         if self.faults.no_network or t < self._registered_at:
             return 2
         return 1

@@ -221,6 +221,29 @@ def test_radio_off_and_on() -> None:
     assert dte.cmd("AT+CFUN=1", wait=5) == ok() + b"\r\n+CREG: 2\r\n\r\n+CREG: 1\r\n"
 
 
+def test_a_refused_cfun_1_leaves_the_radio_off() -> None:
+    dte = quiet()
+    assert dte.cmd("AT+CFUN=4") == ok()
+    dte.modem.faults.radio_refused = True
+    assert dte.cmd("AT+CFUN=1") == b"\r\nERROR\r\n"
+    dte.modem.faults.radio_refused_code = 0  # a Quectel BG96 held in low-power mode
+    assert dte.cmd("AT+CFUN=1") == b"\r\n+CME ERROR: 0\r\n"
+    assert dte.cmd("AT+CFUN?") == ok("+CFUN: 4")
+    assert dte.cmd("AT+CREG?") == ok("+CREG: 0,0")
+    assert dte.cmd("AT+CFUN=1,1") == ok()  # a reset is not refused
+
+
+def test_not_searching_is_creg_0_with_the_radio_on() -> None:
+    dte = quiet()
+    dte.cmd("AT+CREG=1")
+    dte.modem.faults.not_searching = True
+    assert dte.advance(0.1) == b"\r\n+CREG: 0\r\n"
+    assert dte.cmd("AT+CREG?") == ok("+CREG: 1,0")
+    assert dte.cmd("AT+CFUN?") == ok("+CFUN: 1")
+    dte.modem.faults.not_searching = False
+    assert dte.advance(0.1) == b"\r\n+CREG: 1\r\n"
+
+
 def test_huawei_noise_until_curc_0() -> None:
     dte = Dte(FakeModem("huawei-e173", seed=4))
     noise = dte.advance(25)
