@@ -77,7 +77,7 @@ class Initialisation(Radio, ServiceCentre):
     def configure(self) -> None:
         """The SMS settings, once the SIM is unlocked: PDU mode, indications, storage; the SMS
         centre address is noted, to be put back if something wipes it."""
-        self._simple("AT+CMGF=0")
+        self._when_initialised(lambda: self._simple("AT+CMGF=0"))
         # IRA (ASCII) for the texts the modem prints (operator names, USSD): under "GSM" an "@"
         # comes out as a NUL byte, which reads as garbage.
         self._try('AT+CSCS="IRA"')
@@ -108,8 +108,9 @@ class Initialisation(Radio, ServiceCentre):
     def _configure_cnmi(self) -> None:
         accepted = self._capabilities("AT+CNMI=?", "+CNMI:", parse_cnmi_test)
         for choice in cnmi_candidates(CNMI_CHOICES, accepted):
+            text = "AT+CNMI=" + ",".join(map(str, choice))
             try:
-                self._simple("AT+CNMI=" + ",".join(map(str, choice)))
+                self._when_initialised(lambda text=text: self._simple(text))
             except (CmsError, CmeError, CommandError):
                 continue
             self.cnmi = choice

@@ -4,7 +4,9 @@ patience with a SIM that is still busy.
 A SIM answers "SIM busy" (+CME ERROR: 14, +CMS ERROR: 314) for seconds after power-up, and on
 some modems for a while after it says READY: a Qualcomm M6280 (ZTE) stick answers AT+CSCA? so
 (python-gsmmodem issue #10). Reads of the SIM go through ``_when_sim_ready``, which tries again
-until ``Timeouts.sim_ready``.
+until ``Timeouts.sim_ready``. A vendor's own "please wait, still starting" (Wavecom's +CME ERROR:
+515, ``modem.vendors.INITIALISING_CME``) is waited out the same way, by AT+CPIN? and by the
+settings that follow it (``_when_initialised``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from modem.errors import (
     SimPinRequired,
     SimPukRequired,
 )
+from modem.vendors import INITIALISING_CME
 
 from .channel import AtChannel
 
@@ -88,30 +91,49 @@ class SimUnlock(AtChannel):
             try:
                 state = self.sim_state()
             except CmeError as exc:
-                if exc.code not in (13, 14) or time.monotonic() > deadline:
+                waiting = exc.code in (13, 14) or still_initialising(exc)
+                if not waiting or time.monotonic() > deadline:
                     raise
                 state = "BUSY"
             if state not in ("BUSY", "NOT READY") or time.monotonic() > deadline:
                 return state
             self._closed.wait(0.2)
 
-    def _when_sim_ready(self, read: Callable[[], T]) -> T:
-        """``read()``, tried again every 0.2 s while the SIM answers that it is busy, until
-        ``Timeouts.sim_ready`` has passed (then its error is raised)."""
+    def _when_sim_ready(
+        self, read: Callable[[], T], busy: Callable[[ModemError], bool] | None = None
+    ) -> T:
+        """``read()``, tried again every 0.2 s while the SIM answers that it is busy (``busy``:
+        ``sim_busy``), until ``Timeouts.sim_ready`` has passed (then its error is raised)."""
+        busy = busy or sim_busy
         deadline = time.monotonic() + self.timeouts.sim_ready
         while True:
             try:
                 return read()
             except (CmeError, CmsError) as exc:
-                if not sim_busy(exc) or time.monotonic() > deadline or self._closed.is_set():
+                if not busy(exc) or time.monotonic() > deadline or self._closed.is_set():
                     raise
             self._closed.wait(0.2)
+
+    def _when_initialised(self, command: Callable[[], T]) -> T:
+        """``command()``, tried again while the modem answers that it is still starting
+        (``still_initialising``) and only then: the commands whose refusal means something
+        (AT+CNMI, AT+CMGF) must not take a "please wait" for a "no"."""
+        return self._when_sim_ready(command, still_initialising)
 
 
 def sim_busy(exc: ModemError) -> bool:
     """Whether an error says the SIM is busy (TS 27.007 §9.2.1 14, TS 27.005 §3.2.5 314; 500,
-    "unknown error", is what SIMCom and Huawei answer SMS commands before the SIM is read)."""
+    "unknown error", is what SIMCom and Huawei answer SMS commands before the SIM is read), or
+    the modem still starting (``still_initialising``)."""
     code = getattr(exc, "code", None)
-    return (isinstance(exc, CmsError) and code in (314, 500)) or (
-        isinstance(exc, CmeError) and code == 14
+    return (
+        (isinstance(exc, CmsError) and code in (314, 500))
+        or (isinstance(exc, CmeError) and code == 14)
+        or still_initialising(exc)
     )
+
+
+def still_initialising(exc: ModemError) -> bool:
+    """Whether an error is a vendor's "please wait, init or command processing in progress"
+    (Wavecom's +CME ERROR: 515; ``modem.vendors.INITIALISING_CME``)."""
+    return isinstance(exc, CmeError) and exc.code in INITIALISING_CME

@@ -52,7 +52,9 @@ def pin(m: Dce, c: Command, t: float) -> Outcome:
     state = m.sim_state(t)
     if c.kind == "test":
         return []
-    if state in ("absent", "busy", "failure"):
+    if state == "busy":  # the SIM is still being read after power-on
+        return cme(m.profile.quirks.sim_reading_cme)
+    if state in ("absent", "failure"):
         return _card_gate(m, t) or ERROR
     if c.kind == "read":
         return [{"ready": "+CPIN: READY", "pin": "+CPIN: SIM PIN", "puk": "+CPIN: SIM PUK"}[state]]

@@ -34,6 +34,13 @@ class Quirks:
     # AT+CNMI and AT+CMGL answer ERROR, sending works).
     sms_access: bool = True
 
+    # The +CME ERROR code AT+CPIN? answers while the SIM is still being read after power-on: 14
+    # ("SIM busy", TS 27.007 §9.2.1) by default. Wavecom: 515, "Please wait, init in progress"
+    # ("Between the hardware SIM detect pin indicating 'present' and the final results, the
+    # AT+CPIN? sends '+CME ERROR: 515'", Wavecom AT Commands Interface Guide WM_DEV_OAT_UGD_049
+    # §2.5; the same words in Multi-Tech's MTSMC-G AT manual S000293I ch. 3, a Wavecom inside).
+    sim_reading_cme: int = 14
+
     # Seconds after the SIM is read (+CPIN: READY) during which the commands that read it
     # (AT+CSCA?, AT+CIMI, the ICCID, AT+CPMS) still answer +CME ERROR: 14 / +CMS ERROR: 314,
     # "SIM busy": python-gsmmodem issue #10 and its QualcommM6280 fake (a ZTE stick; AT+CSCA?

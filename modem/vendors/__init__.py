@@ -7,7 +7,8 @@
 - ``huawei``: ^CURC, ^ICCID, packed USSD, and the parsers of ^RSSI, ^HCSQ, ^BOOT, ^MODE
 - ``quectel``: +QCCID
 - ``simcom``: AT+CICCID (SIM7600) after AT+CCID (SIM800)
-- ``wavecom``: no OK after ``AT+CPIN?`` (a settling table for the AT core)
+- ``wavecom``: no OK after ``AT+CPIN?`` (a settling table for the AT core), +CME ERROR: 515
+  ("please wait") while it starts
 - ``zte``: reports at any time (+ZDONR, +ZPASR, ...), an SMS centre that AT+CSMP wipes
 
 Each family mirrors a simulator profile (``modem.sim.profiles``) and a capture in tests/captures/.
@@ -49,9 +50,26 @@ WITHOUT_FINAL: Mapping[str, Completion] = {
 }
 
 
+# "+CME ERROR" codes that say "please wait, still starting", whoever the modem is: the same
+# reasoning as WITHOUT_FINAL (Multi-Tech's MTSMC-G documents Wavecom's 515 under its own name),
+# and a code in 512+ (manufacturer-specific, TS 27.007 §9.2) waited out for seconds costs little
+# on a modem where it means something else.
+INITIALISING_CME: frozenset[int] = frozenset(
+    code for vendor in VENDORS for code in vendor.initialising_cme
+)
+
+
 def vendor_for(manufacturer: str) -> Vendor:
     """The family whose name AT+CGMI printed, or the generic 3GPP default."""
     return next((vendor for vendor in VENDORS if vendor.matches(manufacturer)), GENERIC)
 
 
-__all__ = ["GENERIC", "URC_EVENTS", "VENDORS", "WITHOUT_FINAL", "Vendor", "vendor_for"]
+__all__ = [
+    "GENERIC",
+    "INITIALISING_CME",
+    "URC_EVENTS",
+    "VENDORS",
+    "WITHOUT_FINAL",
+    "Vendor",
+    "vendor_for",
+]

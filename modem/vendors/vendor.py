@@ -47,6 +47,9 @@ class Vendor:
     # Commands its firmware answers without a final result, and what completes them instead
     # (``modem.at.settling``), by upper-case command line.
     without_final: Mapping[str, Completion] = field(default_factory=dict)
+    # +CME ERROR codes its firmware answers while it is still starting up ("please wait"):
+    # waited out during initialisation as a busy SIM is (``modem.device.unlock``).
+    initialising_cme: tuple[int, ...] = ()
 
     def matches(self, manufacturer: str) -> bool:
         """Whether AT+CGMI's answer names this family."""

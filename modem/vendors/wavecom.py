@@ -11,6 +11,12 @@ tests/captures/wavecom-multiband.txt; the simulator's switches: ``modem.sim.quir
 - The leading space: the AT core strips every line; ``vendor_for`` matches "wavecom" anywhere.
 - Two memories: ``modem.device.initialisation`` tries three, then two, then one.
 - The ICCID: AT+CCID, the first of the defaults.
+- ``+CME ERROR: 515``, "Please wait, init or command processing in progress": "Between the
+  hardware SIM detect pin indicating 'present' and the final results, the AT+CPIN? sends
+  '+CME ERROR: 515' (Please wait, init in progress)" (Wavecom AT Commands Interface Guide,
+  WM_DEV_OAT_UGD_049 §2.5; the same in Multi-Tech's MTSMC-G AT manual S000293I, a Wavecom
+  inside). ``initialising_cme`` below: during initialisation it is waited out like "SIM busy"
+  (``modem.device.unlock``), and never taken for a refusal of AT+CNMI or AT+CMGF.
 """
 
 from __future__ import annotations
@@ -23,4 +29,5 @@ VENDOR = Vendor(
     name="wavecom",
     manufacturers=("wavecom",),
     without_final={"AT+CPIN?": Completion("+CPIN:", SETTLE)},
+    initialising_cme=(515,),
 )

@@ -76,6 +76,32 @@ def test_wavecom_no_ok_after_cpin_leading_space_two_memories(bring_up):
     assert on_air(server) == ["sans OK"]
 
 
+def test_wavecom_s_please_wait_while_the_sim_is_read_is_waited_out(tmp_path):
+    """Just powered on, a Wavecom answers AT+CPIN? with +CME ERROR: 515 until its SIM is read
+    (``Quirks.sim_reading_cme``): the driver waits as for a busy SIM, then comes up."""
+    from modem.sim import FakeModem, SimServer
+
+    profile = quirky(
+        manufacturer="WAVECOM MODEM",
+        model="MULTIBAND  900E  1800",
+        sim_init_time=3.0,  # long enough that the bring-up meets it on a loaded machine
+        quirks=replace(WAVECOM, sim_reading_cme=515),
+    )
+    server = SimServer(FakeModem(profile, booted=False), link=tmp_path / "ttyWAVECOM",
+                       time_scale=1.0).start()  # fmt: skip
+    try:
+        with Modem(server.link, timeouts=FAST) as modem:
+            assert modem.prepare().manufacturer == "WAVECOM MODEM"
+            assert modem.vendor.name == "wavecom"
+            assert server.call(lambda m, now: m.sim_state(now)) == "busy"  # AT+CPIN? meets 515
+            modem.unlock(None)
+            assert server.call(lambda m, now: m.sim_state(now)) == "ready"
+            modem.configure()
+            assert modem.receives and modem.storage == "SM"
+    finally:
+        server.stop()
+
+
 def test_a_phone_comes_up_send_only_and_sends(bring_up):
     server, modem = bring_up(quirky(quirks=NOKIA))
     assert not modem.receives and modem.storage is None and modem.cnmi is None

@@ -78,6 +78,21 @@ def test_sim_busy_for_a_while_after_it_is_ready() -> None:
     assert dte.cmd("AT+CSCA?") == ok('+CSCA: "+33689004000",145')
 
 
+def test_cpin_answers_wavecom_s_please_wait_while_the_sim_is_read() -> None:
+    profile = replace(get_profile("generic"), quirks=Quirks(sim_reading_cme=515))
+    dte = Dte(FakeModem(profile, booted=False))  # just powered on: the SIM is read after 1 s
+    dte.advance(0.6)  # the port answers after 0.5 s
+    dte.cmd("ATE0", wait=0.05)
+    dte.cmd("AT+CMEE=1", wait=0.05)
+    assert dte.cmd("AT+CPIN?", wait=0.05) == b"\r\n+CME ERROR: 515\r\n"
+    dte.advance(0.5)
+    assert dte.cmd("AT+CPIN?", wait=0.05) == ok("+CPIN: READY")
+    plain = Dte(FakeModem("generic", booted=False))
+    plain.advance(0.6)
+    plain.cmd("AT+CMEE=1", wait=0.05)
+    assert plain.cmd("AT+CPIN?", wait=0.05).endswith(b"\r\n+CME ERROR: 14\r\n")  # SIM busy
+
+
 def test_reports_between_cmgs_and_the_prompt_and_between_the_pdu_and_cmgs() -> None:
     noise = ('+ZDONR: "Orange",234,33,"CS_PS","ROAM_OFF"', '+ZPASR: "UMTS"')
     dte = with_quirks(send_urcs=noise)
