@@ -81,12 +81,8 @@ def test_wavecom_s_please_wait_while_the_sim_is_read_is_waited_out(tmp_path):
     (``Quirks.sim_reading_cme``): the driver waits as for a busy SIM, then comes up."""
     from modem.sim import FakeModem, SimServer
 
-    profile = quirky(
-        manufacturer="WAVECOM MODEM",
-        model="MULTIBAND  900E  1800",
-        sim_init_time=3.0,  # long enough that the bring-up meets it on a loaded machine
-        quirks=replace(WAVECOM, sim_reading_cme=515),
-    )
+    # its SIM read 4 s after power-on: long enough that the bring-up meets it on a busy machine
+    profile = replace(get_profile("wavecom-multiband"), sim_init_time=4.0)
     server = SimServer(FakeModem(profile, booted=False), link=tmp_path / "ttyWAVECOM",
                        time_scale=1.0).start()  # fmt: skip
     try:

@@ -10,6 +10,8 @@ Wavecom serial modems"; "+CPIN replies are not ended with OK", submitted by a us
   (so the SIM holds 50);
 - AT+CNMI=2,1,0,2 accepted (status reports stored, ds 2); AT+WIND? '+WIND: 0' (its own
   indications off, as left at start); incoming calls '+CRING: VOICE' then '+CLIP: "<number>",145'.
+Source: Wavecom's AT Commands Interface Guide (WM_DEV_OAT_UGD_049 §2.5): between power-on and
+the SIM read, AT+CPIN? answers '+CME ERROR: 515' ("Please wait, init in progress").
 Tests: tests/captures/wavecom-multiband.txt. A serial modem: AT+CFUN=1,1 reboots it in place.
 Not measured here, so chosen: ATI, the +CNMI ranges (27.005's), slots from 1, the SR capacity,
 ICCID through 3GPP's AT+CRSM only, timings.
@@ -55,6 +57,7 @@ MULTIBAND = Profile(
         no_final_after=("+CPIN?",),  # "+CPIN replies are not ended with OK"
         leading_space=True,  # ' WAVECOM MODEM'
         cpms_memories=2,  # AT+CPMS="SM","SM","SR" refused, "SM","SM" taken
+        sim_reading_cme=515,  # the AT manual: "Please wait, init in progress"
     ),
 )
 
