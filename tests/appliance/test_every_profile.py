@@ -12,8 +12,10 @@ from collections import Counter
 
 import pytest
 
+from appliance.status import SEND_ONLY
 from modem.sim import PROFILES
 from tests.appliance.conftest import enqueue
+from tests.appliance.test_quirky_modems import panel
 from tests.waiting import wait_until
 
 
@@ -36,8 +38,12 @@ def test_the_daemon_sends_once_and_receives(daemon_factory, store, config, name)
     simulator = daemon.simulators[0]
     on_air = simulator.call(lambda m, now: Counter(a.text for a in m.air))
     assert on_air == Counter({"Rappel: collecte demain": 1}), "sent exactly once"
-    if not profile.quirks.sms_access:
-        return  # send-only: the daemon says so on the modem's card (test_quirky_modems)
+    [row] = store.modems()
+    assert row.receives is profile.quirks.sms_access
+    if not profile.quirks.sms_access:  # send-only: the daemon says so on the modem's card
+        card = panel(store, config).get("/fragments/modems").get_data(as_text=True)
+        assert 'class="send-only"' in card and SEND_ONLY in card
+        return
     simulator.call(lambda m, now: m.deliver_sms("+33698765432", "OUI", now))
     wait_until(lambda: [m.text for m in store.inbox()] == ["OUI"], 10, "the inbound message")
 
