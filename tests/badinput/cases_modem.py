@@ -157,7 +157,8 @@ def _broken_slot_announced(server, modem) -> Seen:
 
 
 def _daemon_reads_a_sim_with_a_broken_slot(rig) -> Seen:
-    """Unplugged, the SIM gets a broken slot and a good one; replugged, the daemon lists them
+    """Unplugged, the SIM gets a slot whose length field says more than its PDU holds (a
+    firmware's slip, or a slot written half) and a good one; replugged, the daemon lists them
     (``AT+CMGL``): the good one is stored, the broken one logged, both deleted from the SIM."""
     from sqlalchemy import text
 
@@ -175,8 +176,9 @@ def _daemon_reads_a_sim_with_a_broken_slot(rig) -> Seen:
         server.unplug()
 
         def fill(m, now):
-            m.store("SM").add(REC_UNREAD, GOOD[:24])
-            m.store("SM").add(REC_UNREAD, GOOD)
+            sim = m.store("SM")
+            sim.get(sim.add(REC_UNREAD, GOOD[:24])).tpdu_length = 40  # more than it holds
+            sim.add(REC_UNREAD, GOOD)
 
         server.call(fill)
         server.replug()
@@ -196,9 +198,9 @@ PTY = [
          "unasked (`inject_garbage`)", _on_pty(_garbage_then_command), Seen('log warning', 'garbage from the modem: invalid UTF-8 at byte 0; then AT+CPIN? -> READY')),
     Case("modem", "pty-broken-slot", "a slot holding a PDU cut short, announced by `+CMTI`, "
          "read with `AT+CMGR`", _on_pty(_broken_slot_announced), Seen('StoredMessage.problem', 'TP-OA at octet 11: needs 6 octets, only 1 remain')),
-    Case("modem", "daemon-sim-with-a-broken-slot", "`smsrelay serve` finds on the SIM a slot cut "
-         "short and a good message (`AT+CMGL` at connection)",
-         _daemon_reads_a_sim_with_a_broken_slot, Seen('event inbound.undecodable', 'TP-OA at octet 11: needs 6 octets, only 1 remain'),
+    Case("modem", "daemon-sim-with-a-broken-slot", "`smsrelay serve` finds on the SIM a slot "
+         "whose `+CMGL` length says 40 octets for the 12 it holds, and a good message (`AT+CMGL` at connection)",
+         _daemon_reads_a_sim_with_a_broken_slot, Seen('event inbound.undecodable', "AT+CMGL: length 40 exceeds the PDU: '07913386094000F0040B9133'"),
          written={"inbound": 1}, note="neither was ever read before issue 14: the listing failed whole"),
 ]  # fmt: skip
 
