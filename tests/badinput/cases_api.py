@@ -32,7 +32,7 @@ API_CASES = [
     Case("api", "unknown-field", "an extra field `\"colour\": \"red\"`",
          _post(b'{"to": "+33612345678", "text": "hi", "colour": "red"}'), Seen('HTTP 422', 'colour: unknown field; the fields are to, text, send_at, priority, modem, kind, transactional')),
     Case("api", "body-invalid-utf8", "the text as the raw bytes `\\xff\\xfe`",
-         _post(b'{"to": "+33612345678", "text": "\xff\xfe"}'), Seen('HTTP 400', 'the body is not UTF-8 text (byte 32); JSON must be UTF-8')),
+         _post(b'{"to": "+33612345678", "text": "\xff\xfe"}'), Seen('HTTP 400', 'the body is not valid JSON: it is not UTF-8 text (byte 32)')),
     Case("api", "nul-in-text", "`\"text\": \"a\\u0000b\"`",
          _post(b'{"to": "+33612345678", "text": "a\\u0000b"}'), Seen('HTTP 422', 'text: contains U+0000 (NUL) at character 2, which cannot be stored nor sent')),
     Case("api", "lone-surrogate", "`\"text\": \"\\ud800\"` (a lone surrogate escape)",

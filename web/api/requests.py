@@ -173,7 +173,7 @@ def json_object() -> dict[str, Any]:
     except RecursionError:
         refuse(400, "the body is not valid JSON: it is nested too deeply")
     except UnicodeDecodeError as exc:
-        refuse(400, f"the body is not UTF-8 text (byte {exc.start}); JSON must be UTF-8")
+        refuse(400, f"the body is not valid JSON: it is not UTF-8 text (byte {exc.start})")
     except ValueError as exc:  # JSONDecodeError, NaN
         refuse(400, f"the body is not valid JSON: {exc}")
     if not isinstance(body, dict):
