@@ -86,9 +86,9 @@ SANS_IO = [
          lambda rig: _parsed(parse_cmgl, [f"+CMGL: 1,0,,{TPDU_LENGTH}", GOOD[:24],
                                           f"+CMGL: 2,0,,{TPDU_LENGTH}", GOOD]),
          Seen('parsed', "AT+CMGL: length 22 exceeds the PDU: '07913386094000F0040B9133' / slot 2: 30 octets"), note="the whole listing was refused before issue 14: no slot read"),
-    Case("modem", "cmgr-wrong-length", "`+CMGR: 0,,99` before a 26-octet PDU",
+    Case("modem", "cmgr-wrong-length", "`+CMGR: 0,,99` before a PDU line of 30 octets",
          lambda rig: _parsed(parse_cmgr, ["+CMGR: 0,,99", GOOD]), Seen('parsed', "AT+CMGR: length 99 exceeds the PDU: '07913386094000F0040B913396785634F200006211320000000003CF6A12'")),
-    Case("modem", "cmt-wrong-length", "`+CMT: ,99` before a 26-octet PDU",
+    Case("modem", "cmt-wrong-length", "`+CMT: ,99` before a PDU line of 30 octets",
          lambda rig: _parsed(lambda lines: parse_cmt(Urc("+CMT", lines[0], lines[1])),
                              ["+CMT: ,99", GOOD]), Seen('RemoteProtocolError', "+CMT: length 99 exceeds the PDU: '07913386094000F0040B913396785634F200006211320000000003CF6A12'")),
 ]  # fmt: skip
