@@ -256,6 +256,11 @@ def _rows_of(reader) -> Iterator[list[str]]:
                     f'line {start}: a quote (") opens a cell that is never closed: every line '
                     "after it would be read into that cell"
                 ) from None
+            if "expected after '\"'" in str(error):
+                raise ContactFileError(
+                    f'line {reader.line_num}: text follows a closing quote ("Ann" Smith): put '
+                    'the whole cell in quotes and double the quotes inside ("""Ann"" Smith")'
+                ) from None
             if "field larger than field limit" in str(error):
                 raise ContactFileError(
                     f"line {start}: a cell is over {csv.field_size_limit():,} characters, more "

@@ -38,6 +38,8 @@ CSV_CASES = [
     Case("csv", "unbalanced-quote", "`+33612345678,\"Ann` then more rows: a quote never closed",
          _import(HEADER + b'+33612345678,"Ann\n+33612345679,Bob\n'), Seen('exit 2', 'error: contacts.csv: line 2: a quote (") opens a cell that is never closed: every line after it would be read into that cell'),
          note="imported as one contact named `Ann\\n+33612345679,Bob` before issue 14"),
+    Case("csv", "text-after-a-quote", "`+33612345678,\"Ann\" Smith`: text after a closing quote",
+         _import(HEADER + b'+33612345678,"Ann" Smith\n'), Seen('exit 2', 'error: contacts.csv: line 2: text follows a closing quote ("Ann" Smith): put the whole cell in quotes and double the quotes inside ("""Ann"" Smith")')),
     Case("csv", "nul-in-cell", "a cell holding NUL",
          _import(HEADER + b"+33612345678,A\x00nn\n"), Seen('exit 2', 'error: 1 row(s) refused, nothing imported: line 2, first_name: holds a NUL character (is the file UTF-16? save it as CSV UTF-8). Fix them, or import the good rows only (--partial) and get a report of the others')),
     Case("csv", "utf16-with-bom", "Excel's \"Unicode text\": UTF-16 with its BOM, tabs",
