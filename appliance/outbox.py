@@ -59,6 +59,7 @@ def parse_when(text: str, *, timezone: str, now: datetime) -> datetime:
     relative ``+10m``, ``+2h``, ``+1d``. Returns aware UTC."""
     text = text.strip()
     relative = _RELATIVE.match(text)
+    when = None
     try:
         if relative:
             if len(relative.group(1)) > 6:
@@ -72,7 +73,9 @@ def parse_when(text: str, *, timezone: str, now: datetime) -> datetime:
         raise BadRequest(
             "send_at", f"{text!r} is not a time: use ISO 8601 (2026-12-01T08:00) or +10m/+2h/+1d"
         ) from None
-    except OverflowError:
+    except OverflowError:  # past datetime's range once moved to UTC: year 1 or year 9999
+        if when is not None and when.year < now.year:
+            raise BadRequest("send_at", f"{text!r} is in the past") from None
         raise BadRequest("send_at", f"{text!r} is too far in the future") from None
 
 

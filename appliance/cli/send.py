@@ -138,6 +138,7 @@ def text_from(text: str | None) -> str:
 
     Bytes that are not UTF-8 reach Python as lone surrogates (its ``surrogateescape`` handler on
     argv and, in a C/POSIX locale, on stdin); they could not be stored nor encoded for the SMS.
+    Characters are counted from 1, as the API and the panel count them; bytes from 0.
     """
     if text is None or text == "-":
         try:
@@ -147,7 +148,7 @@ def text_from(text: str | None) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        fail(f"text: it is not UTF-8 text (character {exc.start})", EXIT_BAD_INPUT)
+        fail(f"text: it is not UTF-8 text (character {exc.start + 1})", EXIT_BAD_INPUT)
     if "\0" in text:  # refused by the HTTP API too: PostgreSQL cannot store it
-        fail(f"text: it contains a NUL byte (character {text.index(chr(0))})", EXIT_BAD_INPUT)
+        fail(f"text: it contains a NUL byte (character {text.index(chr(0)) + 1})", EXIT_BAD_INPUT)
     return text

@@ -20,6 +20,14 @@ from .consent import CONTACTS_KEYS, RETENTION_KEYS
 from .model import MAX_NAME_LENGTH, ConfigError
 from .security import SECURITY_KEYS
 
+_BOM = b"\xef\xbb\xbf"
+# a limit above this is a typo, and a value past SQLite's 64-bit integers would stop the daemon
+# when it records the modem's cap
+MAX_LIMIT = 1_000_000_000
+# control characters a value escaped in (TOML's \u0000): no name, path or text needs them, and
+# PostgreSQL cannot store a NUL; tab and line breaks are allowed (a reply's text may hold them)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 def read_toml(path: Path) -> dict:
     file = str(path)
@@ -32,9 +40,13 @@ def read_toml(path: Path) -> dict:
     except PermissionError:
         raise ConfigError(file, "", "cannot be read (permission denied)") from None
     try:
-        text = raw.decode("utf-8")
+        # a BOM is what Windows' Notepad puts first; tomllib would call it an invalid statement
+        text = raw.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ConfigError(file, "", f"is not UTF-8 text (byte {error.start})") from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            file, f"line {line}", f"is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -93,6 +105,13 @@ class Table:
             self.fail(key, f"must be text in quotes{hint}, not {describe(value)}")
         if value is not None and not value.strip():
             self.fail(key, "must not be empty")
+        control = _CONTROL.search(value) if value is not None else None
+        if control:
+            self.fail(
+                key,
+                f"holds the control character U+{ord(control[0]):04X} (character "
+                f"{control.start() + 1}); remove it",
+            )
         return value
 
     def flag(self, key: str, default: bool) -> bool:
@@ -111,10 +130,11 @@ class Table:
         value = self.values.get(key, default)
         if value is False or value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_LIMIT:
             self.fail(
                 key,
-                f"must be a whole number above zero, or false for no limit, not {describe(value)}",
+                f"must be a whole number above zero and at most {MAX_LIMIT:_}, or false for no "
+                f"limit, not {describe(value)}",
             )
         return value
 

@@ -45,8 +45,12 @@ from appliance.store.contact_import import tag_key
 DELIMITERS = ",;\t"
 _SNIFFED_LINES = 20
 _BOM = b"\xef\xbb\xbf"
+# what a spreadsheet saved as itself starts with: a zip (.xlsx, .ods), an OLE2 file (.xls)
+_SPREADSHEETS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 __all__ = [
+    "UTF16_BOMS",
     "ContactFileError",
     "ContactRow",
     "Counts",
@@ -143,8 +147,15 @@ def decode(data: bytes) -> tuple[str, str]:
 
     UTF-8 first (a BOM is dropped and reported as "utf-8-sig"): bytes that decode as UTF-8 are
     almost never meant as anything else. Then cp1252, what Excel writes in France, and latin-1
-    for the five bytes cp1252 leaves unmapped (latin-1 decodes every byte).
+    for the five bytes cp1252 leaves unmapped (latin-1 decodes every byte). A file that starts
+    with a UTF-16 BOM is Excel's "Unicode text" export: read as UTF-16 (every other byte NUL
+    otherwise, and the header unrecognisable).
     """
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: read on as bytes
     if data.startswith(_BOM):
         try:
             return data[len(_BOM) :].decode("utf-8"), "utf-8-sig"
@@ -192,11 +203,18 @@ def read_csv(
     ``mapping`` maps headers to fields and wins over the automatic mapping (see ``headers``).
     Raises ``ContactFileError`` when the file has no header line or no number column.
     """
+    if isinstance(data, bytes) and data.startswith(_SPREADSHEETS):
+        raise ContactFileError(
+            "this is a spreadsheet (.xlsx, .ods or .xls), not a CSV file: open it and save it "
+            "as CSV UTF-8"
+        )
     text, encoding = (data, None) if isinstance(data, str) else decode(data)
     if text.startswith("\ufeff"):
         text = text[1:]
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open runs to the end of the file, swallowing every row after it into
+    # one cell; the lenient reader would import that as somebody's name
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header, empty = _header(_rows_of(reader))
     columns = map_headers(header, mapping)
     rows = _Rows([h.strip() for h in header], columns, region)
@@ -227,11 +245,27 @@ def _rows_of(reader) -> Iterator[list[str]]:
     """The reader's rows; a line the csv module cannot read (a cell over its 128 KiB limit, a
     quote left open to the end) is a ContactFileError naming the line."""
     while True:
+        start = reader.line_num + 1
         try:
             yield next(reader)
         except StopIteration:
             return
         except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                raise ContactFileError(
+                    f'line {start}: a quote (") opens a cell that is never closed: every line '
+                    "after it would be read into that cell"
+                ) from None
+            if "expected after '\"'" in str(error):
+                raise ContactFileError(
+                    f'line {reader.line_num}: text follows a closing quote ("Ann" Smith): put '
+                    'the whole cell in quotes and double the quotes inside ("""Ann"" Smith")'
+                ) from None
+            if "field larger than field limit" in str(error):
+                raise ContactFileError(
+                    f"line {start}: a cell is over {csv.field_size_limit():,} characters, more "
+                    "than any contact holds (a quote left open?)"
+                ) from None
             raise ContactFileError(
                 f"line {reader.line_num}: cannot be read as CSV ({error})"
             ) from None

@@ -25,10 +25,11 @@ from datetime import datetime
 from appliance.store import Store
 from appliance.store.contact_import import ContactValues, UpsertCounts
 
-from .csvfile import ContactRow, ReadResult, RowError, preview, read_csv
+from .csvfile import UTF16_BOMS, ContactRow, ReadResult, RowError, preview, read_csv
 from .headers import ContactFileError
 
 __all__ = [
+    "UTF16_BOMS",
     "ContactFileError",
     "ImportDone",
     "ImportPlan",

@@ -225,6 +225,12 @@ class AtConnection:
                     else:
                         self._scanned = len(buffer) - position
                     return
+                if end.start() - position > MAX_LINE_BYTES:  # however the bytes were chunked
+                    sample = bytes(buffer[position : position + GARBAGE_SAMPLE_BYTES])
+                    self._garbage(sample, f"no line end within {MAX_LINE_BYTES} bytes")
+                    position = end.end()
+                    self._scanned = 0
+                    continue
                 raw = bytes(buffer[position : end.start()])
                 position = end.end()
                 self._scanned = 0

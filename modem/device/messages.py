@@ -92,7 +92,10 @@ class Messaging(ServiceCentre):
         lines = self._simple(
             f"AT+CMGL={stat}", "+CMGL:", pdu_lines=True, timeout=self.timeouts.send
         )
-        return [self._stored(item.index, item.stat, item.pdu) for item in parse_cmgl(lines)]
+        return [
+            self._stored(item.index, item.stat, item.pdu, item.problem)
+            for item in parse_cmgl(lines)
+        ]
 
     def read_message(self, index: int, storage: str | None = None) -> StoredMessage | None:
         """The message at ``index``, or None for an empty slot."""
@@ -107,14 +110,16 @@ class Messaging(ServiceCentre):
         if not lines:
             return None
         item = parse_cmgr(lines)
-        return self._stored(index, item.stat, item.pdu)
+        return self._stored(index, item.stat, item.pdu, item.problem)
 
     def delete_message(self, index: int, storage: str | None = None) -> None:
         if storage:
             self.use_storage(storage)
         self._simple(f"AT+CMGD={index}")
 
-    def _stored(self, index: int, stat: int, raw: str) -> StoredMessage:
+    def _stored(self, index: int, stat: int, raw: str, problem: str | None) -> StoredMessage:
+        if problem is not None:  # not a PDU at all: the parser said why
+            return StoredMessage(self.storage or "", index, stat, raw, None, problem)
         try:
             message = pdu.decode(raw)
         except ModemError as exc:

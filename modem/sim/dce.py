@@ -37,7 +37,7 @@ from .commandline import Command
 from .faults import Faults
 from .identity import make_iccid, make_imei, make_imsi
 from .interpreter import CommandInterpreter, PromptInput
-from .network import Inbound, NetworkSide
+from .network import Announced, Inbound, NetworkSide
 from .power import PowerAndRegistration
 from .profile import Profile
 from .results import urc
@@ -128,6 +128,7 @@ class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide, IncomingC
         self._last_mode: tuple[int, int] = (0, 0)
         self._urc_buffer: list[bytes] = []
         self._network_queue: deque[Inbound] = deque()
+        self.announced: list[Announced] = []  # inbound SMS URCs, oldest first (``network``)
         self._network_next = now
         self._network_blocked = False
         self._offer_scheduled = False

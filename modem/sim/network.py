@@ -26,6 +26,17 @@ class Inbound:
     pdu: str
 
 
+@dataclass(frozen=True)
+class Announced:
+    """An inbound SMS the modem announced: the simulated time of its URC (``+CMTI`` when stored,
+    ``+CMT`` when handed over), the URC's line, and the PDU. The truth a test measures the
+    driver's latency from, as a modem's own trace would be."""
+
+    time: float
+    urc: str
+    pdu: str
+
+
 class NetworkSide:
     """The network's queue for this modem, its routing, and the SMS URCs."""
 
@@ -125,6 +136,7 @@ class NetworkSide:
             return True  # ds=0: acknowledged to the network, not routed to the TE
         if mt == 2:
             self.sms_urc([f"+CMT: ,{length}", item.pdu], t)
+            self.announced.append(Announced(t, f"+CMT: ,{length}", item.pdu))
             return True
         store = self.store(self.settings.cpms[2])
         index = store.add(REC_UNREAD, item.pdu) if store else None
@@ -135,4 +147,5 @@ class NetworkSide:
             return False
         if mt in (1, 3):
             self.sms_urc([f'+CMTI: "{store.name}",{index}'], t)
+            self.announced.append(Announced(t, f'+CMTI: "{store.name}",{index}', item.pdu))
         return True

@@ -112,6 +112,11 @@ class SimServer:
         """Simulated time."""
         return self._sim_origin + (time.monotonic() - self._real_origin) / self.time_scale
 
+    def real_time(self, sim_time: float) -> float:
+        """The ``time.monotonic()`` at which the modem reached ``sim_time`` (the inverse of
+        ``now``): what a test compares the host's clock with."""
+        return self._real_origin + (sim_time - self._sim_origin) * self.time_scale
+
     def call(self, fn: Callable[[FakeModem, float], T]) -> T:
         """Run ``fn(modem, now)`` in the server thread and return its result."""
         if threading.current_thread() is self._thread or self._thread is None:

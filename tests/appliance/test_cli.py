@@ -219,7 +219,7 @@ def test_send_refuses_stdin_that_is_not_utf8(config_path, store):
 def test_send_refuses_a_nul_byte(config_path, store):
     result = run(config_path, "send", NUMBER, "-", input=b"bin\x00aire\n")
     assert result.exit_code == 2
-    assert result.stderr == "error: text: it contains a NUL byte (character 3)\n"
+    assert result.stderr == "error: text: it contains a NUL byte (character 4)\n"
     assert sum(store.counts().values()) == 0
 
 
@@ -234,7 +234,7 @@ def test_send_refuses_bytes_that_are_not_utf8_in_a_c_locale(config_path, store):
             timeout=30,
         )
         assert result.returncode == 2, result.stderr
-        assert result.stderr == b"error: text: it is not UTF-8 text (character 3)\n"
+        assert result.stderr == b"error: text: it is not UTF-8 text (character 4)\n"
     assert sum(store.counts().values()) == 0
 
 

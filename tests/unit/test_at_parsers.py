@@ -386,9 +386,6 @@ def test_parse_cmgl() -> None:
     "lines",
     [
         ["+CMGL: 1,1,,28"],  # no PDU line
-        ["+CMGL: 1,1,,28", "not hex"],
-        ["+CMGL: 1,1,,99", HELLO],  # longer than the PDU
-        ["+CMGL: 1,1,,28", HELLO + "0"],  # odd hex
         ['+CMGL: 1,"REC READ","+33612345678",,"24/01/01,10:00:00+04"', "Bonjour"],  # text mode
         [HELLO, "+CMGL: 1,1,,28"],
     ],
@@ -398,9 +395,27 @@ def test_parse_cmgl_refuses_broken_listings(lines: list[str]) -> None:
         parse_cmgl(lines)
 
 
+@pytest.mark.parametrize(
+    ("line", "length", "problem"),
+    [
+        ("not hex", 28, "AT+CMGL: the PDU is not hex: 'not hex'"),
+        (HELLO, 99, f"AT+CMGL: length 99 exceeds the PDU: {HELLO!r}"),
+        (HELLO + "0", 28, f"AT+CMGL: the PDU is not hex: {HELLO + '0'!r}"),
+    ],
+)
+def test_a_broken_pdu_of_a_listing_is_kept_with_its_problem(line, length, problem) -> None:
+    """One corrupt slot neither hides the others nor stays on the SIM (issue 14)."""
+    lines = [f"+CMGL: 1,1,,{length}", line, "+CMGL: 26,0,,26", DELIVER]
+    assert parse_cmgl(lines) == [
+        StoredPdu(1, 1, length, line, problem),
+        StoredPdu(26, 0, 26, DELIVER),
+    ]
+
+
 def test_parse_cmgr() -> None:
     assert parse_cmgr(["+CMGR: 0,,26", DELIVER]) == StoredPdu(None, 0, 26, DELIVER)  # GARRONEJ
-    for lines in (["+CMGR: 0,,26"], ["+CMGR: 0,,26", "xyz"], ["+CMGR: x", DELIVER]):
+    assert parse_cmgr(["+CMGR: 0,,26", "xyz"]).problem == "AT+CMGR: the PDU is not hex: 'xyz'"
+    for lines in (["+CMGR: 0,,26"], ["+CMGR: x", DELIVER]):
         with pytest.raises(RemoteProtocolError, match="AT\\+CMGR"):
             parse_cmgr(lines)
 

@@ -262,7 +262,8 @@ REFUSALS = [
     (
         '[[modem]]\nport = "/dev/a"\ndaily_limit = 0\n',
         "modem[1].daily_limit",
-        "must be a whole number above zero, or false for no limit, not the number 0",
+        "must be a whole number above zero and at most 1_000_000_000, or false for no limit, "
+        "not the number 0",
     ),
     ('[[modem]]\nport = "/dev/a"\ndaily_limit = -5\n', "modem[1].daily_limit", "above zero"),
     ('[[modem]]\nport = "/dev/a"\ndaily_limit = true\n', "modem[1].daily_limit", "above zero"),
@@ -343,8 +344,8 @@ def test_the_message_reads_as_file_key_why(tmp_path):
         tmp_path, '[[modem]]\nport = "/dev/a"\n[[modem]]\nport = "/dev/b"\ndaily_limit = 0\n'
     )
     assert str(error) == (
-        f"{tmp_path}/smsrelay.toml: modem[2].daily_limit: must be a whole number above zero, "
-        "or false for no limit, not the number 0"
+        f"{tmp_path}/smsrelay.toml: modem[2].daily_limit: must be a whole number above zero "
+        "and at most 1_000_000_000, or false for no limit, not the number 0"
     )
 
 

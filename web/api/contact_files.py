@@ -24,6 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from appliance.contacts.exporting import export_csv
 from appliance.contacts.headers import FIELDS
 from appliance.contacts.importing import (
+    UTF16_BOMS,
     ContactFileError,
     ImportRefused,
     apply_import,
@@ -67,9 +68,9 @@ def csv_body() -> bytes:
         data = request.get_data(cache=False)
     except RequestEntityTooLarge:
         refuse(413, too_large)
-    if b"\x00" in data:
-        refuse(422, "the file holds NUL bytes, so it is not text as a CSV is (a UTF-16 "
-               "export?); save it as CSV UTF-8, or CSV with ';'")  # fmt: skip
+    if b"\x00" in data and not data.startswith(UTF16_BOMS):  # with its BOM, UTF-16 is read
+        refuse(422, "the file holds NUL bytes, so it is not text as a CSV is (UTF-16 "
+               "without its BOM?); save it as CSV UTF-8, or CSV with ';'")  # fmt: skip
     return data  # an empty file is refused by the reader: it has no header line (422)
 
 

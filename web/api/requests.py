@@ -172,7 +172,9 @@ def json_object() -> dict[str, Any]:
         body = json.loads(raw, parse_constant=_no_constant)
     except RecursionError:
         refuse(400, "the body is not valid JSON: it is nested too deeply")
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN
+    except UnicodeDecodeError as exc:
+        refuse(400, f"the body is not valid JSON: it is not UTF-8 text (byte {exc.start})")
+    except ValueError as exc:  # JSONDecodeError, NaN
         refuse(400, f"the body is not valid JSON: {exc}")
     if not isinstance(body, dict):
         refuse(400, 'the body must be a JSON object, such as {"to": "+33612345678", "text": "Hi"}')

@@ -64,9 +64,13 @@ Encoding = Literal["gsm7", "ucs2"]
 
 
 def _storable(text: str) -> str:
-    if _UNSTORABLE.search(text):
+    found = _UNSTORABLE.search(text)
+    if found:
+        what = "U+0000 (NUL)" if found[0] == "\x00" else f"a lone surrogate U+{ord(found[0]):04X}"
         raise PydanticCustomError(
-            "unstorable", "contains U+0000 or a lone surrogate, which cannot be sent"
+            "unstorable",
+            "contains {what} at character {at}, which cannot be stored nor sent",
+            {"what": what, "at": found.start() + 1},
         )
     return text
 

@@ -59,12 +59,18 @@ def parse_cdsi(line: str) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class StoredPdu:
-    """A message read from the modem's storage, in PDU mode (``index`` is None for +CMGR)."""
+    """A message read from the modem's storage, in PDU mode (``index`` is None for +CMGR).
+
+    ``problem`` says why ``pdu`` (then the line as it came) is not a PDU of the announced
+    length: one corrupt slot must not hide the others of a listing, nor stay on the SIM for
+    ever, so it is handed on with its index for the caller to log and delete.
+    """
 
     index: int | None
     stat: int
     length: int
     pdu: str
+    problem: str | None = None
 
 
 def _checked_pdu(pdu: str, length: int, command: str) -> str:
@@ -75,8 +81,17 @@ def _checked_pdu(pdu: str, length: int, command: str) -> str:
     return pdu.upper()
 
 
+def _stored(index: int | None, stat: int, length: int, line: str, command: str) -> StoredPdu:
+    """The slot's PDU, or the line as it came with the reason it is not one."""
+    try:
+        return StoredPdu(index, stat, length, _checked_pdu(line, length, command))
+    except RemoteProtocolError as error:
+        return StoredPdu(index, stat, length, line[:400], str(error))
+
+
 def parse_cmgl(lines: Sequence[str] | str) -> list[StoredPdu]:
-    """``+CMGL: <index>,<stat>,[<alpha>],<length>`` each followed by its PDU line."""
+    """``+CMGL: <index>,<stat>,[<alpha>],<length>`` each followed by its PDU line; a PDU line
+    that is not hex or shorter than its length is kept with its ``problem``."""
     lines = as_lines(lines)
     messages = []
     position = 0
@@ -85,15 +100,10 @@ def parse_cmgl(lines: Sequence[str] | str) -> list[StoredPdu]:
         fields = split_fields(payload(header, ("+CMGL",), "AT+CMGL"), "AT+CMGL")
         if len(fields) < 3 or position + 1 >= len(lines):
             raise RemoteProtocolError(f"AT+CMGL: expected a header and its PDU at {header!r}")
+        index = to_int(fields[0], "AT+CMGL", header)
+        stat = to_int(fields[1], "AT+CMGL", header)
         length = to_int(fields[-1], "AT+CMGL", header)
-        messages.append(
-            StoredPdu(
-                index=to_int(fields[0], "AT+CMGL", header),
-                stat=to_int(fields[1], "AT+CMGL", header),
-                length=length,
-                pdu=_checked_pdu(lines[position + 1], length, "AT+CMGL"),
-            )
-        )
+        messages.append(_stored(index, stat, length, lines[position + 1], "AT+CMGL"))
         position += 2
     return messages
 
@@ -107,13 +117,8 @@ def parse_cmgr(lines: Sequence[str] | str) -> StoredPdu:
     fields = split_fields(payload(header, ("+CMGR",), "AT+CMGR"), "AT+CMGR")
     if len(fields) < 2:
         raise RemoteProtocolError(f"AT+CMGR: expected <stat>,[<alpha>],<length> in {header!r}")
-    length = to_int(fields[-1], "AT+CMGR", header)
-    return StoredPdu(
-        index=None,
-        stat=to_int(fields[0], "AT+CMGR", header),
-        length=length,
-        pdu=_checked_pdu(lines[1], length, "AT+CMGR"),
-    )
+    stat = to_int(fields[0], "AT+CMGR", header)
+    return _stored(None, stat, to_int(fields[-1], "AT+CMGR", header), lines[1], "AT+CMGR")
 
 
 def _delivered_pdu(urc: Urc, name: str) -> tuple[int, str]:
