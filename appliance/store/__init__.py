@@ -12,6 +12,9 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``statements``: the send path's SQL, built once with bound parameters;
 - ``queueing``: enqueue (under the rules of ``consent``: STOP, the cap per person), cancel,
   retry; ``outbound``: claim, sent, retry, expire, recover (the at-most-once rule);
+  ``attempt_schema``: each claim of a message by a modem and its outcome, ended on failure by
+  ``attempts``; ``message_detail``: one message with its parts, attempts, delivery reports and
+  the conversation around it (issue 16);
 - ``inbound``: received parts and their reassembly, delivery reports; ``keyword_inbox``: the
   received messages the consent desk has still to answer;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
@@ -50,6 +53,7 @@ import threading
 from sqlalchemy import Engine
 
 from .access import Access, NumberRecord
+from .attempts import Attempts
 from .calls import Calls
 from .campaign_audience import Among, EventFilter
 from .campaign_batch import StepPlan
@@ -66,6 +70,7 @@ from .erasure import Erased, Erasure, ErasureRefused
 from .fleet import Fleet, SimCounts
 from .inbound import InboundMessages, ReportFiled
 from .keyword_inbox import KeywordInbox
+from .message_detail import MessageDetail, MessageDetails
 from .outbound import Claim, OutboundMessages, is_final
 from .queueing import NewMessage
 from .retention import Pruned, Retention
@@ -86,6 +91,7 @@ __all__ = [
     "ErasureRefused",
     "EventFilter",
     "Expansion",
+    "MessageDetail",
     "NewMessage",
     "NotOptedIn",
     "NumberRecord",
@@ -103,6 +109,8 @@ __all__ = [
 
 class Store(
     OutboundMessages,
+    Attempts,
+    MessageDetails,
     InboundMessages,
     KeywordInbox,
     Fleet,

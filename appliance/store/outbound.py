@@ -18,6 +18,7 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from . import statements
+from .attempt_schema import MessageAttempt, Outcome
 from .consent import DEFAULT_RULES, ConsentRules, held_at_dispatch
 from .fleet import SimCounts, count_parts
 from .queueing import Queueing
@@ -87,6 +88,18 @@ class OutboundMessages(Queueing):
                     "b_concat_ref": values["concat_ref"],
                 },
             )
+            connection.execute(  # the attempt, committed with the claim (``attempt_schema``)
+                statements.ATTEMPT_BEGUN,
+                {
+                    "b_id": values["id"],
+                    "b_number": values["attempts"],
+                    "b_imei": claim.imei,
+                    "b_iccid": claim.iccid,
+                    "b_node": claim.node,
+                    "b_first_part": values["parts_sent"] + 1,
+                    "b_now": now,
+                },
+            )
         return Message(**values)
 
     @staticmethod
@@ -140,6 +153,11 @@ class OutboundMessages(Queueing):
                 statements.SENT[bool(joined)],
                 {"b_id": message_id, "b_refs": joined, "b_parts_sent": parts_sent, "b_now": now},
             )
+            connection.execute(
+                statements.ATTEMPT_ENDED,
+                {"b_id": message_id, "b_outcome": Outcome.SENT, "b_now": now,
+                 "b_cms_code": None, "b_reason": None, "b_refs": joined},
+            )  # fmt: skip
             counts = count_parts(connection, iccid, len(refs), now, day, month)
             if imei is not None:
                 connection.execute(statements.MODEM_SUCCESS, {"b_imei": imei, "b_now": now})
@@ -230,6 +248,14 @@ class OutboundMessages(Queueing):
                 else:
                     values = {"status": Status.UNKNOWN, "finished_at": now, "reason": reason}
                 session.execute(update(Message).where(col(Message.id).in_(ids)).values(**values))
+                session.execute(
+                    update(MessageAttempt)
+                    .where(
+                        col(MessageAttempt.message_id).in_(ids),
+                        MessageAttempt.outcome == Outcome.SENDING,
+                    )
+                    .values(outcome=Outcome.UNKNOWN, ended_at=now, reason=reason)
+                )
                 for message_id in ids:
                     session.add(
                         Event(at=now, kind="message.unknown", message_id=message_id, detail=reason)

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Select, delete, func, select
 
+from .attempt_schema import MessageAttempt
 from .call_schema import MissedCall
 from .schema import (
     DELIVERED,
@@ -58,6 +59,7 @@ INBOUND_PART = InboundPart.__table__
 SAMPLE = SignalSample.__table__
 DELIVERY = WebhookDelivery.__table__
 EVENT = Event.__table__
+ATTEMPT = MessageAttempt.__table__
 CALL = MissedCall.__table__
 
 
@@ -148,6 +150,8 @@ class Retention(Transactions):
                     return gone, gone_also
                 if also is not None:
                     gone_also += _delete(connection, also, also_key, chunk)
+                if table is MESSAGE:  # a message's attempts go with it (issue 16)
+                    _delete(connection, ATTEMPT, ATTEMPT.c.message_id, chunk)
                 gone += _delete(connection, table, table.c.id, chunk)
             if len(chunk) < batch:
                 return gone, gone_also

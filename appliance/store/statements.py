@@ -20,6 +20,7 @@ from sqlalchemy.sql.schema import Column
 
 from appliance.states import ModemState
 
+from .attempt_schema import MessageAttempt, Outcome
 from .schema import (
     PAUSED_RANK,
     PRIORITY_RANK,
@@ -37,6 +38,7 @@ SIM = Sim.__table__
 MODEM = Modem.__table__
 REPORT = DeliveryReport.__table__
 EVENT = Event.__table__
+ATTEMPT = MessageAttempt.__table__
 
 
 def _param(name: str, column: Column) -> BindParameter:
@@ -119,6 +121,32 @@ TAKE = (
         attempts=m.attempts + 1,
         sending_at=NOW,
         concat_ref=_param("concat_ref", m.concat_ref),
+    )
+)
+
+# the attempt the claim begins (``attempt_schema``), in the claim's transaction
+a = ATTEMPT.c
+ATTEMPT_BEGUN = insert(ATTEMPT).values(
+    message_id=_param("id", a.message_id),
+    number=_param("number", a.number),
+    modem_imei=_param("imei", a.modem_imei),
+    sim_iccid=_param("iccid", a.sim_iccid),
+    node=_param("node", a.node),
+    first_part=_param("first_part", a.first_part),
+    started_at=_param("now", a.started_at),
+    outcome=Outcome.SENDING,
+    part_refs="",
+)
+# its end, in the transaction that records the outcome: the message's one open attempt
+ATTEMPT_ENDED = (
+    update(ATTEMPT)
+    .where(a.message_id == _param("id", a.message_id), a.outcome == Outcome.SENDING)
+    .values(
+        outcome=_param("outcome", a.outcome),
+        ended_at=_param("now", a.ended_at),
+        cms_code=_param("cms_code", a.cms_code),
+        reason=_param("reason", a.reason),
+        part_refs=_param("refs", a.part_refs),
     )
 )
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from appliance.breaker import Blame, blame, kind, sim_label
 from appliance.pacing import backoff, period_keys
 from appliance.states import ModemState
+from appliance.store.attempt_schema import Outcome
 from appliance.store.schema import Message
 from modem.errors import CmsError, CommandTimeout, ModemError, PortGone, SimError
 
@@ -92,7 +93,18 @@ class Sending:
     def _outcome_of_failure(self, message: Message, error: ModemError, now: datetime) -> None:
         assert message.id is not None
         reason = str(error)  # the card's last error is saved by _send, with its state
-        self.store.log("message.error", now, reason, imei=self.imei, message_id=message.id)
+        cms = error if isinstance(error, CmsError) else None
+        self.store.end_attempt(  # with its message.error event, in one transaction
+            message.id,
+            Outcome.UNKNOWN if error.maybe_sent else Outcome.REFUSED,
+            now,
+            reason=cms.reason if cms is not None else _plain(error),
+            cms_code=cms.code if cms is not None else None,
+            refs=error.sent_references,
+            imei=self.imei,
+            event="message.error",
+            detail=reason,
+        )
         if error.maybe_sent:
             if self.settings.resend_unknown:
                 self.store.mark_retry(
@@ -154,6 +166,8 @@ class Sending:
     def _give_back(self, message: Message, reason: str) -> None:
         """A message handed over while this modem was not ready: back to the queue, due now."""
         now = self.clock.now()
+        assert message.id is not None
+        self.store.end_attempt(message.id, Outcome.RETURNED, now, reason=reason)
         if not self._gave_up(message, reason, now):
             assert message.id is not None
             self.store.mark_retry(message.id, reason, now)

@@ -1,15 +1,16 @@
-"""``/messages``: queue an SMS, list them, follow one, cancel one."""
+"""``/messages``: queue an SMS, list them, follow one (with its detail), cancel one."""
 
 from __future__ import annotations
 
 from flask import Response, jsonify, request, url_for
 
-from appliance import views
+from appliance import message_detail, views
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.outbox import BadRequest, Refused, prepare, submit
 from appliance.store.schema import Status
 from web.services import services
 
+from .detail_schemas import MessageDetail
 from .errors import refuse
 from .operations import Answer, Parameter, operation
 from .requests import (
@@ -152,13 +153,20 @@ def list_messages() -> Response:
     "GET",
     "/messages/<api_id:message_id>",
     operation_id="getMessage",
-    summary="One message and its outcome",
+    summary="One message, its outcome and everything about it",
+    description="The message's fields as listed, and in detail: each part with its references "
+    "(concatenation reference, TP-MR) and delivery reports, each attempt (modem, SIM, time, "
+    "result with the +CMS code and reason), and the conversation around it.",
     parameters=(MESSAGE_ID,),
-    answer=Answer(200, "The message.", Message),
+    answer=Answer(200, "The message.", MessageDetail),
     errors=(404,),
 )
 def get_message(message_id: int) -> Response:
-    return jsonify(_message(_message_or_404(message_id)))
+    found = services().store.message_detail(message_id) if message_id_in_range(message_id) else None
+    if found is None:
+        refuse(404, f"no message {message_id}")
+    body = {**views.message(found.message), "detail": message_detail.detail(found)}
+    return jsonify(MessageDetail.model_validate(body).body())
 
 
 @operation(
