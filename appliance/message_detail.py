@@ -9,7 +9,9 @@ shape for both readers, so the page shows what the API says.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from .store import MessageDetail
 from .store.attempt_schema import MessageAttempt, Outcome
@@ -20,6 +22,9 @@ from .store.schema import DeliveryReport, Modem, Status
 # TP-Status (3GPP TS 23.040 §9.2.3.15): 0-31 the transaction completed, 32-63 the SC is still
 # trying, 64 and above it failed (permanently, or temporarily and it no longer tries)
 STILL_TRYING = range(32, 64)
+
+
+When = Callable[[datetime | None], Any]
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -33,13 +38,13 @@ def report_state(report: DeliveryReport) -> str:
     return "pending" if report.status in STILL_TRYING else "failed"
 
 
-def _report(r: DeliveryReport) -> dict:
+def _report(r: DeliveryReport, when: When) -> dict:
     return {
         "status": r.status,
         "state": report_state(r),
         "reason": r.reason,
-        "discharged_at": _iso(r.discharged_at),
-        "received_at": _iso(r.received_at),
+        "discharged_at": when(r.discharged_at),
+        "received_at": when(r.received_at),
     }
 
 
@@ -64,14 +69,14 @@ def _modem(imei: str | None, modems: dict[str, Modem]) -> dict | None:
     }
 
 
-def _attempt(a: MessageAttempt, status: str, modems: dict[str, Modem]) -> dict:
+def _attempt(a: MessageAttempt, status: str, modems: dict[str, Modem], when: When) -> dict:
     return {
         "number": a.number,
         "modem": _modem(a.modem_imei, modems),
         "sim": a.sim_iccid,
         "node": a.node,
-        "started_at": _iso(a.started_at),
-        "ended_at": _iso(a.ended_at),
+        "started_at": when(a.started_at),
+        "ended_at": when(a.ended_at),
         "result": attempt_result(a, status),
         "cms_code": a.cms_code,
         "reason": a.reason,
@@ -80,7 +85,7 @@ def _attempt(a: MessageAttempt, status: str, modems: dict[str, Modem]) -> dict:
     }
 
 
-def _parts(detail: MessageDetail) -> list[dict]:
+def _parts(detail: MessageDetail, when: When) -> list[dict]:
     m = detail.message
     refs = split_refs(m.part_refs)
     by_part: dict[int, int] = {}  # part number -> the attempt that sent it
@@ -96,28 +101,31 @@ def _parts(detail: MessageDetail) -> list[dict]:
                 "reference": ref,
                 "attempt": by_part.get(number),
                 "reports": [
-                    _report(r) for r in detail.reports if ref is not None and r.part_ref == ref
+                    _report(r, when)
+                    for r in detail.reports
+                    if ref is not None and r.part_ref == ref
                 ],
             }
         )
     return parts
 
 
-def _neighbour(n: Neighbour) -> dict:
+def _neighbour(n: Neighbour, when: When) -> dict:
     if n.sent is not None:
         s = n.sent
-        return {"direction": "sent", "id": s.id, "at": _iso(n.at), "text": s.text,
+        return {"direction": "sent", "id": s.id, "at": when(n.at), "text": s.text,
                 "status": s.status, "parts": s.parts}  # fmt: skip
     assert n.received is not None
     r = n.received
-    return {"direction": "received", "id": r.id, "at": _iso(n.at), "text": r.text,
+    return {"direction": "received", "id": r.id, "at": when(n.at), "text": r.text,
             "status": r.status, "parts": r.parts}  # fmt: skip
 
 
-def detail(d: MessageDetail) -> dict:
-    """The ``detail`` of ``GET /api/v1/messages/{id}`` (``web.api.schemas.MessageDetail``)."""
+def detail(d: MessageDetail, *, when: When = _iso) -> dict:
+    """The ``detail`` of ``GET /api/v1/messages/{id}`` (``web.api.detail_schemas``); times as
+    ``when`` writes them (ISO 8601 for the API; the page keeps datetimes to show them local)."""
     m = d.message
-    this = {"direction": "sent", "id": m.id, "at": _iso(m.created_at), "text": m.text,
+    this = {"direction": "sent", "id": m.id, "at": when(m.created_at), "text": m.text,
             "status": m.status, "parts": m.parts, "current": True}  # fmt: skip
     return {
         "source": m.source,
@@ -127,17 +135,17 @@ def detail(d: MessageDetail) -> dict:
         "sim": m.sim_iccid,
         "concat_ref": m.concat_ref if m.parts > 1 else None,
         "parts_sent": m.parts_sent,
-        "parts": _parts(d),
-        "attempts": [_attempt(a, m.status, d.modems) for a in d.attempts],
-        "finished_at": _iso(m.finished_at),
+        "parts": _parts(d, when),
+        "attempts": [_attempt(a, m.status, d.modems, when) for a in d.attempts],
+        "finished_at": when(m.finished_at),
         "conversation": {
             "number": m.recipient,
             "more_earlier": d.more_earlier,
             "more_later": d.more_later,
             "messages": [
-                *({**_neighbour(n), "current": False} for n in d.earlier),
+                *({**_neighbour(n, when), "current": False} for n in d.earlier),
                 this,
-                *({**_neighbour(n), "current": False} for n in d.later),
+                *({**_neighbour(n, when), "current": False} for n in d.later),
             ],
         },
     }

@@ -4,7 +4,8 @@
   page to them until someone is logged in
 - ``modems``: / and /fragments/modems, the modem cards and why nothing moves
 - ``queue``: /queue, and the Cancel and Retry of any message
-- ``history``: /history, the search over every message
+- ``history``: /history, the search over every message; ``message``: /messages/<id>, one
+  message's parts, attempts, delivery reports and conversation
 - ``inbox``: /inbox, the SMS that came in
 - ``compose``: /compose and its counter /count
 - ``contacts``: /contacts, the contact base: list and search, tags, a contact's page and its
@@ -43,14 +44,15 @@ def register(app: Flask) -> None:
         imports,
         inbox,
         login,
+        message,
         modems,
         queue,
         webhooks,
     )
 
     app.jinja_env.globals.update(common.TEMPLATE_GLOBALS)
-    groups = (login, modems, queue, history, inbox, compose, contacts, imports, conversation,
-              campaigns, campaign_actions, campaign_events)  # fmt: skip
+    groups = (login, modems, queue, history, message, inbox, compose, contacts, imports,
+              conversation, campaigns, campaign_actions, campaign_events)  # fmt: skip
     for module in (*groups, admin, webhooks):
         app.register_blueprint(module.bp)
     login.install(app)
