@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import select
 
 from appliance import message_detail
 from appliance.store import Claim
-from appliance.store.attempt_schema import Outcome
+from appliance.store.attempt_schema import MessageAttempt, Outcome
 from appliance.store.message_detail import AROUND
 from appliance.store.schema import MAX_ID
 from tests.appliance.conftest import enqueue
@@ -156,8 +157,4 @@ def test_retention_takes_a_message_s_attempts_with_it(store, config):
     store.prune_older({"messages": timedelta(days=30)}, NOW + timedelta(days=31))
     assert store.message_detail(message.id) is None
     with store.reading() as session:
-        from sqlmodel import select
-
-        from appliance.store.attempt_schema import MessageAttempt
-
         assert session.exec(select(MessageAttempt)).all() == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,10 @@ from appliance.store.schema import MAX_ID, Status
 from appliance.wakeup import notify
 from tests.appliance.conftest import FAST_TUNING
 from tests.appliance.test_policies import explicit, with_modems
+from tests.browser import chromium, needs_chromium, serving, watch
 from tests.waiting import wait_until
+
+from .conftest import ADMIN_NAME, ADMIN_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -62,12 +66,11 @@ def sent(sim_factory, config, store, clock):
         server.call(lambda m, now: setattr(m.faults, "fail_codes", (27,)))
         short_id = queue(SHORT)
         notify(wakeup_path(cfg))
-        refused = lambda: (
-            (found := store.message_detail(short_id))
-            and any(  # noqa: E731
-                a.outcome == Outcome.REFUSED for a in found.attempts
-            )
-        )
+
+        def refused() -> bool:
+            found = store.message_detail(short_id)
+            return any(a.outcome == Outcome.REFUSED for a in found.attempts)
+
         wait_until(refused, 10, "the first attempt refused")
         assert store.get(short_id).status == Status.QUEUED  # waiting on its backoff
         server.call(lambda m, now: setattr(m.faults, "fail_rate", 0.0))
@@ -220,3 +223,38 @@ def test_admins_see_it_as_volunteers_do(signed_in, store, config, clock):
     message_id = submit(store, config, new, clock.now()).id
     for role in ("volunteer", "admin"):
         assert signed_in(role).get(f"/messages/{message_id}").status_code == 200
+
+
+PHONE = {"width": 390, "height": 844}
+ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts"
+
+
+@needs_chromium
+def test_the_page_fits_a_phone_in_chromium(app_factory, admin, sent):
+    """Headless Chromium at a phone's size (390×844): the parts and attempts tables and the
+    conversation stay inside the screen, the text with ``<script>`` stays text (no dialog)."""
+    from playwright.sync_api import expect
+
+    long_id, short_id, _, _ = sent
+    problems: list[str] = []
+    with serving(app_factory()) as url, chromium() as browser:
+        page = watch(browser.new_page(viewport=PHONE, is_mobile=True), problems)
+        page.goto(url + "/login")
+        page.fill("input[name=name]", ADMIN_NAME)
+        page.fill("input[name=password]", ADMIN_PASSWORD)
+        page.click("button[type=submit]")
+        for message_id in (short_id, long_id):
+            page.goto(f"{url}/messages/{message_id}")
+            expect(page.locator("h1")).to_have_text(f"Message #{message_id}")
+            expect(page.locator("table.attempts")).to_be_visible()
+            expect(page.locator("li.entry.current")).to_be_visible()
+            ARTEFACTS.mkdir(exist_ok=True)  # for a person to look at (git-ignored)
+            page.screenshot(path=str(ARTEFACTS / f"message-{message_id}-phone.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"message {message_id}: {width} px wide on a phone"
+        expect(page.locator("p.message-text")).to_have_text(LONG)
+        page.goto(f"{url}/messages/{short_id}")
+        expect(page.locator("p.message-text")).to_have_text(SHORT)
+        expect(page.locator("table.attempts")).to_contain_text("+CMS ERROR 27")
+        page.close()
+    assert problems == []
