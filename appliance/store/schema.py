@@ -212,7 +212,11 @@ class Inbound(SQLModel, table=True):
     """A received SMS, whole (parts reassembled)."""
 
     __tablename__ = "inbound"
-    __table_args__ = (UniqueConstraint("dedupe_key", name="uq_inbound_dedupe"),)
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_inbound_dedupe"),
+        # a sent message's conversation reads a number's received messages around a time
+        Index("ix_inbound_sender_received", "sender", "received_at", "id"),  # revision 0015
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     sender: str = Field(max_length=32, index=True)
