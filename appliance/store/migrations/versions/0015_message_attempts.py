@@ -4,13 +4,13 @@
 the part it started at, when it began and ended, its outcome (sending, sent, refused, unknown,
 returned), the +CMS ERROR code and the reason in words of a refusal, and the message references
 (TP-MR) the modem returned in +CMGS for the parts it sent. Messages sent before this revision
-have no rows: their detail falls back on the event log.
+have no rows: their detail shows their last modem and SIM (kept on the message) only.
 
 And ``ix_inbound_sender_received`` (sender, received_at, id): a message's detail reads the
 messages received from its number just before and after it as one range.
 
-One new table (instant) and one index on ``inbound`` (built once: about a second per
-million received messages).
+One new table (instant) and one index on ``inbound`` (built once: 2.3 s per million received
+messages on SQLite, this machine at load 5).
 
 Revision ID: 0015
 Revises: 0013 (the lead renumbers at merge)
