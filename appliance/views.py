@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from .pacing import period_keys
 from .states import ModemState, Status
 
 if TYPE_CHECKING:  # only types: the CLI's quick path imports this module without SQLAlchemy
@@ -161,6 +160,8 @@ def status(config: Config, store: Store, now: datetime) -> dict:
     """``smsrelay status --json`` (and the panel's modems page): the modems, and the messages by
     status from ``appliance.store.tally`` (a ``GROUP BY`` over every message would cost 0.1 s a call
     at a million messages)."""
+    from .pacing import period_keys
+
     day, _ = period_keys(now, config.timezone)
     sending = store.sending_by_modem()
     credits = store.credits()

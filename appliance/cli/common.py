@@ -4,7 +4,6 @@ confirmation, and printing a result or a listing in words or as JSON."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -118,6 +117,8 @@ def emit(data: Any, as_json: bool, lines: Iterable[str]) -> None:
     from .terminal import json_shown, shown
 
     if as_json:
+        import json
+
         click.echo(json_shown(json.dumps(data, indent=2, ensure_ascii=False)))
     else:
         for line in lines:
