@@ -121,8 +121,8 @@ def send(
             fail("with --to-file, give TEXT only (the numbers come from the file)", EXIT_BAD_INPUT)
         _send_many(config_path, to_file, number, options, wait, timeout, as_json)
         return
-    if number is None:
-        fail("give NUMBER (or --to-file FILE)", EXIT_BAD_INPUT)
+    if number is None:  # as click says it of a required argument (exit 2)
+        raise click.UsageError("Missing argument 'NUMBER' (or give --to-file FILE).")
     text = text_from(text)
     config = load(config_path)
     now = clock().now

@@ -129,7 +129,7 @@ def store_now():
         (["--to-file", "{missing}", "text"], "cannot read"),
         (["--to-file", "{empty}", "text"], "the file is empty"),
         (["--to-file", "{file}", "Bonjour {prenom"], "text: line 1, column 9"),
-        ([], "give NUMBER (or --to-file FILE)"),
+        ([], "Missing argument 'NUMBER' (or give --to-file FILE)"),
     ],
 )
 def test_bad_calls_exit_2_with_the_reason(config_path, store, tmp_path, args, why):

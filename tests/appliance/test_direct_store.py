@@ -36,7 +36,10 @@ def _seeded(path: Path) -> Store:
     for days in (5, 1):  # two campaign messages in the window: the next one is held
         store.enqueue(_new(MessageKind.CAMPAIGN, IN, due=NOW - timedelta(days=days)), NOW, RULES)
     store.upsert_modem("356938035643809", state="ready", iccid="8933000000000000001", port="/x")
-    store.upsert_sim("8933000000000000001", day="2026-12-02", sent_day=3, credit_low=False)
+    store.upsert_sim(  # its credit read (a float, a bool, a time): the status shows it
+        "8933000000000000001", day="2026-12-02", sent_day=3, credit_answer="Solde 4,50 EUR",
+        credit_amount=4.5, credit_currency="EUR", credit_checked_at=NOW, credit_low=True,
+    )  # fmt: skip
     return store
 
 
@@ -107,7 +110,10 @@ def test_both_paths_read_alike_for_status_and_messages(two, config):
     store, direct, _, _ = two
     store.enqueue_all(BATCH, NOW, STRICT_RULES)
     direct.enqueue_all(BATCH, NOW, STRICT_RULES)
-    assert views.status(config, direct, NOW) == views.status(config, store, NOW)
+    status = views.status(config, direct, NOW)
+    assert status == views.status(config, store, NOW)
+    assert status["modems"][0]["credit"]["low"] is True  # a bool, not SQLite's 1
+    assert status["queue"]["queued"] == 8
     for query in ({}, {"status": "queued", "limit": 2}, {"recipient": IN}):
         assert [views.message(m) for m in direct.messages(**query)] == [
             views.message(m) for m in store.messages(**query)
