@@ -5,8 +5,14 @@ the subject modules below that keep functions of their own (``history``, ``tally
 ``accounts``, ``webhooks``, ``webhook_queue``). What lives where:
 
 - ``engine``: opening a database (SQLite pragmas, ``BEGIN IMMEDIATE``, PostgreSQL) and
-  ``migrate`` (alembic, the scripts in ``migrations/``);
-- ``schema``: the tables (sqlmodel models), the ``Priority`` of a message and the UTC time type;
+  ``migrate`` (alembic, the scripts in ``migrations/``); ``sqlite_file``: what every SQLite
+  connection sets, for both drivers (the pragmas, ``BEGIN IMMEDIATE``, the schema revision);
+- ``schema``: the tables (sqlmodel models) and the UTC time type; ``kinds``: a message's
+  ``Priority`` and ``MessageKind`` (pure);
+- ``admission``: the one way a message enters the queue (its row, STOP, opt-in, the cap per
+  person), pure; run by ``queueing`` (SQLAlchemy) and ``direct`` (the CLI's quick path on
+  Python's ``sqlite3``: ``send``, ``status``, ``messages`` without importing SQLAlchemy);
+- ``composed``: the ``Store`` class, made of the classes below;
 - ``transactions``: the three ways to run a transaction (writing session, plain write
   connection, reading session), the base of ``Store``;
 - ``statements``: the send path's SQL, built once with bound parameters;
@@ -22,8 +28,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches (their SQL, run by the
   driver, in ``contact_writes``), ``contact_saving`` one contact from the API,
-  ``contact_schema`` holds the tables; ``consent``: the rules every queued message obeys (STOP,
-  the cap per person);
+  ``contact_schema`` holds the tables; ``consent``: the SQL of the rules every queued message
+  obeys (STOP, the cap per person; the rules themselves in ``admission``);
 - ``campaigns``: campaigns (issue 12) and their expansion into queued messages, one per person
   and step, each skip recorded with its reason; ``campaign_schema`` holds the tables,
   ``campaign_audience`` who a step is for, ``campaign_changes`` pausing, new texts and an events
