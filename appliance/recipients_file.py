@@ -72,17 +72,14 @@ def read_recipients(data: bytes, region: str) -> tuple[list[Recipient], list[str
     first = next((line for line in text.splitlines() if line.strip()), None)
     if first is None:
         raise RecipientsError(["the file is empty: no number in it"])
-    if _names_a_number_column(first, sniff_delimiter(text)):
-        return _from_csv(text, region)
-    return _from_lines(text)
-
-
-def _names_a_number_column(line: str, delimiter: str) -> bool:
+    delimiter = sniff_delimiter(text)
     try:
-        map_headers(next(csv.reader([line], delimiter=delimiter)))
-    except ContactFileError:
-        return False
-    return True
+        map_headers(next(csv.reader([first], delimiter=delimiter)))
+    except ContactFileError as exc:
+        if any(mark in first for mark in ",;\t"):  # cells, yet none is a number's header
+            raise RecipientsError([f"line 1: {exc}"]) from None
+        return _from_lines(text)  # no header: a list of numbers
+    return _from_csv(text, region)
 
 
 def _from_csv(text: str, region: str) -> tuple[list[Recipient], list[str], int]:

@@ -161,14 +161,9 @@ def _send_many(config_path, to_file, text, options, wait, timeout, as_json) -> N
         with database_errors("cannot queue the messages (nothing was queued)"):
             messages = submit_all(store, config, batch.messages, now())
     except BadRequest as exc:  # a number that opted out: none of them is queued
-        line = next(
-            (
-                n
-                for m, n in zip(batch.messages, batch.lines, strict=True)
-                if m.recipient in str(exc)
-            ),
-            None,
-        )
+        refused = str(exc)  # "to: +33622222222 opted out ..." names the number first
+        pairs = zip(batch.messages, batch.lines, strict=True)
+        line = next((n for m, n in pairs if refused.startswith(f"to: {m.recipient} ")), None)
         where = f"line {line}: " if line is not None else ""
         fail(f"{to_file}: nothing queued: {where}{exc}", EXIT_BAD_INPUT)
     if batch.duplicates:

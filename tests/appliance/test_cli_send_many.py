@@ -129,13 +129,20 @@ def store_now():
         (["--to-file", "{missing}", "text"], "cannot read"),
         (["--to-file", "{empty}", "text"], "the file is empty"),
         (["--to-file", "{file}", "Bonjour {prenom"], "text: line 1, column 9"),
+        (["--to-file", "{cells}", "text"], "line 1: no column holds the phone number"),
         ([], "Missing argument 'NUMBER' (or give --to-file FILE)"),
     ],
 )
 def test_bad_calls_exit_2_with_the_reason(config_path, store, tmp_path, args, why):
     (tmp_path / "n.txt").write_text("0611111111\n", encoding="utf-8")
     (tmp_path / "e.txt").write_text("\n\n", encoding="utf-8")
-    paths = {"file": tmp_path / "n.txt", "missing": tmp_path / "no", "empty": tmp_path / "e.txt"}
+    (tmp_path / "c.csv").write_text("Nom;Ville\nAnne;Lyon\n", encoding="utf-8")
+    paths = {
+        "file": tmp_path / "n.txt",
+        "missing": tmp_path / "no",
+        "empty": tmp_path / "e.txt",
+        "cells": tmp_path / "c.csv",
+    }
     result = run(config_path, "send", *[a.format(**paths) if a[:1] == "{" else a for a in args])
     assert result.exit_code == 2, result.output
     assert why in result.stderr
