@@ -31,9 +31,10 @@ from .outbox import wakeup_path
 from .pool import Pool
 from .privacy import apply_retention
 from .reports import ReportRecorder
+from .ringing_store import RingingStore
 from .store.engine import create_engine_for, migrate
 from .store.file_modes import database_paths, exposed, make_private_folder
-from .waiters import RingingStore, ring, waiters_path
+from .waiters import ring, waiters_path
 from .wakeup import Wakeup
 from .webhooks import WebhookSender  # issue 4: webhook deliveries
 from .worker import WorkerSettings

@@ -8,17 +8,21 @@ field, and nothing half-valid reaches the queue.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from modem import pdu
+from modem.pdu.counter import count as count_parts
 
-from .config import Config
 from .numbers import InvalidRecipient, is_premium_rate, is_short_code, normalise
-from .store import ConsentRefused, ConsentRules, NewMessage, Store
-from .store.schema import Message, MessageKind, Priority
+from .store.admission import ConsentRefused, ConsentRules, NewMessage
+from .store.kinds import MessageKind, Priority
 from .wakeup import notify
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 class BadRequest(ValueError):
@@ -138,7 +142,7 @@ def prepare(
         raise BadRequest("text", "contains a NUL character")
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         raise BadRequest("text", "is not valid Unicode (a lone surrogate)")
-    count = pdu.count(text)
+    count = count_parts(text)
     if count.parts > config.max_parts:
         raise BadRequest(
             "text",
@@ -194,15 +198,24 @@ def wakeup_path(config: Config) -> Path:
     return config.data_dir / "wakeup.sock"
 
 
-def submit(store: Store, config: Config, new: NewMessage, now: datetime) -> Message:
+class Queue(Protocol):
+    """What ``submit`` needs of a store: ``Store``, or the CLI's quick ``DirectStore`` (the
+    same methods on Python's ``sqlite3``, ``appliance.store.direct``)."""
+
+    def modem(self, imei: str) -> Any: ...
+
+    def enqueue_all(
+        self, news: Sequence[NewMessage], now: datetime, rules: ConsentRules | None = None
+    ) -> list[Any]: ...
+
+
+def submit(store: Queue, config: Config, new: NewMessage, now: datetime) -> Any:
     """Queue a prepared message and wake the daemon (if one runs) within milliseconds.
     Raises Refused when the number opted out (nothing is queued)."""
     return submit_all(store, config, [new], now)[0]
 
 
-def submit_all(
-    store: Store, config: Config, news: list[NewMessage], now: datetime
-) -> list[Message]:
+def submit_all(store: Queue, config: Config, news: list[NewMessage], now: datetime) -> list[Any]:
     """Queue every prepared message or none (Refused names the first number that opted out, or
     the modem asked for that was never seen)."""
     for imei in sorted({new.want_modem for new in news if new.want_modem}):

@@ -6,15 +6,16 @@ The HTTP API reuses them, so a script sees the same fields whichever way it asks
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from .config import Config
-from .pacing import period_keys
-from .states import ModemState
-from .store import SimCredit, Store
-from .store.call_schema import MissedCall
-from .store.contacts import ContactRecord
-from .store.schema import ApiToken, Inbound, Message, Sim, Status, User
-from .store.tally import counts
+from .states import ModemState, Status
+
+if TYPE_CHECKING:  # only types: the CLI's quick path imports this module without SQLAlchemy
+    from .config import Config
+    from .store import SimCredit, Store
+    from .store.call_schema import MissedCall
+    from .store.contacts import ContactRecord
+    from .store.schema import ApiToken, Inbound, Message, Sim, User
 
 SETTLED = frozenset(
     {Status.SENT, Status.DELIVERED, Status.FAILED, Status.EXPIRED, Status.CANCELLED, Status.UNKNOWN}
@@ -159,6 +160,8 @@ def status(config: Config, store: Store, now: datetime) -> dict:
     """``smsrelay status --json`` (and the panel's modems page): the modems, and the messages by
     status from ``appliance.store.tally`` (a ``GROUP BY`` over every message would cost 0.1 s a call
     at a million messages)."""
+    from .pacing import period_keys
+
     day, _ = period_keys(now, config.timezone)
     sending = store.sending_by_modem()
     credits = store.credits()
@@ -189,4 +192,5 @@ def status(config: Config, store: Store, now: datetime) -> dict:
                 "credit": _credit(credits.get(m.iccid)) if m.iccid else None,
             }
         )
-    return {"node": config.node, "modems": modems, "queue": counts(store)}
+    # ``tally.counts(store)``; the CLI's quick store (``store.direct``) counts the same way
+    return {"node": config.node, "modems": modems, "queue": store.tally.counts()}

@@ -20,9 +20,10 @@ Robust by construction:
   folder that does not exist means no one waits.
 - Ringing never blocks and never raises: a waiter whose queue is full is awake already.
 
-The daemon installs the ringing where the outcomes are recorded, in one place: ``RingingStore``,
-the store it gives its workers, its report recorder and its scheduler, rings after each of the
-store's settling operations (``SETTLING``).
+The daemon installs the ringing where the outcomes are recorded, in one place: ``RingingStore``
+(``ringing_store``), the store it gives its workers, its report recorder and its scheduler, rings
+after each of the store's settling operations (``SETTLING``). This module imports no database
+code: ``smsrelay send --wait`` waits on the CLI's quick store too (``store.direct``).
 """
 
 from __future__ import annotations
@@ -34,15 +35,14 @@ import secrets
 import socket
 import stat
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Engine
-
-from .config import Config
-from .store import Store
-from .store.schema import Message
 from .wakeup import Wakeup
+
+if TYPE_CHECKING:
+    from .config import Config
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +94,20 @@ def _remove(path: str) -> None:
             log.debug("cannot remove the dead waiter's socket %s: %s", path, error)
 
 
+class Readable(Protocol):
+    """What a waiter reads: ``Store.get``, or the CLI's quick store's."""
+
+    def get(self, message_id: int) -> Any: ...
+
+
 def wait_for_outcome(
-    store: Store,
+    store: Readable,
     message_id: int,
     *,
     folder: Path,
     timeout: float,
     settled: Collection[str],
-) -> Message | None:
+) -> Any:
     """The message once its status is one of ``settled``, or None after ``timeout`` seconds.
 
     Reads the status when the daemon rings, every ``REREAD_EVERY`` seconds in case a ring was
@@ -129,52 +135,3 @@ def wait_for_outcome(
     finally:
         if waiter is not None:
             waiter.close()
-
-
-# The store's operations that can settle a message (see the module's docstring): the daemon's
-# ``RingingStore`` rings after each; ``tests/appliance/test_waiters.py`` checks the names exist.
-SETTLING = (
-    "mark_sent",
-    "mark_failed",
-    "mark_unknown",
-    "add_report",
-    "add_reports",
-    "expire",
-    "recover",
-)
-
-
-class RingingStore(Store):
-    """The daemon's store: after each operation that may settle a message (``SETTLING``), after
-    its commit, it calls ``on_settled`` (``ring`` on the waiters' folder). The one place where
-    the outcomes recorded by the workers, the report recorder and the scheduler are announced.
-    """
-
-    def __init__(self, engine: Engine, on_settled: Callable[[], object]) -> None:
-        super().__init__(engine)
-        self._on_settled = on_settled
-
-    def _rung(self, result):
-        self._on_settled()
-        return result
-
-    def mark_sent(self, *args, **kwargs):
-        return self._rung(super().mark_sent(*args, **kwargs))
-
-    def mark_failed(self, *args, **kwargs):
-        return self._rung(super().mark_failed(*args, **kwargs))
-
-    def mark_unknown(self, *args, **kwargs):
-        return self._rung(super().mark_unknown(*args, **kwargs))
-
-    def add_report(self, *args, **kwargs):
-        return self._rung(super().add_report(*args, **kwargs))
-
-    def add_reports(self, *args, **kwargs):
-        return self._rung(super().add_reports(*args, **kwargs))
-
-    def expire(self, *args, **kwargs):
-        return self._rung(super().expire(*args, **kwargs))
-
-    def recover(self, *args, **kwargs):
-        return self._rung(super().recover(*args, **kwargs))

@@ -19,7 +19,6 @@ share a PostgreSQL database see each other's work through their poll.
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import select
 import socket
@@ -28,7 +27,14 @@ import threading
 import time
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+
+def _warn(message: str, *args: object) -> None:
+    """A warning in the log; ``logging`` imported only then (``notify`` runs in every
+    ``smsrelay send``, whose start-up is counted: docs/benchmarks.md, "CLI start-up")."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
+
 
 MAX_SOCKET_PATH = 107  # sun_path holds 108 bytes, the last one a NUL
 _NOBODY_LISTENS = (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTSOCK)
@@ -185,7 +191,7 @@ def notify(path: Path) -> bool:
     try:
         address = _address(Path(path))
     except ValueError as error:
-        log.warning("cannot wake the daemon: %s", error)
+        _warn("cannot wake the daemon: %s", error)
         return False
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
         sender.setblocking(False)
@@ -195,6 +201,6 @@ def notify(path: Path) -> bool:
             return True  # its queue is full: it is awake already
         except OSError as error:
             if error.errno not in _NOBODY_LISTENS:
-                log.warning("cannot wake the daemon at %s: %s", address, error)
+                _warn("cannot wake the daemon at %s: %s", address, error)
             return False
     return True

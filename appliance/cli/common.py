@@ -4,7 +4,6 @@ confirmation, and printing a result or a listing in words or as JSON."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -57,16 +56,31 @@ def open_store(config):
     return Store(engine)
 
 
+def open_quick_store(config):
+    """For ``send``, ``status`` and ``messages``: the quick store on Python's ``sqlite3``
+    (``appliance.store.direct``: the same methods, rules and rows, without importing
+    SQLAlchemy) when the database is a SQLite file at the current schema; else the full store
+    (PostgreSQL, a first start, a schema to migrate)."""
+    from appliance.store.direct import open_direct
+
+    return open_direct(config.database) or open_store(config)
+
+
 @contextmanager
 def database_errors(what: str) -> Iterator[None]:
     """Exit 1 with ``what`` and the database's reason (a lock held too long, a server gone)
-    instead of a traceback; the store's transaction was rolled back, so nothing is half-written."""
-    from sqlalchemy.exc import SQLAlchemyError
+    instead of a traceback; the store's transaction was rolled back, so nothing is half-written.
+    Either driver's errors: ``sqlite3``'s (the quick store) or SQLAlchemy's, if it was imported
+    (an error of a module never imported cannot have been raised)."""
+    import sqlite3
 
     try:
         yield
-    except SQLAlchemyError as exc:
-        fail(f"{what}: {getattr(exc, 'orig', None) or exc}", EXIT_FAILED)
+    except Exception as exc:
+        orm = sys.modules.get("sqlalchemy.exc")
+        if isinstance(exc, sqlite3.Error) or (orm and isinstance(exc, orm.SQLAlchemyError)):
+            fail(f"{what}: {getattr(exc, 'orig', None) or exc}", EXIT_FAILED)
+        raise
 
 
 def stdin_is_a_terminal() -> bool:
@@ -103,6 +117,8 @@ def emit(data: Any, as_json: bool, lines: Iterable[str]) -> None:
     from .terminal import json_shown, shown
 
     if as_json:
+        import json
+
         click.echo(json_shown(json.dumps(data, indent=2, ensure_ascii=False)))
     else:
         for line in lines:

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import click
 
-from appliance import views
-
 from .common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
     clock,
     config_option,
+    database_errors,
     emit_rows,
     fail,
     json_option,
     load,
+    open_quick_store,
     open_store,
 )
 
@@ -51,6 +51,7 @@ def messages(
       smsrelay messages --status failed --limit 50
       smsrelay messages --to +33612345678 --json
     """
+    from appliance import views
     from appliance.numbers import InvalidRecipient, normalise
 
     config = load(config_path)
@@ -59,8 +60,11 @@ def messages(
             recipient = normalise(recipient, config.region)
         except InvalidRecipient as exc:
             fail(f"to: {exc}", EXIT_BAD_INPUT)
+    store = open_quick_store(config)
+    with database_errors("cannot read the messages"):
+        rows = store.messages(status=status_filter, recipient=recipient, limit=limit)
     emit_rows(
-        open_store(config).messages(status=status_filter, recipient=recipient, limit=limit),
+        rows,
         views.message,
         lambda d: (
             f"{d['id']:>6} {d['status']:<9} {d['to']:<16} {d['parts']}p "
@@ -81,6 +85,8 @@ def inbox(config_path: Path | None, limit: int, as_json: bool) -> None:
     Example:
       smsrelay inbox --limit 5
     """
+    from appliance import views
+
     emit_rows(
         open_store(load(config_path)).inbox(limit=limit),
         views.inbound,

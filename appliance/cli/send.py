@@ -1,14 +1,18 @@
-"""``smsrelay send``: check and queue one SMS, print its id; with ``--wait``, wait for its outcome
-(woken by the daemon through ``appliance.waiters``, not by polling the database)."""
+"""``smsrelay send``: check and queue one SMS (or one per line of ``--to-file``), print its id;
+with ``--wait``, wait for its outcome (woken by the daemon through ``appliance.waiters``, not by
+polling the database).
+
+Quick to start (docs/benchmarks.md, "CLI start-up"): nothing heavy is imported at the top, and a
+SQLite store is reached through ``appliance.store.direct`` (``common.open_quick_store``), which
+queues through the same ``outbox`` and ``store.admission`` as every other path."""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
-
-from appliance import views
 
 from .common import (
     EXIT_BAD_INPUT,
@@ -17,18 +21,28 @@ from .common import (
     EXIT_TIMEOUT,
     clock,
     config_option,
+    database_errors,
     emit,
     fail,
     json_option,
     load,
-    open_store,
+    open_quick_store,
 )
 
 
 @click.command()
 @config_option
-@click.argument("number")
+@click.argument("number", required=False)
 @click.argument("text", required=False)
+@click.option(
+    "--to-file",
+    "to_file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Send to every number of FILE ('-': standard input) instead of NUMBER: one number a "
+    "line, or a CSV with a number column; TEXT is then a template ({first_name}, "
+    "{fields.NAME}). All or nothing.",
+)
 @click.option(
     "--at",
     "send_at",
@@ -65,8 +79,9 @@ from .common import (
 @json_option
 def send(
     config_path: Path | None,
-    number: str,
+    number: str | None,
     text: str | None,
+    to_file: str | None,
     send_at: str | None,
     priority: str,
     modem: str | None,
@@ -78,6 +93,10 @@ def send(
 ) -> None:
     """Queue an SMS to NUMBER and print its id. TEXT '-' (or no TEXT) reads standard input.
 
+    With --to-file, every number of the file (one a line, or a CSV's number column) gets TEXT,
+    rendered for its line ({first_name}, {last_name}, {fields.NAME}); nothing is queued if a
+    line is wrong, and the ids are printed one a line (--json: a list).
+
     Exit status: 0 queued (with --wait: sent), 1 failed, 2 bad input or a number that opted
     out, 3 timed out waiting.
 
@@ -85,51 +104,115 @@ def send(
     Example:
       smsrelay send +33612345678 "Collecte demain 8h-12h" --wait
       echo "Rappel: collecte demain" | smsrelay send 0612345678 - --at 2026-12-01T18:00
+      smsrelay send --to-file donneurs.csv "Bonjour {first_name}, collecte demain"
     """
     from appliance.outbox import BadRequest, prepare, submit
-    from appliance.waiters import wait_for_outcome, waiters_path
 
+    options = {
+        "send_at": send_at,
+        "priority": priority,
+        "modem": modem,
+        "source": "cli",
+        "strict": strict,
+        "kind": kind,
+    }
+    if to_file is not None:
+        if number is not None and text is not None:
+            fail("with --to-file, give TEXT only (the numbers come from the file)", EXIT_BAD_INPUT)
+        _send_many(config_path, to_file, number, options, wait, timeout, as_json)
+        return
+    if number is None:  # as click says it of a required argument (exit 2)
+        raise click.UsageError("Missing argument 'NUMBER' (or give --to-file FILE).")
     text = text_from(text)
     config = load(config_path)
     now = clock().now
     try:
-        new = prepare(
-            config,
-            to=number,
-            text=text,
-            now=now(),
-            send_at=send_at,
-            priority=priority,
-            modem=modem,
-            source="cli",
-            strict=strict,
-            kind=kind,
-        )
-        store = open_store(config)
-        message = submit(store, config, new, now())
+        new = prepare(config, to=number, text=text, now=now(), **options)
+        store = open_quick_store(config)
+        with database_errors("cannot queue the message"):
+            message = submit(store, config, new, now())
     except BadRequest as exc:  # Refused too: the number opted out
         fail(str(exc), EXIT_BAD_INPUT)
+    _report([message], store, config, wait, timeout, as_json, single=True)
+
+
+def _send_many(config_path, to_file, text, options, wait, timeout, as_json) -> None:
+    """``--to-file``: every line checked (``recipients_file``), then all queued in one
+    transaction, or none."""
+    from appliance.outbox import BadRequest, submit_all
+    from appliance.recipients_file import RecipientsError, prepare_batch
+
+    if to_file == "-" and text in (None, "-"):
+        fail("standard input holds the numbers (--to-file -): give TEXT", EXIT_BAD_INPUT)
+    text = text_from(text)
+    config = load(config_path)
+    try:
+        with click.open_file(to_file, "rb") as file:
+            data = file.read()
+    except OSError as exc:
+        fail(f"--to-file: cannot read {to_file}: {exc.strerror or exc}", EXIT_BAD_INPUT)
+    now = clock().now
+    try:
+        batch = prepare_batch(config, data, text, now(), **options)
+    except RecipientsError as exc:
+        fail(f"{to_file}: nothing queued:\n{exc}", EXIT_BAD_INPUT)
+    store = open_quick_store(config)
+    try:
+        with database_errors("cannot queue the messages (nothing was queued)"):
+            messages = submit_all(store, config, batch.messages, now())
+    except BadRequest as exc:  # a number that opted out: none of them is queued
+        refused = str(exc)  # "to: +33622222222 opted out ..." names the number first
+        pairs = zip(batch.messages, batch.lines, strict=True)
+        line = next((n for m, n in pairs if refused.startswith(f"to: {m.recipient} ")), None)
+        where = f"line {line}: " if line is not None else ""
+        fail(f"{to_file}: nothing queued: {where}{exc}", EXIT_BAD_INPUT)
+    if batch.duplicates:
+        click.echo(f"{batch.duplicates} repeated number(s) sent once", err=True)
+    _report(messages, store, config, wait, timeout, as_json, single=False)
+
+
+def _report(messages, store, config, wait, timeout, as_json, *, single: bool) -> None:
+    """Print the ids (or the JSON) and, with ``--wait``, wait for every outcome."""
+    from appliance import views
+
+    def show(rows) -> None:
+        data = [views.message(m) for m in rows]
+        emit(data[0] if single else data, as_json, [str(m.id) for m in rows])
+
     if not wait:
-        emit(views.message(message), as_json, [str(message.id)])
+        show(messages)
         return
-    # Standard output carries the id alone (or the JSON) whatever the outcome, so that
+    from appliance.waiters import wait_for_outcome, waiters_path
+
+    # Standard output carries the ids alone (or the JSON) whatever the outcome, so that
     # ``id=$(smsrelay send ... --wait)`` works; what went wrong goes to standard error.
-    settled = wait_for_outcome(
-        store, message.id, folder=waiters_path(config), timeout=timeout, settled=views.SETTLED
-    )
-    if settled is not None:
-        emit(views.message(settled), as_json, [str(settled.id)])
-        if settled.status in ("sent", "delivered"):
-            sys.exit(EXIT_OK)
-        fail(f"message {settled.id} {settled.status}: {settled.reason or 'no reason'}", EXIT_FAILED)
-    current = store.get(message.id) or message
-    emit(views.message(current), as_json, [str(current.id)])
-    hint = (
-        " (no modem took it: is `smsrelay serve` running? see `smsrelay status`)"
-        if current.status == "queued"
-        else ""
-    )
-    fail(f"message {current.id} still {current.status} after {timeout:g} s{hint}", EXIT_TIMEOUT)
+    deadline = time.monotonic() + timeout
+    settled, late = [], []
+    for message in messages:
+        left = max(deadline - time.monotonic(), 0.0)
+        outcome = wait_for_outcome(
+            store, message.id, folder=waiters_path(config), timeout=left, settled=views.SETTLED
+        )
+        if outcome is None:
+            late.append(store.get(message.id) or message)
+        else:
+            settled.append(outcome)
+    by_id = {m.id: m for m in settled + late}
+    show([by_id[m.id] for m in messages])
+    failed = [m for m in settled if m.status not in ("sent", "delivered")]
+    for m in failed:
+        click.echo(f"error: message {m.id} {m.status}: {m.reason or 'no reason'}", err=True)
+    for current in late:
+        hint = (
+            " (no modem took it: is `smsrelay serve` running? see `smsrelay status`)"
+            if current.status == "queued"
+            else ""
+        )
+        click.echo(
+            f"error: message {current.id} still {current.status} after {timeout:g} s{hint}",
+            err=True,
+        )
+    sys.exit(EXIT_TIMEOUT if late else EXIT_FAILED if failed else EXIT_OK)
 
 
 def text_from(text: str | None) -> str:

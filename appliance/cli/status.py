@@ -6,10 +6,7 @@ from pathlib import Path
 
 import click
 
-from appliance import views
-from appliance.status import capability_words, credit_words, explain_modem, explain_queue
-
-from .common import clock, config_option, emit, json_option, load, open_store
+from .common import clock, config_option, database_errors, emit, json_option, load, open_quick_store
 
 
 @click.command()
@@ -23,10 +20,14 @@ def status(config_path: Path | None, as_json: bool) -> None:
       smsrelay status
       smsrelay status --json | jq '.modems[] | {imei, state, reason}'
     """
+    from appliance import views
+    from appliance.status import capability_words, credit_words, explain_modem, explain_queue
+
     config = load(config_path)
-    store = open_store(config)
+    store = open_quick_store(config)
     now = clock().now()
-    data = views.status(config, store, now)
+    with database_errors("cannot read the status"):
+        data = views.status(config, store, now)
     lines = []
     for m in data["modems"]:
         signal_text = f"{m['signal_dbm']} dBm" if m["signal_dbm"] is not None else "no signal"

@@ -17,8 +17,6 @@ from pathlib import Path
 from zoneinfo import available_timezones
 
 import phonenumbers
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from .calls_reading import modem_settings, read_calls
 from .consent_reading import read_consent, read_retention
@@ -53,8 +51,8 @@ def load_config(
     folder = chosen.parent if chosen is not None else Path.cwd()
     if data_dir_text:
         data_dir = folder / data_dir_text
-    elif database is not None and make_url(database).get_backend_name() == "sqlite":
-        data_dir = Path(make_url(database).database or "").parent
+    elif database is not None and parse_url(database)[0] == "sqlite":
+        data_dir = Path(parse_url(database)[1] or "").parent
     else:
         data_dir = default_data_dir(environ)
     database = database or f"sqlite:///{data_dir / 'smsrelay.db'}"
@@ -105,36 +103,57 @@ def load_config(
     )
 
 
+# ``sqlite:///path``, the usual URL: read here without SQLAlchemy, whose import is most of a
+# script's ``smsrelay send`` (docs/benchmarks.md, "CLI start-up"); make_url reads the same parts
+_SQLITE_FILE = re.compile(r"sqlite:///([^?#%]+)")
+
+
+def parse_url(text: str) -> tuple[str, str | None]:
+    """The backend (``sqlite``, ``postgresql``...) and database of a URL; ValueError if it is
+    none."""
+    simple = _SQLITE_FILE.fullmatch(text)
+    if simple:
+        return "sqlite", simple.group(1)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise ValueError(str(exc)) from None
+    return url.get_backend_name(), url.database
+
+
 def _database(app: Table) -> str | None:
     text = app.text("database", example='"sqlite:////var/lib/smsrelay/smsrelay.db"')
     if text is None:
         return None
     try:
-        url = make_url(text)
-    except ArgumentError:
+        backend, database = parse_url(text)
+    except ValueError:
         app.fail(
             "database",
             "is not a database URL like sqlite:////var/lib/smsrelay/smsrelay.db "
             "or postgresql+psycopg://user:password@host/smsrelay",
         )
-    if url.get_backend_name() == "postgresql":
-        if not url.database:
+    if backend == "postgresql":
+        if not database:
             app.fail("database", "names no database (postgresql+psycopg://user@host/DATABASE)")
         return text
-    if url.get_backend_name() != "sqlite":
-        app.fail("database", f"{url.get_backend_name()} is not supported; use sqlite or postgresql")
-    if not url.database or url.database == ":memory:":
+    if backend != "sqlite":
+        app.fail("database", f"{backend} is not supported; use sqlite or postgresql")
+    if not database or database == ":memory:":
         app.fail(
             "database",
             "an in-memory database cannot be shared with the CLI and the panel; "
             "give a file: sqlite:////var/lib/smsrelay/smsrelay.db",
         )
-    if not Path(url.database).is_absolute():
+    if not Path(database).is_absolute():
         app.fail(
             "database",
-            f"the SQLite path {url.database!r} is relative (to whichever folder "
+            f"the SQLite path {database!r} is relative (to whichever folder "
             "the program starts in); write it absolute, with four slashes: "
-            f"sqlite:////var/lib/smsrelay/{Path(url.database).name}",
+            f"sqlite:////var/lib/smsrelay/{Path(database).name}",
         )
     return text
 

@@ -5,16 +5,19 @@ the subject modules below that keep functions of their own (``history``, ``tally
 ``accounts``, ``webhooks``, ``webhook_queue``). What lives where:
 
 - ``engine``: opening a database (SQLite pragmas, ``BEGIN IMMEDIATE``, PostgreSQL) and
-  ``migrate`` (alembic, the scripts in ``migrations/``);
-- ``schema``: the tables (sqlmodel models), the ``Priority`` of a message and the UTC time type;
+  ``migrate`` (alembic, the scripts in ``migrations/``); ``sqlite_file``: what every SQLite
+  connection sets, for both drivers (the pragmas, ``BEGIN IMMEDIATE``, the schema revision);
+- ``schema``: the tables (sqlmodel models) and the UTC time type; ``kinds``: a message's
+  ``Priority`` and ``MessageKind`` (pure);
+- ``admission``: the one way a message enters the queue (its row, STOP, opt-in, the cap per
+  person), pure; run by ``queueing`` (SQLAlchemy) and ``direct`` (the CLI's quick path on
+  Python's ``sqlite3``: ``send``, ``status``, ``messages`` without importing SQLAlchemy);
+- ``composed``: the ``Store`` class, made of the classes below;
 - ``transactions``: the three ways to run a transaction (writing session, plain write
   connection, reading session), the base of ``Store``;
 - ``statements``: the send path's SQL, built once with bound parameters;
 - ``queueing``: enqueue (under the rules of ``consent``: STOP, the cap per person), cancel,
   retry; ``outbound``: claim, sent, retry, expire, recover (the at-most-once rule);
-  ``attempt_schema``: each claim of a message by a modem and its outcome, ended on failure by
-  ``attempts``; ``message_detail``: one message with its parts, attempts, delivery reports and
-  the conversation around it (issue 16);
 - ``inbound``: received parts and their reassembly, delivery reports; ``keyword_inbox``: the
   received messages the consent desk has still to answer;
 - ``fleet``: modems, SIMs and their counters, signal samples, the event log;
@@ -25,8 +28,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches (their SQL, run by the
   driver, in ``contact_writes``), ``contact_saving`` one contact from the API,
-  ``contact_schema`` holds the tables; ``consent``: the rules every queued message obeys (STOP,
-  the cap per person);
+  ``contact_schema`` holds the tables; ``consent``: the SQL of the rules every queued message
+  obeys (STOP, the cap per person; the rules themselves in ``admission``);
 - ``campaigns``: campaigns (issue 12) and their expansion into queued messages, one per person
   and step, each skip recorded with its reason; ``campaign_schema`` holds the tables,
   ``campaign_audience`` who a step is for, ``campaign_changes`` pausing, new texts and an events
@@ -44,37 +47,64 @@ the subject modules below that keep functions of their own (``history``, ``tally
 
 The rule: only this package runs SQL. A module elsewhere that needs the database calls a
 ``Store`` method or a function here; it never builds a query or opens a session itself.
+
+Importing this package costs nothing: each name below is imported from its module on first use
+(PEP 562), so the quick path of ``smsrelay send``, ``status`` and ``messages`` (``direct``,
+Python's ``sqlite3``) starts without SQLAlchemy (docs/benchmarks.md, "CLI start-up").
 """
 
 from __future__ import annotations
 
-import threading
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:
+    from .access import NumberRecord
+    from .admission import ConsentRefused, ConsentRules, NewMessage, NotOptedIn, OptedOut
+    from .campaign_audience import Among, EventFilter
+    from .campaign_batch import StepPlan
+    from .campaign_changes import CampaignChanges, QueuedRecipient
+    from .campaign_results import CampaignResults, CampaignStats, CodeLookup
+    from .campaigns import MAIN_STEP, CampaignError, Expansion
+    from .composed import Store
+    from .credit import SimCredit
+    from .erasure import Erased, ErasureRefused
+    from .fleet import SimCounts
+    from .inbound import ReportFiled
+    from .message_detail import MessageDetail
+    from .outbound import Claim, is_final
+    from .retention import Pruned
 
-from .access import Access, NumberRecord
-from .attempts import Attempts
-from .calls import Calls
-from .campaign_audience import Among, EventFilter
-from .campaign_batch import StepPlan
-from .campaign_changes import CampaignChanges, QueuedRecipient
-from .campaign_results import CampaignResults, CampaignStats, CodeLookup
-from .campaigns import MAIN_STEP, CampaignError, Campaigns, Expansion
-from .charts import SignalHistory
-from .consent import ConsentRefused, ConsentRules, NotOptedIn, OptedOut
-from .contact_saving import ContactSaving
-from .contacts import Contacts
-from .conversation import Conversation
-from .credit import Credit, SimCredit
-from .erasure import Erased, Erasure, ErasureRefused
-from .fleet import Fleet, SimCounts
-from .inbound import InboundMessages, ReportFiled
-from .keyword_inbox import KeywordInbox
-from .message_detail import MessageDetail, MessageDetails
-from .outbound import Claim, OutboundMessages, is_final
-from .queueing import NewMessage
-from .retention import Pruned, Retention
-from .tally import Tally
+# where each name lives (its module, imported on first use)
+_HOME = {
+    "Among": "campaign_audience",
+    "CampaignChanges": "campaign_changes",
+    "CampaignError": "campaigns",
+    "CampaignResults": "campaign_results",
+    "CampaignStats": "campaign_results",
+    "Claim": "outbound",
+    "CodeLookup": "campaign_results",
+    "ConsentRefused": "admission",
+    "ConsentRules": "admission",
+    "Erased": "erasure",
+    "ErasureRefused": "erasure",
+    "EventFilter": "campaign_audience",
+    "Expansion": "campaigns",
+    "MessageDetail": "message_detail",
+    "MAIN_STEP": "campaigns",
+    "NewMessage": "admission",
+    "NotOptedIn": "admission",
+    "NumberRecord": "access",
+    "OptedOut": "admission",
+    "Pruned": "retention",
+    "QueuedRecipient": "campaign_changes",
+    "ReportFiled": "inbound",
+    "SimCounts": "fleet",
+    "SimCredit": "credit",
+    "StepPlan": "campaign_batch",
+    "Store": "composed",
+    "is_final": "outbound",
+}
 
 __all__ = [
     "MAIN_STEP",
@@ -107,48 +137,10 @@ __all__ = [
 ]
 
 
-class Store(
-    OutboundMessages,
-    Attempts,
-    MessageDetails,
-    InboundMessages,
-    KeywordInbox,
-    Fleet,
-    Contacts,
-    ContactSaving,
-    Conversation,
-    Erasure,
-    Access,
-    Retention,
-    Campaigns,
-    CampaignChanges,
-    CampaignResults,
-    Calls,
-    Credit,
-):
-    """Operations on the database, each method one transaction, grouped by subject in the
-    classes it is made of; plus what the panel's requests share for this store (the counts'
-    snapshot, the kept signal slots), made on first use."""
-
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(engine)
-        self._shared_lock = threading.Lock()
-        self._tally: Tally | None = None
-        self._signal_history: SignalHistory | None = None
-
-    @property
-    def tally(self) -> Tally:
-        """This store's message counts by status (``tally.Tally``): one per store and process,
-        shared by the panel's requests."""
-        with self._shared_lock:
-            if self._tally is None:
-                self._tally = Tally(self)
-            return self._tally
-
-    @property
-    def signal_history(self) -> SignalHistory:
-        """The modems page's signal slots kept between requests (``charts.SignalHistory``)."""
-        with self._shared_lock:
-            if self._signal_history is None:
-                self._signal_history = SignalHistory(self)
-            return self._signal_history
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value

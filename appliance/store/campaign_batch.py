@@ -16,7 +16,7 @@ from .campaign_audience import Among, EventFilter, audience, unconsented
 from .campaign_codes import new_codes
 from .campaign_schema import Campaign, CampaignRecipient
 from .campaign_writes import statements_for
-from .consent import _COUNTED, _WHEN, ConsentRules, cap_free_at, held_reason
+from .consent import _WHEN, COUNTED, ConsentRules, cap_free_at, held_reason
 from .contact_import import CONTACT, FIELD, field_value
 from .schema import CAPPED_KINDS, PRIORITY_RANK, Message, Priority, Status
 
@@ -235,7 +235,7 @@ def _counted_times(
             # not by the dispatch index (status first): with a campaign's 100,000 messages
             # queued SQLite took it and read them all for each batch; by recipient it is 2,000
             # lookups
-            m.status.concat("").in_(_COUNTED),
+            m.status.concat("").in_(list(COUNTED)),
             due - rules.cap_period < _WHEN,
         )
         .order_by(m.recipient, _WHEN)

@@ -23,32 +23,54 @@ pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, select, text, update
 
-from .schema import CAPPED_KINDS, Message, MessageKind, Status, UtcDateTime
+from .admission import (
+    COUNTED,
+    DEFAULT_RULES,
+    LEFT,
+    NEEDS_OPT_IN,
+    Admission,
+    ConsentRefused,
+    ConsentRules,
+    ContactConsent,
+    NotOptedIn,
+    OptedOut,
+    cap_free_at,
+    held_reason,
+    judge,
+)
+from .schema import CAPPED_KINDS, Message, Status, UtcDateTime
+
+__all__ = [  # the rules live in ``admission`` (pure); their SQL here
+    "COUNTED",
+    "DEFAULT_RULES",
+    "NEEDS_OPT_IN",
+    "Admission",
+    "ConsentRefused",
+    "ConsentRules",
+    "NotOptedIn",
+    "OptedOut",
+    "admit",
+    "cap_free_at",
+    "held_at_dispatch",
+    "held_reason",
+]
 
 MESSAGE = Message.__table__
 _CAPPED = sorted(CAPPED_KINDS)
-# what counts against the cap: what left or may leave (failed, expired, cancelled do not count)
-_COUNTED = [Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED, Status.UNKNOWN]
-_LEFT = [Status.SENDING, Status.SENT, Status.DELIVERED, Status.UNKNOWN]
 
 CONTACT_OF = text(
     "SELECT id, opted_in_at, opted_out_at, opt_out_how FROM contact WHERE number = :b_number"
 ).columns(opted_in_at=UtcDateTime(), opted_out_at=UtcDateTime())
-# the kinds that go only to opted-in contacts (DESIGN.md: "campaigns go only to opted-in
-# contacts"); a script's transactional message may go to anyone, a reply to who wrote
-NEEDS_OPT_IN = frozenset({MessageKind.CAMPAIGN, MessageKind.REMINDER})
 
 m = MESSAGE.c
 _WHEN = func.coalesce(m.sent_at, m.sending_at, m.due_at, type_=UtcDateTime())
 
 
-def _times_query(statuses: list[Status]):
+def _times_query(statuses: tuple[str, ...]):
     """The times (ascending) of the capped messages to one number, in ``statuses``, in the
     window: what the cap counts."""
     return (
@@ -56,7 +78,7 @@ def _times_query(statuses: list[Status]):
         .where(
             m.recipient == bindparam("b_number", type_=m.recipient.type),
             m.kind.in_(_CAPPED),
-            m.status.in_(statuses),
+            m.status.in_(list(statuses)),
             m.id != bindparam("b_id", type_=m.id.type),
             bindparam("b_since", type_=UtcDateTime()) < _WHEN,
         )
@@ -65,7 +87,7 @@ def _times_query(statuses: list[Status]):
 
 
 # when queued: every one that left in the window, and every one still queued (at its due time)
-COUNTED_TIMES = _times_query(_COUNTED)
+COUNTED_TIMES = _times_query(COUNTED)
 
 HOLD = (
     update(MESSAGE)
@@ -76,60 +98,7 @@ HOLD = (
     )
 )
 # at dispatch only what already left counts (the queued ones are checked when they go)
-LEFT_TIMES = _times_query(_LEFT)
-
-
-@dataclass(frozen=True)
-class ConsentRules:
-    """The organisation's rules (config ``[contacts]``): the cap, and STOP's one exception."""
-
-    cap_messages: int | None = 2
-    cap_period: timedelta = timedelta(days=30)
-    strict_after_stop: bool = False
-    timezone: str = "UTC"  # what a held message's reason tells its time in
-
-
-DEFAULT_RULES = ConsentRules()
-
-
-class ConsentRefused(ValueError):
-    """A message the rules of consent refuse: nothing was queued."""
-
-
-class NotOptedIn(ConsentRefused):
-    """Campaign traffic to a number that is not an opted-in contact."""
-
-    def __init__(self, number: str, kind: str) -> None:
-        super().__init__(
-            f"{number} is not an opted-in contact: a {kind} message goes only to contacts who "
-            "agreed to receive them (import them with their consent, or let them text the join "
-            "keyword)"
-        )
-        self.number = number
-
-
-class OptedOut(ConsentRefused):
-    """The number said STOP: nothing may be queued for it."""
-
-    def __init__(self, number: str, when: datetime | None, how: str | None) -> None:
-        day = f" on {when:%Y-%m-%d}" if when is not None else ""
-        by = f" ({how})" if how else ""
-        super().__init__(
-            f"{number} opted out{day}{by}: no message may be sent to it "
-            "(only the person can opt in again, by texting the join keyword)"
-        )
-        self.number = number
-        self.when = when
-        self.how = how
-
-
-@dataclass(frozen=True)
-class Admission:
-    """What the rules make of a new message: its contact, and whether it is held (till when)."""
-
-    contact_id: int | None
-    held_until: datetime | None = None
-    reason: str | None = None
+LEFT_TIMES = _times_query(LEFT)
 
 
 def admit(
@@ -142,22 +111,24 @@ def admit(
     now: datetime,
     rules: ConsentRules,
 ) -> Admission:
-    """Check a message about to be queued; raise OptedOut or NotOptedIn, or say whether it
-    is held."""
-    contact = connection.execute(CONTACT_OF, {"b_number": number}).first()
-    opted_out = contact is not None and contact.opted_out_at is not None
-    if opted_out and not (strict and rules.strict_after_stop):
-        raise OptedOut(number, contact.opted_out_at, contact.opt_out_how)
-    if kind in NEEDS_OPT_IN and (contact is None or contact.opted_in_at is None):
-        raise NotOptedIn(number, kind)
-    contact_id = contact.id if contact is not None else None
-    if kind not in CAPPED_KINDS or rules.cap_messages is None:
-        return Admission(contact_id)
-    times = _times(connection, COUNTED_TIMES, number, 0, due, rules)
-    free_at = cap_free_at(times, due, rules)
-    if free_at is None:
-        return Admission(contact_id)
-    return Admission(contact_id, free_at, held_reason(number, free_at, rules))
+    """Check a message about to be queued (``admission.judge``, with this connection's
+    reads); raise OptedOut or NotOptedIn, or say whether it is held."""
+    row = connection.execute(CONTACT_OF, {"b_number": number}).first()
+    return judge(
+        ContactConsent(*row) if row is not None else None,
+        lambda since: counted_times(connection, number, since),
+        number=number,
+        kind=kind,
+        strict=strict,
+        due=due,
+        rules=rules,
+    )
+
+
+def counted_times(connection: Connection, number: str, since: datetime) -> list[datetime]:
+    """The times the cap counts for a new message to ``number`` (``COUNTED_TIMES``)."""
+    rows = connection.execute(COUNTED_TIMES, {"b_number": number, "b_id": 0, "b_since": since})
+    return list(rows.scalars())
 
 
 def held_at_dispatch(
@@ -175,27 +146,6 @@ def held_at_dispatch(
         HOLD, {"b_id": message_id, "b_until": until, "b_reason": held_reason(number, until, rules)}
     )
     return True
-
-
-def cap_free_at(times: list[datetime], at: datetime, rules: ConsentRules) -> datetime | None:
-    """The first moment from ``at`` when one more message stays within the cap, given the
-    ``times`` (ascending) of the counted messages; None when ``at`` itself is fine."""
-    cap = rules.cap_messages
-    if cap is None:
-        return None
-    in_window = [t for t in times if at - rules.cap_period < t]
-    if len(in_window) < cap:
-        return None
-    return max(at, in_window[-cap] + rules.cap_period)
-
-
-def held_reason(number: str, until: datetime, rules: ConsentRules) -> str:
-    days = rules.cap_period.days or 1
-    local = until.astimezone(ZoneInfo(rules.timezone))
-    return (
-        f"held: {number} reached the cap of {rules.cap_messages} messages in {days} days; "
-        f"may go from {local:%Y-%m-%d %H:%M} {local.tzname()}"
-    )
 
 
 def _times(

@@ -47,7 +47,6 @@ deleting them from ``sys.modules`` gives back nothing), so a long-running daemon
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import subprocess
 import sys
@@ -64,18 +63,13 @@ from sqlalchemy.pool import StaticPool
 from .contact_import import tag_key
 from .file_modes import make_private_file, make_private_folder
 
+# their home is sqlite_file (shared with the CLI's quick path); named here too
+from .sqlite_file import MIGRATIONS, SQLITE_PRAGMAS, configure, head_revision  # noqa: F401
+
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 log = logging.getLogger(__name__)
-MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_PRAGMAS = (
-    "busy_timeout=5000",
-    "journal_mode=WAL",
-    "synchronous=FULL",  # see above: never NORMAL
-    "foreign_keys=ON",
-    "secure_delete=ON",
-)
 MIGRATION_LOCK = 0x736D7372  # "smsr": PostgreSQL advisory lock held while migrating
 
 # The History page's trigram index (revision 0004) is no model: SQLite's is an FTS5 virtual table
@@ -153,12 +147,7 @@ def _configure_sqlite_connection(
     dbapi_connection.isolation_level = None  # the driver emits no BEGIN; _begin_... does
     # SQLite's lower() knows ASCII only: the contact search folds names with this instead
     dbapi_connection.create_function(FOLD_FUNCTION, 1, _fold, deterministic=True)
-    cursor = dbapi_connection.cursor()
-    try:
-        for pragma in SQLITE_PRAGMAS:
-            cursor.execute(f"PRAGMA {pragma}")
-    finally:
-        cursor.close()
+    configure(dbapi_connection)
 
 
 def _durable_postgresql_session(dbapi_connection: Any, connection_record: object) -> None:
@@ -233,23 +222,6 @@ def alembic_config() -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     return config
-
-
-def head_revision() -> str:
-    """The newest revision, read from the scripts' ``revision``/``down_revision`` lines."""
-    revisions, parents = set(), set()
-    for script in (MIGRATIONS / "versions").glob("*.py"):
-        text = script.read_text(encoding="utf-8")
-        revision = re.search(r'^revision\s*=\s*"([^"]+)"', text, re.M)
-        parent = re.search(r'^down_revision\s*=\s*"([^"]+)"', text, re.M)
-        if revision:
-            revisions.add(revision.group(1))
-        if parent:
-            parents.add(parent.group(1))
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
-    return heads.pop()
 
 
 def _schema_is_current(engine: Engine) -> bool:

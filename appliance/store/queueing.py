@@ -8,37 +8,19 @@ transaction reads the number's consent and the cap before it writes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col
 
-from .consent import DEFAULT_RULES, ConsentRules, admit
+from .admission import ConsentRules, ContactConsent, NewMessage, queue_all
+from .consent import CONTACT_OF, counted_times
 from .erasure import ERASED
-from .schema import MAX_ID, PRIORITY_RANK, Message, MessageKind, Priority, Status
+from .schema import MAX_ID, Message, Status
 from .transactions import Transactions
 
-
-@dataclass(frozen=True)
-class NewMessage:
-    """A message as a caller asks for it, already validated (number normalised, parts counted)."""
-
-    recipient: str
-    text: str
-    parts: int
-    encoding: str
-    priority: Priority = Priority.NORMAL
-    due_at: datetime | None = None
-    expires_at: datetime | None = None
-    want_modem: str | None = None
-    want_group: str | None = None
-    report: bool = True
-    source: str = "cli"
-    campaign_id: int | None = None
-    kind: MessageKind = MessageKind.TRANSACTIONAL
-    strict: bool = False  # strictly transactional: may pass a STOP if the rules allow it
-    contact_id: int | None = None
+__all__ = ["NewMessage", "Queueing"]
 
 
 class Queueing(Transactions):
@@ -55,29 +37,11 @@ class Queueing(Transactions):
     ) -> list[Message]:
         """Queue every message of ``news`` in one transaction, or none (``OptedOut`` for the
         first number that said STOP): the panel's several-recipient compose."""
-        messages = [_message(new, now) for new in news]
         with self.session() as session:
-            for new, message in zip(news, messages, strict=True):
-                admission = admit(
-                    session.connection(),
-                    number=new.recipient,
-                    kind=new.kind,
-                    strict=new.strict,
-                    due=message.due_at or now,
-                    now=now,
-                    rules=rules or DEFAULT_RULES,
-                )
-                if message.contact_id is None:
-                    message.contact_id = admission.contact_id
-                if admission.held_until is not None:
-                    message.due_at = admission.held_until
-                    message.reason = admission.reason
-                    if message.expires_at is not None and message.expires_at < message.due_at:
-                        message.expires_at = None  # held by our own rule: not to expire unsent
-                session.add(message)
-                session.flush()  # the next one's cap counts this one
+            lookups = _SessionLookups(session)
+            queue_all(lookups, news, now, rules)
             session.commit()
-        return messages
+        return lookups.messages
 
     def get(self, message_id: int) -> Message | None:
         if not _possible_id(message_id):
@@ -141,23 +105,25 @@ def _possible_id(message_id: int) -> bool:
     return 1 <= message_id <= MAX_ID
 
 
-def _message(new: NewMessage, now: datetime) -> Message:
-    return Message(
-        recipient=new.recipient,
-        text=new.text,
-        parts=new.parts,
-        encoding=new.encoding,
-        priority=new.priority,
-        rank=PRIORITY_RANK[new.priority],
-        report=new.report,
-        source=new.source,
-        kind=new.kind,
-        strict=new.strict,
-        contact_id=new.contact_id,
-        campaign_id=new.campaign_id,
-        want_modem=new.want_modem,
-        want_group=new.want_group,
-        created_at=now,
-        due_at=new.due_at or now,
-        expires_at=new.expires_at,
-    )
+class _SessionLookups:
+    """``admission.queue_all``'s reads and INSERT in one writing session (the SQLAlchemy side;
+    ``direct.DirectStore`` is the other)."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+        self.messages: list[Message] = []
+
+    def contact(self, number: str) -> ContactConsent | None:
+        row = self.session.connection().execute(CONTACT_OF, {"b_number": number}).first()
+        return ContactConsent(*row) if row is not None else None
+
+    def counted_times(self, number: str, since: datetime) -> list[datetime]:
+        return counted_times(self.session.connection(), number, since)
+
+    def insert(self, values: dict[str, Any]) -> int:
+        message = Message(**values)
+        self.session.add(message)
+        self.session.flush()  # the next one's cap counts this one
+        self.messages.append(message)
+        assert message.id is not None
+        return message.id

@@ -12,7 +12,6 @@ must never lose data.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, DateTime, Index, UniqueConstraint, false, text, true
 from sqlalchemy.types import TypeDecorator
@@ -20,37 +19,16 @@ from sqlmodel import Field, SQLModel
 
 from appliance.states import FINAL_STATUSES, ModemState, Status
 
-# The largest id a row can have: ids are INTEGER columns, 32 bits on PostgreSQL. A larger id in a
-# URL, an API path or a command line is "not found" (or refused) before any query, never a 500.
-MAX_ID = 2**31 - 1
+from .kinds import CAPPED_KINDS, MAX_ID, PRIORITY_RANK, MessageKind, Priority
 
-__all__ = ["FINAL_STATUSES", "Status"]  # re-exported: the store's callers name them here
+# re-exported: the store's callers name them here
+__all__ = ["CAPPED_KINDS", "FINAL_STATUSES", "MAX_ID", "PRIORITY_RANK", "MessageKind", "Priority",
+           "Status"]  # fmt: skip
 
-
-class Priority(StrEnum):
-    HIGH = "high"
-    NORMAL = "normal"
-    LOW = "low"
-
-
-PRIORITY_RANK = {Priority.HIGH: 0, Priority.NORMAL: 1, Priority.LOW: 2}
 # the rank of a paused campaign's queued messages: still queued (the states are a contract), but
 # below every rank the dispatcher takes; resuming gives them back their priority's rank
 PAUSED_RANK = 9
 
-
-class MessageKind(StrEnum):
-    """What a message is for (DESIGN.md, "Contacts, consent and campaigns")."""
-
-    TRANSACTIONAL = "transactional"  # a script's one-off: a confirmation, an alert
-    CAMPAIGN = "campaign"
-    REMINDER = "reminder"
-    REPLY = "reply"  # an automatic reply
-    CORRECTION = "correction"  # a fix to a campaign already sent
-
-
-# the kinds the cap per person counts (DESIGN.md): all but transactional messages and corrections
-CAPPED_KINDS = frozenset({MessageKind.CAMPAIGN, MessageKind.REMINDER, MessageKind.REPLY})
 
 # what quiet hours hold below high priority: campaign traffic (a correction too: it goes to a
 # campaign's people)

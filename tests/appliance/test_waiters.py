@@ -16,9 +16,10 @@ import pytest
 
 from appliance import views, waiters
 from appliance.clock import SystemClock
+from appliance.ringing_store import SETTLING, RingingStore
 from appliance.store import Store
 from appliance.store.schema import Status
-from appliance.waiters import RingingStore, ring, wait_for_outcome
+from appliance.waiters import ring, wait_for_outcome
 from appliance.wakeup import Wakeup
 from tests.appliance.conftest import enqueue
 from tests.waiting import wait_until
@@ -68,7 +69,7 @@ def test_ring_sends_only_to_sockets_never_through_a_link(folder, tmp_path):
 
 
 def test_the_ringing_store_wraps_every_settling_operation_of_the_store():
-    for name in waiters.SETTLING:
+    for name in SETTLING:
         assert callable(getattr(Store, name)), name
         assert name in RingingStore.__dict__, name
 

@@ -10,7 +10,10 @@ from appliance.cli import main
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the top group is lazy: get_command imports
+        command = group.get_command(context, name)
+        assert command is not None
         path = (*prefix, name)
         yield path, command
         if isinstance(command, click.Group):
@@ -35,3 +38,17 @@ def test_help_has_an_example(path):
 def test_top_level_help_has_an_example():
     result = CliRunner().invoke(main, ["--help"])
     assert "Example:" in result.output
+
+
+def test_the_lazy_listing_says_what_each_command_says_of_itself():
+    """``smsrelay --help`` lists ``main.COMMANDS``' summaries without importing the commands:
+    each must be the first sentence of its command's own help, under the name it runs by."""
+    from appliance.cli.main import COMMANDS
+
+    for name, (_, _, summary) in COMMANDS.items():
+        command = main.get_command(click.Context(main), name)
+        assert command is not None and command.name == name
+        for width in (40, 80, 1000):
+            assert command.get_short_help_str(width) == click.Command(
+                name, help=summary
+            ).get_short_help_str(width), name

@@ -20,13 +20,13 @@ if os.environ.get("SMSRELAY_CHAOS_UNSYNCED"):
     print(f"chaos: the unsynced VFS is SQLite's default in process {os.getpid()}", file=sys.stderr)
 
 if os.environ.get("SMSRELAY_CHAOS_SYNCHRONOUS"):
-    from appliance.store import engine
+    from appliance.store import sqlite_file  # every connection's pragmas, both drivers
 
-    engine.SQLITE_PRAGMAS = tuple(
+    sqlite_file.SQLITE_PRAGMAS = tuple(
         f"synchronous={os.environ['SMSRELAY_CHAOS_SYNCHRONOUS']}"
         if pragma.startswith("synchronous=")
         else pragma
-        for pragma in engine.SQLITE_PRAGMAS
+        for pragma in sqlite_file.SQLITE_PRAGMAS
     )
 
 if os.environ.get("SMSRELAY_CHAOS_FAST"):
