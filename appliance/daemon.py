@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 import threading
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from .consent_desk import ConsentDesk
 from .discovery import Discovery
 from .dispatch import Dispatcher
 from .memory import settle_after_start
+from .nodes import Membership, NodeNameTaken
 from .outbox import wakeup_path
 from .pool import Pool
 from .privacy import apply_retention
@@ -35,7 +37,7 @@ from .ringing_store import RingingStore
 from .store.engine import create_engine_for, migrate
 from .store.file_modes import database_paths, exposed, make_private_folder
 from .waiters import ring, waiters_path
-from .wakeup import Wakeup
+from .wakeup import Wakeup, WakeupInUse
 from .webhooks import WebhookSender  # issue 4: webhook deliveries
 from .worker import WorkerSettings
 
@@ -124,6 +126,8 @@ class Daemon:
         self.scheduler: BackgroundScheduler | None = None
         self.discovery: Discovery | None = None
         self.webhooks: WebhookSender | None = None  # issue 4: POSTs what the event log says
+        # issue 15: this daemon among the nodes sharing PostgreSQL (leases, notifications, locks)
+        self.membership = Membership(self.store, config, self.clock, self._wake)
         self._stopped = threading.Event()
         self._frontend_factories = list(frontends)
         # ``serve`` migrates in a child process: alembic would stay in the daemon's memory (12 MB)
@@ -141,6 +145,11 @@ class Daemon:
         sys.setswitchinterval(SWITCH_INTERVAL)
         migrate(self.engine, isolated=self._isolate_migration)
         self._say_what_others_can_read()
+        try:
+            self.membership.join()  # before recover: a live namesake's sends are not ours
+        except NodeNameTaken as exc:
+            self.engine.dispose()
+            raise StartError(str(exc)) from None
         settled = self.store.recover(self.config.node, self.config.resend_unknown, self.clock.now())
         if settled:
             log.warning(
@@ -148,7 +157,15 @@ class Daemon:
                 len(settled),
                 "queued again" if self.config.resend_unknown else "now unknown",
             )
-        self.wakeup = Wakeup(wakeup_path(self.config))
+        try:
+            self.wakeup = Wakeup(wakeup_path(self.config))
+        except WakeupInUse:
+            self.stop()
+            raise StartError(
+                f"another smsrelay serve already uses the data folder {self.config.data_dir} "
+                f"(its wake-up socket {wakeup_path(self.config)} answers): give each node on "
+                "this machine its own [appliance] data_dir (and its own [node] name)"
+            ) from None
         self.reports = ReportRecorder(self.store).start()
         self.desk = ConsentDesk(self.store, self.config, self.clock, self._wake).start()
         self.pool = Pool(
@@ -167,6 +184,7 @@ class Daemon:
             config=self.config,
             wakeup=self.wakeup,
             on_wake=self._panel_requests,
+            lease=self.membership.lease_until,
         )
         explicit = [*self.config.modems, *self._start_simulators()]
         for modem in explicit:
@@ -230,6 +248,7 @@ class Daemon:
             frontend.stop()
         for server in self.simulators:
             server.stop()
+        self.membership.leave()  # after the pool: its last claims are settled
         if self.wakeup is not None:
             self.wakeup.close()
         self.engine.dispose()
@@ -270,11 +289,18 @@ class Daemon:
             profile=self.simulation.profile,
             directory=directory,
             time_scale=self.simulation.time_scale,
-            seed=self.simulation.seed,
+            seed=self.simulation.seed or self._simulation_seed(),
             **self.simulation.faults,
         )
         defaults = self.config.defaults
         return [replace(defaults, port=str(server.link)) for server in self.simulators]
+
+    def _simulation_seed(self) -> int:
+        """Nodes sharing a database simulate modems of their own (IMEIs and ICCIDs drawn from
+        the node's name); one node keeps seed 0, the identities it always had."""
+        if not self.membership.shared:
+            return 0
+        return 1 + zlib.crc32(self.config.node.encode()) % 1_000_000
 
     def _settings(self, modem: ModemConfig | str) -> WorkerSettings:
         if isinstance(modem, str):
@@ -312,8 +338,13 @@ class Daemon:
         scheduler.add_job(
             self.pool.poll_all, "interval", seconds=tuning.health_interval, id="health", **common
         )
+        one_node = self.membership.exclusive  # jobs one node at a time runs (advisory locks)
         scheduler.add_job(
-            self._expire, "interval", seconds=tuning.expire_interval, id="expire", **common
+            one_node("expire", self._expire),
+            "interval",
+            seconds=tuning.expire_interval,
+            id="expire",
+            **common,
         )
         scheduler.add_job(
             self.dispatcher.wake, "cron", hour=0, minute=0, second=1, id="new-day", **common
@@ -321,14 +352,25 @@ class Daemon:
         # [retention], every night (the sends' quiet time), and once soon after a start, for an
         # appliance that is switched off at night
         scheduler.add_job(
-            self._retain, "cron", hour=3, minute=30, id="retention", misfire_grace_time=3600,
+            one_node("retention", self._retain), "cron", hour=3, minute=30, id="retention",
+            misfire_grace_time=3600,
             next_run_time=datetime.now(UTC) + RETAIN_AFTER_START, **common,
         )  # fmt: skip
         # campaigns on contacts' own dates (a birthday, eligible again): planned every hour
         scheduler.add_job(
-            self._plan_dated, "interval", hours=1, id="dated-campaigns",
+            one_node("dated-campaigns", self._plan_dated), "interval", hours=1,
+            id="dated-campaigns",
             next_run_time=datetime.now(UTC) + timedelta(minutes=1), **common,
         )  # fmt: skip
+        if self.membership.shared:  # several nodes may share it: leases and their sweep
+            every = self.membership.renew_every
+            scheduler.add_job(
+                self.membership.renew, "interval", seconds=every, id="lease", **common
+            )
+            scheduler.add_job(
+                one_node("sweep", self.membership.sweep), "interval", seconds=every, id="sweep",
+                next_run_time=datetime.now(UTC), **common,
+            )  # fmt: skip
         if self.discovery is not None:
             scheduler.add_job(
                 self.discovery.rescan,

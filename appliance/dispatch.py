@@ -40,6 +40,7 @@ class Dispatcher:
         config: Config,
         wakeup: Wakeup,
         on_wake: Callable[[], object] | None = None,
+        lease: Callable[[datetime], datetime | None] = lambda now: None,
     ) -> None:
         self.store = store
         self.pool = pool
@@ -48,6 +49,7 @@ class Dispatcher:
         self.wakeup = wakeup
         # the panel's other requests (a credit query), looked at whenever the wake-up rings
         self.on_wake = on_wake
+        self.lease = lease  # the lease a claim made now carries (appliance.nodes)
         self.consent = consent_rules(config)  # the cap per person, checked again at the claim
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="dispatcher", daemon=True)
@@ -168,6 +170,7 @@ class Dispatcher:
             avoid_own_retries=others_free
             or (worker.breaker.streak >= 2 and self.pool.healthy_peers(worker) > 0),
             consent=self.consent,
+            lease_until=self.lease(now),
         )
         message = self.store.claim(claim, now)
         if message is None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # only types: the CLI's quick path imports this module withou
     from .store import SimCredit, Store
     from .store.call_schema import MissedCall
     from .store.contacts import ContactRecord
+    from .store.node_schema import Node
     from .store.schema import ApiToken, Inbound, Message, Sim, User
 
 SETTLED = frozenset(
@@ -165,12 +166,16 @@ def status(config: Config, store: Store, now: datetime) -> dict:
     day, _ = period_keys(now, config.timezone)
     sending = store.sending_by_modem()
     credits = store.credits()
+    nodes = {n.name: n for n in store.nodes()}  # issue 15: every node sharing the database
     modems = []
     for m in store.modems():
         sim = store.sim_counts(m.iccid) if m.iccid else None  # a plain row, no model
         state, reason = m.state, m.reason
         if state == ModemState.READY and m.imei in sending:
             state, reason = ModemState.BUSY, f"sending message {sending[m.imei]}"
+        gone = _node_gone(nodes.get(m.node), now)
+        if gone and state != ModemState.ABSENT:  # its daemon is not running: it sends nothing
+            state, reason = ModemState.ABSENT, gone
         modems.append(
             {
                 "imei": m.imei,
@@ -192,5 +197,33 @@ def status(config: Config, store: Store, now: datetime) -> dict:
                 "credit": _credit(credits.get(m.iccid)) if m.iccid else None,
             }
         )
-    # ``tally.counts(store)``; the CLI's quick store (``store.direct``) counts the same way
-    return {"node": config.node, "modems": modems, "queue": store.tally.counts()}
+    return {
+        "node": config.node,
+        "nodes": [_node(n, now) for n in nodes.values()],
+        "modems": modems,
+        # ``tally.counts(store)``; the CLI's quick store (``store.direct``) counts the same way
+        "queue": store.tally.counts(),
+    }
+
+
+def _node_gone(node: Node | None, now: datetime) -> str | None:
+    """Why a node's modems cannot send (its daemon stopped, or its lease ran out), or None."""
+    if node is None or node.lease_until is None or node.lease_until > now:
+        return None
+    if node.stopped_at is not None:
+        return f"node {node.name} was stopped at {node.stopped_at:%Y-%m-%d %H:%M} UTC"
+    return (
+        f"node {node.name} has not been heard from since {node.seen_at:%Y-%m-%d %H:%M:%S} UTC "
+        "(stopped, or cut off from the database)"
+    )
+
+
+def _node(node: Node, now: datetime) -> dict:
+    return {
+        "name": node.name,
+        "host": node.host,
+        "running": _node_gone(node, now) is None,
+        "started_at": _iso(node.started_at),
+        "seen_at": _iso(node.seen_at),
+        "stopped_at": _iso(node.stopped_at),
+    }

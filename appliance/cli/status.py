@@ -29,10 +29,16 @@ def status(config_path: Path | None, as_json: bool) -> None:
     with database_errors("cannot read the status"):
         data = views.status(config, store, now)
     lines = []
+    several = len({m["node"] for m in data["modems"]} | {n["name"] for n in data["nodes"]}) > 1
+    for node in data["nodes"] if several else ():  # issue 15: the nodes sharing the database
+        lines.append(f"node {node['name']} on {node['host']}: " + (
+            "running" if node["running"] else f"not running (last seen {node['seen_at']})"
+        ))  # fmt: skip
     for m in data["modems"]:
         signal_text = f"{m['signal_dbm']} dBm" if m["signal_dbm"] is not None else "no signal"
         lines.append(
-            f"{m['imei']}  {m['state']:<10} {signal_text:>10}  {m['operator'] or '-':<12}"
+            (f"{m['node']:<12} " if several else "")
+            + f"{m['imei']}  {m['state']:<10} {signal_text:>10}  {m['operator'] or '-':<12}"
             f" {m['sent_today']}/{m['daily_limit'] or '-'} today  {m['port'] or ''}"
         )
         why = explain_modem(m, now, node=config.node)

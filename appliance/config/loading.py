@@ -56,7 +56,7 @@ def load_config(
     else:
         data_dir = default_data_dir(environ)
     database = database or f"sqlite:///{data_dir / 'smsrelay.db'}"
-    node = app.name_text("node") or socket.gethostname()[:MAX_NAME_LENGTH] or "smsrelay"
+    node, node_lease = _node(app, read_table(file, doc, "node", KNOWN_KEYS["node"]))
     timezone = _timezone(app, environ)
     region = _region(app)
 
@@ -83,6 +83,7 @@ def load_config(
         database=database,
         data_dir=data_dir,
         node=node,
+        node_lease=node_lease,
         timezone=timezone,
         region=region,
         quiet_hours=_quiet_hours(app),
@@ -122,6 +123,18 @@ def parse_url(text: str) -> tuple[str, str | None]:
     except ArgumentError as exc:
         raise ValueError(str(exc)) from None
     return url.get_backend_name(), url.database
+
+
+def _node(app: Table, table: Table) -> tuple[str, timedelta]:
+    """``[node] name`` (default the host name; ``[appliance] node`` is its older spelling) and
+    ``[node] lease``: seconds a node's claims stay its own without it renewing them (nodes
+    sharing PostgreSQL; docs/several-nodes.md)."""
+    older, name = app.name_text("node"), table.name_text("name")
+    if older and name and older != name:
+        table.fail("name", f"{name!r} differs from [appliance] node = {older!r}: keep one of them")
+    node = name or older or socket.gethostname()[:MAX_NAME_LENGTH] or "smsrelay"
+    lease = table.whole("lease", 30, low=2, high=3600)
+    return node, timedelta(seconds=lease)
 
 
 def _database(app: Table) -> str | None:

@@ -75,6 +75,7 @@ class Config:
     data_dir: Path
     node: str
     timezone: str
+    node_lease: timedelta = timedelta(seconds=30)  # [node] lease
     region: str = "FR"
     quiet_hours: tuple[time, time] | None = None
     resend_unknown: bool = False

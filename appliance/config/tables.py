@@ -182,6 +182,7 @@ KNOWN_KEYS = {
         "max_parts",
         "validity",
     ],
+    "node": ["name", "lease"],
     "web": ["bind"],
     "discovery": ["auto"],
     "defaults": ["max_per_minute", "daily_limit", "monthly_limit", *MODEM_KEYS],

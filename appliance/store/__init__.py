@@ -24,6 +24,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``calls``: missed calls (``call_schema``) and their ``call.missed`` events; ``credit``: a
   SIM's credit, asked for by the panel, recorded by its worker, with ``sim.low_credit``
   (issue 13);
+- ``node_registry``: the nodes sharing one database (``node_schema``), their claims' leases,
+  and the advisory locks that let one node at a time run a scheduled job (issue 15);
 - ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches (their SQL, run by the
@@ -91,6 +93,7 @@ _HOME = {
     "EventFilter": "campaign_audience",
     "Expansion": "campaigns",
     "MessageDetail": "message_detail",
+    "NodeRegistry": "node_registry",
     "MAIN_STEP": "campaigns",
     "NewMessage": "admission",
     "NotOptedIn": "admission",
@@ -104,6 +107,8 @@ _HOME = {
     "StepPlan": "campaign_batch",
     "Store": "composed",
     "is_final": "outbound",
+    "is_outage": "outage",
+    "outage_words": "outage",
 }
 
 __all__ = [
@@ -123,6 +128,7 @@ __all__ = [
     "Expansion",
     "MessageDetail",
     "NewMessage",
+    "NodeRegistry",
     "NotOptedIn",
     "NumberRecord",
     "OptedOut",
@@ -134,6 +140,8 @@ __all__ = [
     "StepPlan",
     "Store",
     "is_final",
+    "is_outage",
+    "outage_words",
 ]
 
 

@@ -23,6 +23,7 @@ from .fleet import Fleet
 from .inbound import InboundMessages
 from .keyword_inbox import KeywordInbox
 from .message_detail import MessageDetails
+from .node_registry import NodeRegistry
 from .outbound import OutboundMessages
 from .retention import Retention
 from .tally import Tally
@@ -46,6 +47,7 @@ class Store(
     CampaignResults,
     Calls,
     Credit,
+    NodeRegistry,
 ):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'

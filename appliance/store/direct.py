@@ -160,6 +160,10 @@ class DirectStore:
     def modems(self) -> list[SimpleNamespace]:
         return _rows(self.connection.execute("SELECT * FROM modem ORDER BY imei"))
 
+    def nodes(self) -> list[SimpleNamespace]:
+        """None on SQLite: one node, no registry (issue 15; ``node_registry``)."""
+        return []
+
     def sending_by_modem(self) -> dict[str, int]:
         rows = self.connection.execute(
             "SELECT modem_imei, id FROM message WHERE status = ?", (Status.SENDING.value,)

@@ -43,6 +43,7 @@ class Claim:
     quiet: bool  # inside quiet hours: campaign traffic below high priority waits
     avoid_own_retries: bool  # another modem is healthy: let it take what failed here
     consent: ConsentRules = DEFAULT_RULES  # the cap per person, checked again as it leaves
+    lease_until: datetime | None = None  # the claim is this node's until then (node_registry)
 
 
 class OutboundMessages(Queueing):
@@ -74,6 +75,7 @@ class OutboundMessages(Queueing):
                 node=claim.node,
                 attempts=values["attempts"] + 1,
                 sending_at=now,
+                lease_until=claim.lease_until,
             )
             if values["concat_ref"] is None:  # kept across retries, so resumed parts join up
                 values["concat_ref"] = values["id"] % 256
@@ -85,6 +87,7 @@ class OutboundMessages(Queueing):
                     "b_iccid": claim.iccid,
                     "b_node": claim.node,
                     "b_now": now,
+                    "b_lease_until": claim.lease_until,
                     "b_concat_ref": values["concat_ref"],
                 },
             )

@@ -114,6 +114,9 @@ class Message(SQLModel, table=True):
     modem_imei: str | None = Field(default=None, max_length=20, index=True)
     sim_iccid: str | None = Field(default=None, max_length=22)
     node: str | None = Field(default=None, max_length=64)  # the node that claimed it
+    # while ``sending``: the claim is that node's until then, renewed while it lives (revision
+    # 0014, ``node_registry``); past it another node settles the message ``unknown``
+    lease_until: datetime | None = _when()
     attempts: int = 0
     concat_ref: int | None = None  # kept across retries so resumed parts join up
     parts_sent: int = 0

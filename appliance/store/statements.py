@@ -120,6 +120,7 @@ TAKE = (
         node=_param("node", m.node),
         attempts=m.attempts + 1,
         sending_at=NOW,
+        lease_until=_param("lease_until", m.lease_until),
         concat_ref=_param("concat_ref", m.concat_ref),
     )
 )

@@ -37,7 +37,7 @@ from tests.waiting import wait_until
 NUMBER = "+33612345678"
 
 # DESIGN.md, "Contracts": the keys scripts rely on.
-STATUS_KEYS = {"node", "modems", "queue"}
+STATUS_KEYS = {"node", "nodes", "modems", "queue"}  # nodes: issue 15
 MODEM_KEYS = {
     "imei",
     "iccid",
@@ -471,6 +471,7 @@ def test_status_without_a_daemon(config_path, store):
     data = json.loads(run(config_path, "status", "--json").stdout)
     assert data == {
         "node": "cli-test",
+        "nodes": [],  # SQLite: one node, no registry (issue 15)
         "modems": [],
         "queue": dict.fromkeys(QUEUE_KEYS, 0),
     }

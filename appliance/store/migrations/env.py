@@ -18,6 +18,7 @@ import appliance.store.attempt_schema
 import appliance.store.call_schema
 import appliance.store.campaign_schema
 import appliance.store.contact_schema
+import appliance.store.node_schema
 import appliance.store.schema  # noqa: F401 - registers the tables on SQLModel.metadata
 from appliance.store.engine import create_engine_for, modelled
 
