@@ -127,7 +127,9 @@ class Daemon:
         self.discovery: Discovery | None = None
         self.webhooks: WebhookSender | None = None  # issue 4: POSTs what the event log says
         # issue 15: this daemon among the nodes sharing PostgreSQL (leases, notifications, locks)
-        self.membership = Membership(self.store, config, self.clock, self._wake)
+        self.membership = Membership(
+            self.store, config, self.clock, self._wake, holding=self._holding
+        )
         self._stopped = threading.Event()
         self._frontend_factories = list(frontends)
         # ``serve`` migrates in a child process: alembic would stay in the daemon's memory (12 MB)
@@ -380,6 +382,9 @@ class Daemon:
                 **common,
             )
         return scheduler
+
+    def _holding(self) -> set[int]:
+        return self.pool.holding() if self.pool is not None else set()
 
     def _wake(self) -> None:
         """New work was queued in this process (a keyword's confirmation): a dispatcher pass."""

@@ -21,13 +21,14 @@ from .config import Config, end_of_quiet, quiet
 from .outbox import consent_rules
 from .pacing import period_keys, remaining
 from .pool import Pool
-from .store import Claim, Store
+from .store import Claim, Store, is_outage, outage_words
 from .wakeup import Wakeup
 from .worker import ModemWorker
 
 log = logging.getLogger(__name__)
 
 SAFETY_TICK = 30.0  # seconds: even a lost wake-up is noticed within this
+OUTAGE_RETRY = timedelta(seconds=1)  # the database could not be reached: looked at again then
 
 
 class Dispatcher:
@@ -55,6 +56,7 @@ class Dispatcher:
         self._thread = threading.Thread(target=self._run, name="dispatcher", daemon=True)
         self._lock = threading.Lock()  # one hand-out at a time: the thread's ticks and offers
         self.ticks = 0
+        self.outage: str | None = None  # why the database cannot be reached, while it cannot
 
     def start(self) -> Dispatcher:
         self._thread.start()
@@ -77,13 +79,33 @@ class Dispatcher:
                     log.exception("the panel's requests could not be read")
             try:
                 deadline = self.tick()
-            except Exception:  # the dispatcher must outlive a database hiccup
-                log.exception("dispatch tick failed")
-                deadline = None
+                self._answered()
+            except Exception as exc:  # the dispatcher must outlive a database hiccup
+                if not is_outage(exc):
+                    log.exception("dispatch tick failed")
+                    deadline = None
+                else:  # looked at again soon, so that sending resumes on its own
+                    self._unreachable(exc)
+                    deadline = self.clock.now() + OUTAGE_RETRY
             timeout = SAFETY_TICK
             if deadline is not None:
                 timeout = min(timeout, max((deadline - self.clock.now()).total_seconds(), 0.0))
             self.wakeup.wait(timeout)
+
+    def _unreachable(self, error: BaseException) -> None:
+        """The database cannot be reached: no message is taken (none can be claimed), and the
+        log says so once, in words, until it answers again."""
+        if self.outage is None:
+            self.outage = outage_words(error)
+            log.warning(
+                "the database cannot be reached (%s): no new message is taken until it "
+                "answers; messages being sent keep their outcome until then", self.outage,
+            )  # fmt: skip
+
+    def _answered(self) -> None:
+        if self.outage is not None:
+            log.warning("the database answers again: sending resumes")
+            self.outage = None
 
     def tick(self) -> datetime | None:
         """Hand out what can go now; return when something next becomes possible."""
@@ -126,9 +148,14 @@ class Dispatcher:
             with self._lock:
                 now = self.clock.now()
                 if worker.available and worker.pacer.ready_at(now) is None:
-                    _, left = self._usage(worker, now)
-                    others = any(w is not worker for w in self.pool.available())
-                    handed = self._hand_over(worker, now, left, others_free=others)
+                    try:
+                        _, left = self._usage(worker, now)
+                        others = any(w is not worker for w in self.pool.available())
+                        handed = self._hand_over(worker, now, left, others_free=others)
+                    except Exception as exc:  # the dispatcher's thread tries again soon
+                        if not is_outage(exc):
+                            raise
+                        self._unreachable(exc)
         if not handed:
             self.wakeup.set()
         return handed

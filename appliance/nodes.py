@@ -62,7 +62,12 @@ class Membership:
     """This daemon's row among the nodes, its leases, its listener and its exclusive jobs."""
 
     def __init__(
-        self, store: Store, config: Config, clock: Clock, on_work: Callable[[], object]
+        self,
+        store: Store,
+        config: Config,
+        clock: Clock,
+        on_work: Callable[[], object],
+        holding: Callable[[], set[int]] = set,
     ) -> None:
         self.store = store
         self.config = config
@@ -73,6 +78,7 @@ class Membership:
         self.host = socket.gethostname()
         self.listener: WorkListener | None = None
         self._on_work = on_work
+        self.holding = holding  # the messages this node's workers hold (Pool.holding)
 
     @property
     def renew_every(self) -> float:
@@ -101,11 +107,11 @@ class Membership:
     def renew(self) -> None:
         """The scheduler's job on every node: this node's lease and its claims', extended."""
         now = self.clock.now()
-        self.store.renew(self.name, now, now + self.lease)
+        self.store.renew(self.name, now, now + self.lease, self.holding())
 
     def sweep(self) -> None:
         """The scheduler's job (one node at a time): dead nodes' claims settled ``unknown``."""
-        settled = self.store.settle_expired_claims(self.name, self.clock.now())
+        settled = self.store.settle_expired_claims(self.clock.now())
         for message_id, node in settled:
             log.warning(
                 "message %d: node %s stopped renewing its claim during the send; now unknown",

@@ -99,6 +99,11 @@ class Pool:
     def available(self) -> list[ModemWorker]:
         return [w for w in self.workers() if w.available and w.imei]
 
+    def holding(self) -> set[int]:
+        """The messages this node's workers hold (claimed and not yet settled): the claims
+        whose lease the node renews (``appliance.nodes``)."""
+        return {w.holding for w in self.workers() if w.holding is not None}
+
     def healthy_peers(self, worker: ModemWorker) -> int:
         """Modems other than ``worker`` that could send a message now or after their current
         send: ready or busy, and not pausing after errors in a row."""

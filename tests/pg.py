@@ -76,14 +76,42 @@ def running_cluster(bin_folder: Path) -> Iterator[str]:
              "start", "-o", options],
             **run,
         )  # fmt: skip
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        _CLUSTERS[url] = (bin_folder, data, log, options)
         try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+            yield url
         finally:
+            _CLUSTERS.pop(url, None)
             subprocess.run(
                 [bin_folder / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], **run
             )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_CLUSTERS: dict[str, tuple] = {}  # URL -> (bin folder, data, log, options) of a running cluster
+
+
+def restart_cluster(url: str) -> None:
+    """``pg_ctl restart -m fast`` of the cluster at ``url`` (a base URL ``running_cluster``
+    yielded): every session is ended, the server is down for a moment, then back."""
+    bin_folder, data, log, options = _CLUSTERS[url]
+    subprocess.run(
+        [bin_folder / "pg_ctl", "-D", data, "-l", log, "-m", "fast", "-w", "-t",
+         str(START_TIMEOUT_S), "restart", "-o", options],
+        check=True, capture_output=True, text=True, **_as_postgres(),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def own_postgresql_server() -> Iterator[str]:
+    """A cluster of the test's own, which it may restart (``restart_cluster``)."""
+    pytest.importorskip("psycopg")
+    bin_folder = postgresql_bin()
+    if bin_folder is None:
+        pytest.skip("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)")
+    with running_cluster(bin_folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +132,8 @@ def fresh_database(server_url: str) -> Iterator[str]:
     from sqlalchemy.engine import make_url
 
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    # pre-ping: a test may have restarted the cluster since (restart_cluster)
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')

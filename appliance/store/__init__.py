@@ -26,6 +26,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
   (issue 13);
 - ``node_registry``: the nodes sharing one database (``node_schema``), their claims' leases,
   and the advisory locks that let one node at a time run a scheduled job (issue 15);
+- ``outage``: whether an error means the database cannot be reached (callers may not import
+  SQLAlchemy to tell);
 - ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches (their SQL, run by the

@@ -23,7 +23,7 @@ node that dies mid-job frees it with its connection and the next node's run take
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -73,19 +73,31 @@ class NodeRegistry(Transactions):
             session.add(node)
             session.commit()
 
-    def renew(self, name: str, now: datetime, until: datetime) -> int:
-        """Extend this node's lease and its ``sending`` claims' to ``until``; how many claims."""
+    def renew(
+        self, name: str, now: datetime, until: datetime, holding: Collection[int] = ()
+    ) -> int:
+        """Extend this node's lease, and its claims' on the messages its workers ``holding``,
+        to ``until``; how many claims. A claim of this node that no worker holds (its commit
+        went through but its answer was lost with the connection, or its worker failed) is
+        not renewed: once its lease passes it is settled ``unknown`` like a dead node's."""
         with self.session() as session:
             session.execute(
                 update(Node).where(col(Node.name) == name).values(seen_at=now, lease_until=until)
             )
-            result = session.execute(
-                update(Message)
-                .where(Message.status == Status.SENDING, Message.node == name)
-                .values(lease_until=until)
-            )
+            renewed = 0
+            if holding:
+                result = session.execute(
+                    update(Message)
+                    .where(
+                        Message.status == Status.SENDING,
+                        Message.node == name,
+                        col(Message.id).in_(sorted(holding)),
+                    )
+                    .values(lease_until=until)
+                )
+                renewed = result.rowcount or 0
             session.commit()
-            return result.rowcount or 0
+            return renewed
 
     def node_stopped(self, name: str, now: datetime) -> None:
         """A clean stop: the node's lease ends now (its modems show as that node's, stopped)."""
@@ -97,16 +109,15 @@ class NodeRegistry(Transactions):
             )
             session.commit()
 
-    def settle_expired_claims(self, me: str, now: datetime) -> list[tuple[int, str]]:
-        """Another node's ``sending`` messages whose lease passed become ``unknown``, with an
-        event each; returns (message id, node). Rows another transaction holds are skipped (the
-        owner writing its outcome at this moment wins)."""
+    def settle_expired_claims(self, now: datetime) -> list[tuple[int, str]]:
+        """``sending`` messages whose lease passed (their node died, lost the database, or lost
+        the claim) become ``unknown``, with an event each; returns (message id, node). Rows
+        another transaction holds are skipped (the owner writing its outcome now wins)."""
         with self.session() as session:
             rows = session.exec(
                 select(Message.id, Message.node)
                 .where(
                     Message.status == Status.SENDING,
-                    col(Message.node) != me,
                     col(Message.lease_until).is_not(None),
                     col(Message.lease_until) < now,
                 )

@@ -68,6 +68,7 @@ class Inbox:
     def send(self, message: Message) -> None:
         """Hand over a claimed message (already ``sending`` in the store)."""
         self.busy = True
+        self.holding = message.id  # its claim's lease is renewed while it is (appliance.nodes)
         self._put(_Send(message), _WORK)
 
     def poll(self) -> None:

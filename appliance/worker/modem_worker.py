@@ -96,6 +96,7 @@ class ModemWorker(
         self.sim_counts: SimCounts | None = None
         self.group = settings.group
         self.busy = False  # a send is handed over or running
+        self.holding: int | None = None  # the id of that message, until its outcome is written
         self._inbox: queue.PriorityQueue[tuple[int, int, _Item]] = queue.PriorityQueue()
         self._order = itertools.count()  # first come, first served within a rank
         self._poll_waiting = False
@@ -149,7 +150,7 @@ class ModemWorker(
                 self._serve()
             except Exception as exc:  # a bug or a database outage must not end this modem's thread
                 log.exception("%s: worker error", self.port)
-                self.busy = False
+                self.busy, self.holding = False, None  # its claim's lease runs out: unknown
                 try:
                     self._close()
                     self._set(ModemState.FAILED, f"internal error, retrying: {exc}")
@@ -238,7 +239,7 @@ class ModemWorker(
     # --- state ---------------------------------------------------------------------------------
 
     def _done(self) -> None:
-        self.busy = False
+        self.busy, self.holding = False, None
         self._on_idle(self)
 
     def _set(self, state: ModemState, reason: str, **also: object) -> None:

@@ -15,14 +15,21 @@ Past ``max_attempts`` a message fails, whoever was at fault.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from appliance.breaker import Blame, blame, kind, sim_label
 from appliance.pacing import backoff, period_keys
 from appliance.states import ModemState
+from appliance.store import is_outage, outage_words
 from appliance.store.attempt_schema import Outcome
 from appliance.store.schema import Message
 from modem.errors import CmsError, CommandTimeout, ModemError, PortGone, SimError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Sending:
@@ -59,27 +66,20 @@ class Sending:
         if error is None:
             self.breaker.success()
             assert result is not None
-            self.sim_counts = self.store.mark_sent(
-                message.id,
-                result.references,
-                message.parts,
-                self.iccid,
-                now,
-                day,
-                month,
-                imei=self.imei,
-                recipient=message.recipient,
-            )
+            self.sim_counts = self._holding(message.id, lambda: self.store.mark_sent(
+                message.id, result.references, message.parts, self.iccid, now, day, month,
+                imei=self.imei, recipient=message.recipient,
+            ))  # fmt: skip
             self.state, self.reason = ModemState.READY, "ready"  # saved by mark_sent
         else:
-            counts = self.store.mark_progress(
+            counts = self._holding(message.id, lambda: self.store.mark_progress(
                 message.id, error.sent_references, self.iccid, now, day, month
-            )
+            ))  # fmt: skip
             self.sim_counts = counts or self.sim_counts
-            self._outcome_of_failure(message, error, now)
+            self._holding(message.id, lambda: self._outcome_of_failure(message, error, now))
         if isinstance(error, (PortGone, CommandTimeout)):
             self._save(last_error=str(error), last_error_at=now)
-            self.busy = False
+            self.busy, self.holding = False, None
             raise error  # the serving loop heals the modem, then tells the dispatcher
         if error is not None:  # a pausing SIM says so on its card until its next success
             self._set(
@@ -89,6 +89,30 @@ class Sending:
                 last_error_at=now,
             )
         self._done()
+
+    def _holding(self, message_id: int, write: Callable[[], T]) -> T:
+        """``write`` the outcome of a send, however long the database takes to answer again
+        (issue 15: a server restart, a network cut). The outcome is known only here, so it is
+        kept, and tried again with a growing pause (0.2 s to 5 s), the modem taking no other
+        message meanwhile; only a stop gives up, leaving the message ``sending``, which the
+        next start (or another node, after the lease) settles ``unknown``."""
+        pause, said = 0.2, False
+        while True:
+            try:
+                return write()
+            except Exception as exc:
+                if not is_outage(exc) or self._stopping.is_set():
+                    raise
+                if not said:
+                    log.warning(
+                        "%s: the database cannot be reached (%s): the outcome of message %d is "
+                        "kept until it answers", self.port, outage_words(exc), message_id,
+                    )  # fmt: skip
+                    self.reason = f"keeping the outcome of message {message_id}: the database "
+                    self.reason += "cannot be reached"
+                    said = True
+                self._stopping.wait(pause)
+                pause = min(pause * 2, 5.0)
 
     def _outcome_of_failure(self, message: Message, error: ModemError, now: datetime) -> None:
         assert message.id is not None

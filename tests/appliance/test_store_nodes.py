@@ -45,29 +45,27 @@ def _message(store: Store, message_id: int):
     return next(m for m in store.messages(limit=100) if m.id == message_id)
 
 
-def test_a_claim_carries_its_lease_and_its_node_renews_it(any_store):
-    (message_id,) = _queue(any_store)
-    taken = _claim(any_store, "pi-a", "350000000000001")
-    assert taken.lease_until == NOW + LEASE
-    assert _message(any_store, message_id).lease_until == NOW + LEASE
+def test_a_claim_carries_its_lease_and_its_node_renews_what_its_workers_hold(any_store):
+    held, lost = _queue(any_store, 2)
+    assert _claim(any_store, "pi-a", "350000000000001").lease_until == NOW + LEASE
+    _claim(any_store, "pi-a", "350000000000002")
+    assert _message(any_store, held).lease_until == NOW + LEASE
     later = NOW + timedelta(seconds=20)
-    assert any_store.renew("pi-a", later, later + LEASE) == 1
-    assert _message(any_store, message_id).lease_until == later + LEASE
-    assert any_store.renew("pi-b", later, later + LEASE) == 0  # not pi-b's claim
+    assert any_store.renew("pi-a", later, later + LEASE, {held}) == 1
+    assert any_store.renew("pi-b", later, later + LEASE, {held}) == 0  # not pi-b's claim
+    assert _message(any_store, held).lease_until == later + LEASE
+    # a claim no worker holds (its answer lost with the connection) runs out, and is settled
+    assert any_store.settle_expired_claims(NOW + LEASE + timedelta(seconds=1)) == [(lost, "pi-a")]
+    assert _message(any_store, held).status == Status.SENDING
 
 
-def test_another_node_settles_a_dead_nodes_claims_unknown_once_the_lease_passed(any_store):
+def test_a_dead_nodes_claims_are_settled_unknown_once_the_lease_passed(any_store):
     first, second, left = _queue(any_store, 3)
     assert _claim(any_store, "pi-a", "350000000000001").id == first
     assert _claim(any_store, "pi-b", "350000000000002").id == second
-    # within the lease nothing moves, and a node never settles its own claims
-    assert any_store.settle_expired_claims("pi-b", NOW + LEASE - timedelta(seconds=1)) == []
-    assert any_store.settle_expired_claims("pi-a", NOW + LEASE + timedelta(seconds=1)) == [
-        (second, "pi-b")
-    ]
-    assert any_store.settle_expired_claims("pi-b", NOW + LEASE + timedelta(seconds=1)) == [
-        (first, "pi-a")
-    ]
+    assert any_store.settle_expired_claims(NOW + LEASE - timedelta(seconds=1)) == []
+    settled = any_store.settle_expired_claims(NOW + LEASE + timedelta(seconds=1))
+    assert sorted(settled) == [(first, "pi-a"), (second, "pi-b")]
     dead = _message(any_store, first)
     assert dead.status == Status.UNKNOWN
     assert "node pi-a stopped renewing its claim" in dead.reason
