@@ -23,12 +23,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable
 from datetime import datetime
 
 from .clock import Clock
 from .config import Config
-from .store import Store
+from .store import Store, is_outage, outage_words
 from .store.node_schema import Node
 from .store.work_listener import WorkListener
 
@@ -77,6 +78,8 @@ class Membership:
         self.shared = store.shared
         self.host = socket.gethostname()
         self.listener: WorkListener | None = None
+        self._renewing_since: float | None = None  # monotonic: renewals without a failure
+        self._renew_failed = False
         self._on_work = on_work
         self.holding = holding  # the messages this node's workers hold (Pool.holding)
 
@@ -102,15 +105,39 @@ class Membership:
                 "the database its own [node] name in its config"
             )
         self.store.register_node(self.name, self.host, os.getpid(), now, now + self.lease)
+        self._renewing_since = time.monotonic()
         self.listener = WorkListener(self.config.database, self._on_work).start()
 
     def renew(self) -> None:
         """The scheduler's job on every node: this node's lease and its claims', extended."""
         now = self.clock.now()
-        self.store.renew(self.name, now, now + self.lease, self.holding())
+        try:
+            self.store.renew(self.name, now, now + self.lease, self.holding())
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            self._renewing_since = None
+            if not self._renew_failed:
+                log.warning("cannot renew this node's lease: the database cannot be reached "
+                            "(%s)", outage_words(exc))  # fmt: skip
+            self._renew_failed = True
+            return
+        self._renew_failed = False
+        if self._renewing_since is None:
+            self._renewing_since = time.monotonic()
+
+    @property
+    def steady(self) -> bool:
+        """Renewing without a failure for a whole lease: only then may this node judge that
+        another node's lease ran out because it died, and not because the database was away
+        for everyone (every node then had a lease to catch up on)."""
+        since = self._renewing_since
+        return since is not None and time.monotonic() - since >= self.lease.total_seconds()
 
     def sweep(self) -> None:
         """The scheduler's job (one node at a time): dead nodes' claims settled ``unknown``."""
+        if not self.steady:
+            return
         settled = self.store.settle_expired_claims(self.clock.now())
         for message_id, node in settled:
             log.warning(
@@ -123,11 +150,17 @@ class Membership:
         node holds the job's lock at that moment: that node is doing it)."""
 
         def guarded() -> None:
-            with self.store.exclusive(job) as mine:
-                if mine:
-                    run()
-                else:
-                    log.debug("job %s runs on another node", job)
+            try:
+                with self.store.exclusive(job) as mine:
+                    if mine:
+                        run()
+                    else:
+                        log.debug("job %s runs on another node", job)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                log.warning("job %s skipped: the database cannot be reached (%s); it runs "
+                            "again at its next time", job, outage_words(exc))  # fmt: skip
 
         guarded.__name__ = f"exclusive_{job}"
         return guarded

@@ -92,6 +92,22 @@ def running_cluster(bin_folder: Path) -> Iterator[str]:
 _CLUSTERS: dict[str, tuple] = {}  # URL -> (bin folder, data, log, options) of a running cluster
 
 
+def stop_cluster(url: str) -> None:
+    """``pg_ctl stop -m fast``: the server goes away (``start_cluster`` brings it back)."""
+    bin_folder, data, _, _ = _CLUSTERS[url]
+    subprocess.run([bin_folder / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"],
+                   check=True, capture_output=True, text=True, **_as_postgres())  # fmt: skip
+
+
+def start_cluster(url: str) -> None:
+    bin_folder, data, log, options = _CLUSTERS[url]
+    subprocess.run(
+        [bin_folder / "pg_ctl", "-D", data, "-l", log, "-w", "-t", str(START_TIMEOUT_S),
+         "start", "-o", options],
+        check=True, capture_output=True, text=True, **_as_postgres(),
+    )  # fmt: skip
+
+
 def restart_cluster(url: str) -> None:
     """``pg_ctl restart -m fast`` of the cluster at ``url`` (a base URL ``running_cluster``
     yielded): every session is ended, the server is down for a moment, then back."""

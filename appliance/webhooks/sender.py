@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from appliance.clock import Clock
-from appliance.store import Store
+from appliance.store import Store, is_outage, outage_words
 from appliance.store.schema import FAILED, Event, Webhook
 from appliance.store.webhook_queue import Subject, look
 from appliance.store.webhook_queue import claim as lease_due
@@ -108,13 +108,20 @@ class WebhookSender:
             log.debug("webhooks: last fan-out failed", exc_info=True)
 
     def _run(self) -> None:
+        away = False  # the database cannot be reached: said once, not every turn (issue 15)
         while not self._stopping.is_set():
             self._wakeup.clear()
             pause = self.poll_interval
             try:
                 pause = self._turn()
-            except Exception:  # a locked or unreachable database: try again next turn
-                log.exception("webhooks: a turn failed; trying again in %g s", pause)
+                away = False
+            except Exception as exc:  # a locked or unreachable database: try again next turn
+                if not is_outage(exc):
+                    log.exception("webhooks: a turn failed; trying again in %g s", pause)
+                elif not away:
+                    log.warning("webhooks: the database cannot be reached (%s); trying again "
+                                "every %g s", outage_words(exc), pause)  # fmt: skip
+                    away = True
             self._wakeup.wait(pause)
 
     def _turn(self) -> float:

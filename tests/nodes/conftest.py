@@ -99,8 +99,10 @@ class Site:
         )
 
     def wait_ready(self, modems: int) -> None:
+        """Every node serving (its panel too) and its modems ready."""
         for name, node in self.nodes.items():
             poll(node.serve, lambda n=name: self.ready(n, modems), 60, f"{name}'s modems ready")
+            poll(node.serve, node.serve.serving, 60, f"{name} serving")
 
     def settled(self) -> bool:
         counts = self.store.counts()
