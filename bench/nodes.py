@@ -9,9 +9,11 @@ each ``AT+CMGS=`` arrives on the system-wide monotonic clock.
 Two figures a case:
 
 - **wake-up latency**: one message at a time queued through node A's config (as its CLI would:
-  the commit, then NOTIFY from the database's trigger) for an idle modem of node B (``--modem``
-  of one of B's IMEIs), timed from before the enqueue to ``AT+CMGS=`` on that modem; with one
-  node, for one of its own modems (the local socket and the notification both ring);
+  the commit, then NOTIFY from the database's trigger) for an idle modem of node B (any of
+  B's modems: their SIM group is named after the node, so only B may take it), timed from
+  before the enqueue to ``AT+CMGS=`` on that modem; with one node, for its own modems (the
+  local socket and the notification both ring); after a random pause of 0.1 to 0.3 s, so
+  that the nodes are idle as the issue's target says;
 - **efficiency**: ``--messages`` single-part messages queued at once through node A, sent by
   every modem of every node. ``ideal = messages x send_delay / modems``, measured from the
   first claim to the last ``sent`` (the store's ``sending_at`` and ``sent_at``).
@@ -52,7 +54,8 @@ LEASE = 10
 
 def write_node_config(folder: Path, name: str, url: str, ports: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    modems = "".join(f'\n[[modem]]\nport = "{port}"\n' for port in ports)
+    # each node's SIMs in a group of its name: a probe for group "pi-b" goes to any of B's modems
+    modems = "".join(f'\n[[modem]]\nport = "{port}"\ngroup = "{name}"\n' for port in ports)
     path = folder / "smsrelay.toml"
     path.write_text(
         f"""# written by bench/nodes.py
@@ -148,12 +151,12 @@ def run_case(nodes: int, modems: int, args: argparse.Namespace, folder: Path) ->
             time.sleep(rng.uniform(0.1, 0.3))  # the nodes idle again (their last looks done)
             now = datetime.now(UTC)
             new = prepare(a, to=f"+336990{probe:05d}", text=f"probe {probe}", now=now,
-                          modem=target.imeis[probe % per_node])  # fmt: skip
+                          group=target_node)  # fmt: skip
             started = time.monotonic()
             message = submit(store, a, new, now)
             submitted = time.monotonic()
             wall = time.time() - submitted  # wall clock = monotonic + wall
-            _, when = target.starts.get(timeout=30)
+            _, when = target.starts.get(timeout=30)  # the first AT+CMGS= on one of B's modems
             latencies.append(when - started)
             wait_for(lambda m=message: _settled(store, m.id), 30, "the probe sent", 0.01)
             (sent,) = [m for m in store.messages(limit=5) if m.id == message.id]

@@ -264,3 +264,43 @@ NOT_DELIVERED = (
     .where(m.id == _param("id", m.id), m.status == Status.SENT)
     .values(reason=_param("reason", m.reason))
 )
+
+# --- "sent" in one statement, on PostgreSQL (issue 15) ------------------------------------------
+# Several nodes reach PostgreSQL over a network, where each statement is a round trip: "sent" as
+# four statements in a transaction was six (BEGIN, four, COMMIT) between two sends of a busy
+# modem. As one statement of data-modifying CTEs, run outside a transaction block (a statement
+# is atomic on its own), it is one: the message, the SIM's counters (inserted or moved, as
+# ``COUNT``/``NEW_SIM`` do), the modem's last success and the event log, all or nothing.
+
+
+def _sent_at_once(with_refs: bool):
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    sent = SENT[with_refs].returning(m.id).cte("sent")
+    new = pg_insert(SIM).values(
+        iccid=_param("iccid", s.iccid), day=_DAY, sent_day=_PARTS, month=_MONTH,
+        sent_month=_PARTS, sent_total=_PARTS, last_sent_at=_param("now", s.last_sent_at),
+    )  # fmt: skip
+    counted = (
+        new.on_conflict_do_update(
+            index_elements=[s.iccid],
+            set_={
+                "sent_day": case((s.day == _DAY, s.sent_day + _PARTS), else_=_PARTS),
+                "day": _DAY,
+                "sent_month": case((s.month == _MONTH, s.sent_month + _PARTS), else_=_PARTS),
+                "month": _MONTH,
+                "sent_total": s.sent_total + _PARTS,
+                "last_sent_at": _param("now", s.last_sent_at),
+            },
+        )
+        .returning(s.day, s.sent_day, s.month, s.sent_month)
+        .cte("counted")
+    )
+    modem = MODEM_SUCCESS.returning(MODEM.c.imei).cte("modem_success")
+    logged = LOG.returning(e.id).cte("logged")
+    return select(counted.c.day, counted.c.sent_day, counted.c.month, counted.c.sent_month).add_cte(
+        sent, modem, logged
+    )
+
+
+SENT_AT_ONCE = {True: _sent_at_once(True), False: _sent_at_once(False)}

@@ -176,3 +176,20 @@ def test_revision_0014_goes_down_and_up_on_sqlite(store):
     assert "node" not in inspect(store.engine).get_table_names()
     _alembic(store.engine, "upgrade", "head")
     assert "lease_until" in {c["name"] for c in inspect(store.engine).get_columns("message")}
+
+
+def test_sent_moves_the_message_the_sim_the_modem_and_the_log_together(any_store):
+    """On PostgreSQL ``mark_sent`` is one statement (``SENT_AT_ONCE``); the same outcome."""
+    first, second = _queue(any_store, 2)
+    imei, iccid = "350000000000001", "8933000000000000001"
+    any_store.upsert_modem(imei, node="pi-a", state="ready", reason="ready")
+    for message_id, refs, day in ((first, [7], "2026-12-03"), (second, [8, 9], "2026-12-04")):
+        assert _claim(any_store, "pi-a", imei).id == message_id
+        counts = any_store.mark_sent(message_id, refs, len(refs), iccid, NOW, day, "2026-12",
+                                     imei=imei, recipient="+33612345670")  # fmt: skip
+    assert tuple(counts) == ("2026-12-04", 2, "2026-12", 3)  # a new day starts from 0
+    sent = _message(any_store, second)
+    assert (sent.status, sent.part_refs, sent.parts_sent) == (Status.SENT, "8,9", 2)
+    assert any_store.sim(iccid).sent_total == 3
+    assert any_store.modem(imei).last_success_at == NOW
+    assert tuple(any_store.sim_counts(iccid)) == ("2026-12-04", 2, "2026-12", 3)
