@@ -170,10 +170,17 @@ def run_case(nodes: int, modems: int, args: argparse.Namespace, folder: Path) ->
                 for i in range(args.messages)]  # fmt: skip
         submit_all(store, a, news, now)
         ideal = args.messages * args.send_delay / modems
-        wait_for(lambda: store.counts()["sent"] + store.counts()["delivered"]
-                 >= args.messages + args.probes, ideal * 4 + 60, "the batch sent", 0.2)  # fmt: skip
+
+        def all_sent() -> bool:
+            counts = store.counts()  # once: a message may move from sent to delivered between
+            return counts["sent"] + counts["delivered"] >= args.messages + args.probes
+
+        wait_for(all_sent, ideal * 4 + 60, "the batch sent", 0.2)
         rows = [m for m in store.messages(limit=args.messages + args.probes + 10)
                 if m.text.startswith("bench ")]  # fmt: skip
+        unsent = [(m.id, m.status, m.reason) for m in rows if m.sent_at is None]
+        if unsent:
+            raise SystemExit(f"{len(unsent)} bench messages without a sent time: {unsent[:5]}")
         first = min(m.sending_at for m in rows)
         last = max(m.sent_at for m in rows)
         measured = (last - first).total_seconds()

@@ -190,6 +190,7 @@ def test_sent_moves_the_message_the_sim_the_modem_and_the_log_together(any_store
     assert tuple(counts) == ("2026-12-04", 2, "2026-12", 3)  # a new day starts from 0
     sent = _message(any_store, second)
     assert (sent.status, sent.part_refs, sent.parts_sent) == (Status.SENT, "8,9", 2)
+    assert sent.sent_at == NOW and sent.finished_at == NOW and sent.reason is None
     assert any_store.sim(iccid).sent_total == 3
     assert any_store.modem(imei).last_success_at == NOW
     assert tuple(any_store.sim_counts(iccid)) == ("2026-12-04", 2, "2026-12", 3)
