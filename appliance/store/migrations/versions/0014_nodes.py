@@ -11,7 +11,7 @@
 One new table, a nullable column, a trigger: instant.
 
 Revision ID: 0014
-Revises: 0011 (0013 once 0012 and 0013 are merged)
+Revises: 0013
 Create Date: 2026-12-03
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"  # 0013 once issue 15 is merged after 0012 and 0013 (the lead fixes it)
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
