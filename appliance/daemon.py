@@ -142,6 +142,17 @@ class Daemon:
 
     def start(self) -> Daemon:
         make_private_folder(self.config.data_dir)
+        # first: a second daemon on this data folder (the same node, most likely) must stop
+        # before it settles the first one's sends as its own (``recover``) or opens a port
+        try:
+            self.wakeup = Wakeup(wakeup_path(self.config))
+        except WakeupInUse:
+            self.stop()
+            raise StartError(
+                f"another smsrelay serve already uses the data folder {self.config.data_dir} "
+                f"(its wake-up socket {wakeup_path(self.config)} answers): give each node on "
+                "this machine its own [appliance] data_dir (and its own [node] name)"
+            ) from None
         # made by the daemon, so its user (and group, under the service's umask) owns it
         waiters_path(self.config).mkdir(exist_ok=True)
         sys.setswitchinterval(SWITCH_INTERVAL)
@@ -159,15 +170,6 @@ class Daemon:
                 len(settled),
                 "queued again" if self.config.resend_unknown else "now unknown",
             )
-        try:
-            self.wakeup = Wakeup(wakeup_path(self.config))
-        except WakeupInUse:
-            self.stop()
-            raise StartError(
-                f"another smsrelay serve already uses the data folder {self.config.data_dir} "
-                f"(its wake-up socket {wakeup_path(self.config)} answers): give each node on "
-                "this machine its own [appliance] data_dir (and its own [node] name)"
-            ) from None
         self.reports = ReportRecorder(self.store).start()
         self.desk = ConsentDesk(self.store, self.config, self.clock, self._wake).start()
         self.pool = Pool(
