@@ -198,3 +198,21 @@ def test_sent_moves_the_message_the_sim_the_modem_and_the_log_together(any_store
     assert any_store.sim(iccid).sent_total == 3
     assert any_store.modem(imei).last_success_at == NOW
     assert tuple(any_store.sim_counts(iccid)) == ("2026-12-04", 2, "2026-12", 3)
+
+
+def test_the_fleet_view_names_every_node_and_a_stopped_nodes_modems_cannot_send(store, config):
+    """``smsrelay status --json``, the panel and the API: every node's modems, with the node."""
+    from appliance import views
+
+    now = NOW + timedelta(minutes=5)
+    store.register_node("pi-a", "host-a", 1, now, now + LEASE)
+    store.register_node("pi-b", "host-b", 2, NOW, NOW + LEASE)  # its lease ran out: not running
+    store.upsert_modem("350000000000001", node="pi-a", state="ready", reason="ready", seen_at=now)
+    store.upsert_modem("350000000000002", node="pi-b", state="ready", reason="ready", seen_at=now)
+    data = views.status(config, store, now)
+    nodes = {n["name"]: n for n in data["nodes"]}
+    assert nodes["pi-a"]["running"] and not nodes["pi-b"]["running"]
+    modems = {m["node"]: m for m in data["modems"]}
+    assert modems["pi-a"]["state"] == "ready"
+    assert modems["pi-b"]["state"] == "absent"
+    assert "node pi-b has not been heard from since" in modems["pi-b"]["reason"]
