@@ -31,6 +31,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
+from .attempt_schema import MessageAttempt, Outcome
 from .engine import MIGRATION_LOCK
 from .node_schema import Node
 from .schema import Event, Message, Status
@@ -130,6 +131,14 @@ class NodeRegistry(Transactions):
                     update(Message)
                     .where(col(Message.id) == message_id, Message.status == Status.SENDING)
                     .values(status=Status.UNKNOWN, finished_at=now, reason=reason)
+                )
+                session.execute(  # its attempt ends too (issue 16), as ``recover`` ends one
+                    update(MessageAttempt)
+                    .where(
+                        col(MessageAttempt.message_id) == message_id,
+                        MessageAttempt.outcome == Outcome.SENDING,
+                    )
+                    .values(outcome=Outcome.UNKNOWN, ended_at=now, reason=reason)
                 )
                 session.add(Event(at=now, kind="message.unknown", message_id=message_id,
                                   detail=reason))  # fmt: skip

@@ -190,6 +190,7 @@ class OutboundMessages(Queueing):
             "b_iccid": iccid, "b_parts": parts, "b_day": day, "b_month": month, "b_imei": imei,
             "b_at": now, "b_kind": "message.sent", "b_message_id": message_id,
             "b_detail": f"to {recipient}" if recipient else "",
+            "b_outcome": Outcome.SENT, "b_cms_code": None, "b_reason": None,
         }  # fmt: skip
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             row = connection.execute(statements.SENT_AT_ONCE[bool(joined)], values).one()

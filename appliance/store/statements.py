@@ -270,13 +270,15 @@ NOT_DELIVERED = (
 # four statements in a transaction was six (BEGIN, four, COMMIT) between two sends of a busy
 # modem. As one statement of data-modifying CTEs, run outside a transaction block (a statement
 # is atomic on its own), it is one: the message, the SIM's counters (inserted or moved, as
-# ``COUNT``/``NEW_SIM`` do), the modem's last success and the event log, all or nothing.
+# ``COUNT``/``NEW_SIM`` do), the attempt's end, the modem's last success and the event log, all
+# or nothing.
 
 
 def _sent_at_once(with_refs: bool):
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
     sent = SENT[with_refs].returning(m.id).cte("sent")
+    attempt = ATTEMPT_ENDED.returning(a.id).cte("attempt_ended")
     new = pg_insert(SIM).values(
         iccid=_param("iccid", s.iccid), day=_DAY, sent_day=_PARTS, month=_MONTH,
         sent_month=_PARTS, sent_total=_PARTS, last_sent_at=_param("now", s.last_sent_at),
@@ -299,7 +301,7 @@ def _sent_at_once(with_refs: bool):
     modem = MODEM_SUCCESS.returning(MODEM.c.imei).cte("modem_success")
     logged = LOG.returning(e.id).cte("logged")
     return select(counted.c.day, counted.c.sent_day, counted.c.month, counted.c.sent_month).add_cte(
-        sent, modem, logged
+        sent, attempt, modem, logged
     )
 
 

@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import inspect
+from sqlmodel import select
 
 from appliance.store import Claim, NewMessage, Store
+from appliance.store.attempt_schema import MessageAttempt
 from appliance.store.engine import create_engine_for, migrate
 from appliance.store.schema import Status
 from appliance.store.work_listener import WorkListener
@@ -68,6 +70,11 @@ def test_a_dead_nodes_claims_are_settled_unknown_once_the_lease_passed(any_store
     assert sorted(settled) == [(first, "pi-a"), (second, "pi-b")]
     dead = _message(any_store, first)
     assert dead.status == Status.UNKNOWN
+    with any_store.reading() as session:  # its attempt ended unknown too (issue 16)
+        ended = session.exec(
+            select(MessageAttempt.outcome).where(MessageAttempt.message_id == first)
+        ).all()
+    assert ended == ["unknown"]
     assert "node pi-a stopped renewing its claim" in dead.reason
     assert "may or may not have left" in dead.reason
     assert _message(any_store, left).status == Status.QUEUED  # never claimed: anyone's
@@ -198,6 +205,9 @@ def test_sent_moves_the_message_the_sim_the_modem_and_the_log_together(any_store
     assert any_store.sim(iccid).sent_total == 3
     assert any_store.modem(imei).last_success_at == NOW
     assert tuple(any_store.sim_counts(iccid)) == ("2026-12-04", 2, "2026-12", 3)
+    with any_store.reading() as session:  # each claim's attempt ended sent (issue 16)
+        outcomes = session.exec(select(MessageAttempt.outcome, MessageAttempt.part_refs)).all()
+    assert sorted(outcomes) == [("sent", "7"), ("sent", "8,9")]
 
 
 def test_the_fleet_view_names_every_node_and_a_stopped_nodes_modems_cannot_send(store, config):

@@ -13,7 +13,7 @@ One new table (instant) and one index on ``inbound`` (built once: 2.3 s per mill
 messages on SQLite, this machine at load 5).
 
 Revision ID: 0015
-Revises: 0013 (the lead renumbers at merge)
+Revises: 0014 (issue 15, merged before it; it was 0013 on main)
 Create Date: 2026-12-03
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
