@@ -19,10 +19,12 @@ above what the same appliance shows at real speed.
 
 from __future__ import annotations
 
-import random
 import statistics
 import time
 from datetime import UTC
+from pathlib import Path
+
+import pytest
 
 from appliance.daemon import Daemon, Simulation
 from modem import pdu
@@ -38,26 +40,17 @@ BOUND = 1.0  # real seconds from the +CMTI to the stored row
 MODEM_PATH = 2 * 5 * LINE_GAP
 
 
-def burst(count: int, seed: int = 14) -> dict[str, str]:
-    """``count`` messages, sender -> text: short ones, long GSM-7 (2-3 parts) and UCS-2 ones
-    (emoji, 2 parts), each from its own number, as replies to a campaign come in."""
-    rng = random.Random(seed)
-    texts = {}
-    for i in range(count):
-        sender = f"+3361{i:07d}"
-        kind = rng.choice(["short", "short", "short", "gsm7-long", "ucs2-long"])
-        if kind == "short":
-            texts[sender] = f"OUI {i}"
-        elif kind == "gsm7-long":
-            texts[sender] = f"Réponse {i}: " + "je viendrai à la collecte samedi. " * rng.randint(
-                5, 12
-            )
-        else:
-            texts[sender] = f"Merci {i} 🩸 " + "à samedi ❤️ " * rng.randint(7, 12)
-    return texts
+@pytest.fixture
+def burst(monkeypatch):
+    """``bench/inbound_burst.py``'s own burst (seed 14, as the bench's default): the test and
+    the benchmark measure the same replies."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
+    import inbound_burst
+
+    return lambda count: inbound_burst.burst(count, 14)
 
 
-def test_a_burst_of_100_is_stored_within_1_s_of_each_cmti_and_leaves_the_sim_empty(config):
+def test_a_burst_of_100_is_stored_within_1_s_of_each_cmti_and_leaves_the_sim_empty(config, burst):
     texts = burst(MESSAGES)
     parts = sum(pdu.count(text).parts for text in texts.values())
     assert parts > MESSAGES and any(pdu.count(t).encoding == "ucs2" for t in texts.values())
