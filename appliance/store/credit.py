@@ -11,29 +11,17 @@ threshold, not at every query that finds it still below.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
 
 from sqlalchemy import insert, select, update
 
 from .schema import Event, Modem, Sim
+from .sim_records import SimCredit
 from .transactions import Transactions
 
 SIM = Sim.__table__
 MODEM = Modem.__table__
 EVENT = Event.__table__
 LOW_CREDIT = "sim.low_credit"  # the event (and webhook) of a SIM going below its threshold
-
-
-class SimCredit(NamedTuple):
-    """What the status shows of a SIM's credit."""
-
-    answer: str | None
-    amount: float | None
-    currency: str | None
-    checked_at: datetime | None
-    error: str | None
-    low: bool
-    asked_at: datetime | None
 
 
 _COLUMNS = (SIM.c.credit_answer, SIM.c.credit_amount, SIM.c.credit_currency,

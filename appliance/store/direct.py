@@ -25,13 +25,14 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import Any
 
 from appliance.states import Status
 
 from . import sqlite_file
 from .admission import COUNTED, ConsentRules, ContactConsent, NewMessage, queue_all
 from .kinds import CAPPED_KINDS, MAX_ID
+from .sim_records import SimCounts, SimCredit
 
 _SQLITE_FILE = re.compile(r"sqlite:///([^?#%]+)")  # as config.loading.parse_url reads it
 _CAPPED = sorted(CAPPED_KINDS)
@@ -47,23 +48,6 @@ _CREDIT_COLUMNS = (
     "credit_answer, credit_amount, credit_currency, credit_checked_at, credit_error, "
     "credit_low, credit_asked_at"
 )
-
-
-class SimCounts(NamedTuple):  # as fleet.SimCounts
-    day: str
-    sent_day: int
-    month: str
-    sent_month: int
-
-
-class SimCredit(NamedTuple):  # as credit.SimCredit
-    answer: str | None
-    amount: float | None
-    currency: str | None
-    checked_at: datetime | None
-    error: str | None
-    low: bool
-    asked_at: datetime | None
 
 
 def _bool(value: bytes) -> bool:

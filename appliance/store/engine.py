@@ -50,7 +50,6 @@ import logging
 import sqlite3
 import subprocess
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +59,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
+from . import sqlite_file
 from .contact_import import tag_key
 from .file_modes import make_private_file, make_private_folder
 
@@ -194,25 +194,13 @@ def _begin_writing(connection: Connection, mode: str) -> None:
     sends (measured: a 301 ms wait in a 100 s run with 50 API clients). Here the lock is tried
     again every 0.1-1 ms for as long as the connection's busy timeout allows, so its release is
     noticed within a millisecond. The busy timeout stays in force for every other statement.
+    The same loop serves the CLI's thin path (``sqlite_file.begin_immediate``); here on the
+    connection under SQLAlchemy's, its refusal raised as SQLAlchemy's own error as any statement's.
     """
-    raw = connection.connection.dbapi_connection
-    patience_ms = raw.execute("PRAGMA busy_timeout").fetchone()[0]
-    raw.execute("PRAGMA busy_timeout = 0")
     try:
-        deadline = time.monotonic() + patience_ms / 1000
-        pause = 0.0001
-        while True:
-            try:
-                connection.exec_driver_sql(f"BEGIN {mode}")
-                return
-            except OperationalError as exc:
-                busy = getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
-                if not busy or time.monotonic() >= deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.001)
-    finally:
-        raw.execute(f"PRAGMA busy_timeout = {patience_ms}")
+        sqlite_file.begin_immediate(connection.connection.dbapi_connection, mode)
+    except sqlite3.OperationalError as exc:
+        raise OperationalError(f"BEGIN {mode}", (), exc) from exc
 
 
 def alembic_config() -> AlembicConfig:

@@ -10,7 +10,6 @@ not a model.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
 
 from sqlalchemy import Connection, func
 from sqlmodel import col, select
@@ -19,16 +18,8 @@ from appliance.states import ModemState
 
 from . import statements
 from .schema import Message, Modem, SignalSample, Sim, Status
+from .sim_records import SimCounts
 from .transactions import Transactions
-
-
-class SimCounts(NamedTuple):
-    """Parts a SIM sent in the local ``day`` and ``month`` they were counted in."""
-
-    day: str
-    sent_day: int
-    month: str
-    sent_month: int
 
 
 def count_parts(
