@@ -67,12 +67,14 @@ def sent(sim_factory, config, store, clock):
         short_id = queue(SHORT)
         notify(wakeup_path(cfg))
 
-        def refused() -> bool:
+        def refused_and_backed_off() -> bool:
+            # the attempt's end and the message's backoff are two writes of the worker: wait
+            # for both rather than look between them
             found = store.message_detail(short_id)
-            return any(a.outcome == Outcome.REFUSED for a in found.attempts)
+            ended = any(a.outcome == Outcome.REFUSED for a in found.attempts)
+            return ended and store.get(short_id).status == Status.QUEUED
 
-        wait_until(refused, 10, "the first attempt refused")
-        assert store.get(short_id).status == Status.QUEUED  # waiting on its backoff
+        wait_until(refused_and_backed_off, 10, "the first attempt refused, the message queued")
         server.call(lambda m, now: setattr(m.faults, "fail_rate", 0.0))
         clock.advance(timedelta(hours=2))
         notify(wakeup_path(cfg))
