@@ -77,6 +77,10 @@ _ENV = SandboxedEnvironment(
     keep_trailing_newline=True,
     cache_size=0,
 )
+# A text's placeholders never name a global (``_scan`` lets through checked paths only), and
+# Jinja copies the globals' names into each rendering's context: with none, a campaign of
+# 100,000 saves about a tenth of its rendering.
+_ENV.globals.clear()
 
 
 class TemplateError(ValueError):

@@ -18,6 +18,7 @@ the batch's transaction), so no id has to come back to Python.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Dialect
@@ -59,7 +60,7 @@ class ExpansionStatements:
         for start in range(0, len(rows), ROWS):
             chunk = rows[start : start + ROWS]
             values = ", ".join([self.message_values] * len(chunk))
-            flat = tuple(value for row in chunk for value in row)
+            flat = tuple(itertools.chain.from_iterable(chunk))
             connection.exec_driver_sql(f"{_INSERT_MESSAGE} VALUES {values}", flat)
 
 

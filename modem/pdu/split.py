@@ -42,7 +42,7 @@ def _units(char: str, encoding: str) -> int:
     return 2 if ord(char) > 0xFFFF else 1
 
 
-def _total_units(text: str, encoding: str) -> int:
+def total_units(text: str, encoding: str) -> int:
     """``sum(_units(c) for c in text)``, at C speed: a campaign counts 100,000 texts."""
     if encoding == "gsm7":
         return len(text) + sum(map(text.count, gsm7.EXTENSION))
@@ -52,12 +52,15 @@ def _total_units(text: str, encoding: str) -> int:
 def split_text(text: str) -> Split:
     """The alphabet for ``text`` and its parts."""
     encoding = encoding_for(text)
-    units = _total_units(text, encoding)
+    units = total_units(text, encoding)
     if units <= SINGLE_PART_UNITS[encoding]:  # the usual case, without a cost per character
         parts = (text,) if text else ()
         return Split(encoding, parts, units, SINGLE_PART_UNITS[encoding], units)
-    costs = [_units(char, encoding) for char in text]
     capacity = MULTI_PART_UNITS[encoding]
+    if units == len(text):  # every character one unit (no extension, no surrogate pair)
+        chunks = tuple(text[i : i + capacity] for i in range(0, len(text), capacity))
+        return Split(encoding, chunks, units, capacity, len(chunks[-1]))
+    costs = [_units(char, encoding) for char in text]
     chunks: list[str] = []
     start = used = 0
     for index, cost in enumerate(costs):
