@@ -43,6 +43,7 @@ from .admission import (
     judge,
 )
 from .schema import CAPPED_KINDS, Message, Status, UtcDateTime
+from .statements import constants
 
 __all__ = [  # the rules live in ``admission`` (pure); their SQL here
     "COUNTED",
@@ -77,8 +78,8 @@ def _times_query(statuses: tuple[str, ...]):
         select(_WHEN)
         .where(
             m.recipient == bindparam("b_number", type_=m.recipient.type),
-            m.kind.in_(_CAPPED),
-            m.status.in_(list(statuses)),
+            m.kind.in_(constants(_CAPPED)),
+            m.status.in_(constants(statuses)),
             m.id != bindparam("b_id", type_=m.id.type),
             bindparam("b_since", type_=UtcDateTime()) < _WHEN,
         )
