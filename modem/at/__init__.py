@@ -32,10 +32,12 @@ from .parsers.calls import CallerId, parse_clip
 from .parsers.capabilities import parse_cnmi_test, parse_cpms_test
 from .parsers.identity import (
     SIM_CODES,
+    OwnNumber,
     parse_ati,
     parse_cgmi,
     parse_cgmm,
     parse_cgmr,
+    parse_cnum,
     parse_cpin,
     parse_iccid,
     parse_imei,
@@ -92,6 +94,7 @@ __all__ = [
     "Garbage",
     "MemoryUsage",
     "Operator",
+    "OwnNumber",
     "Prompt",
     "Registration",
     "Response",
@@ -108,6 +111,7 @@ __all__ = [
     "parse_cgmi",
     "parse_cgmm",
     "parse_cgmr",
+    "parse_cnum",
     "parse_clip",
     "parse_cmgl",
     "parse_cmgr",
