@@ -11,9 +11,9 @@ message a person or a script queues (the CLI, the API, the panel), on either dri
   midnight (``message.token_id``), cancelled ones included. All or nothing: a batch that would
   pass the quota is refused whole.
 
-Each refusal names the rule and the sender ("+44 (GB) is not allowed for token
-'school-script'") and says how an admin changes it. Pure: the counts come from the driver
-(``Lookups.token_usage``), in the transaction that writes.
+Each refusal names the number, the rule and the sender ("+447700900123 is a number of +44
+(GB), not allowed for token 'school-script'") and says how an admin changes it. Pure: the counts
+come from the driver (``Lookups.token_usage``), in the transaction that writes.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ def check_country(rules: SenderRules, recipient: str) -> None:
     change = f"; an admin can allow it: {rules.change}" if rules.change else ""
     raise RefusedDestination(
         recipient,
-        f"{recipient}: {country_words(code)} is not allowed for {rules.who} (allowed: "
-        f"{countries_words(rules.countries)}){change}",
+        f"{recipient} is a number of {country_words(code)}, not allowed for {rules.who} "
+        f"(allowed: {countries_words(rules.countries)}){change}",
     )
 
 
