@@ -127,6 +127,6 @@ def test_config_countries_in_words(tmp_path) -> None:
     assert config.security.countries == frozenset({33, 32, 262})
     assert config.security.token_daily_messages == 50
     path.write_text('[security]\ncountries = ["33", "Narnia"]\n')
-    with pytest.raises(ConfigError, match="countries.*'Narnia' is neither a country calling"):
+    with pytest.raises(ConfigError, match=r"countries.*'Narnia' is neither a country calling"):
         load_config(path, environ={"XDG_DATA_HOME": str(tmp_path)})
     assert dataclasses.is_dataclass(config)
