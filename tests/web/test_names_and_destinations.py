@@ -90,7 +90,8 @@ def config_path(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "cli" / "smsrelay.toml"
     path.parent.mkdir()
     path.write_text(
-        f'[appliance]\ndatabase = "sqlite:///{path.parent}/smsrelay.db"\n[discovery]\nauto = false\n',
+        f'[appliance]\ndatabase = "sqlite:///{path.parent}/smsrelay.db"\n'
+        "[discovery]\nauto = false\n",
         encoding="utf-8",
     )
     return path
