@@ -131,7 +131,10 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s"
 
 
-def sim_label(iccid: str | None, operator: str | None) -> str:
-    """How the reason names a SIM until SIMs have names: the end of its ICCID and its network."""
+def sim_label(iccid: str | None, operator: str | None, name: str | None = None) -> str:
+    """How the reason names a SIM: by the name a volunteer gave it ("SIM Orange 2"), else by the
+    end of its ICCID and its network ("SIM …1234 (Orange)")."""
+    if name:
+        return f"SIM {name}"
     label = f"SIM …{iccid[-4:]}" if iccid else "the SIM"
     return f"{label} ({operator})" if operator else label

@@ -96,6 +96,7 @@ class Simulation:
     time_scale: float = 1.0
     faults: dict[str, object] = field(default_factory=dict)
     seed: int = 0
+    msisdns: tuple[str | None, ...] = ()  # the own number on each simulated SIM (AT+CNUM)
 
 
 class Daemon:
@@ -294,6 +295,7 @@ class Daemon:
             directory=directory,
             time_scale=self.simulation.time_scale,
             seed=self.simulation.seed or self._simulation_seed(),
+            msisdns=self.simulation.msisdns,
             **self.simulation.faults,
         )
         defaults = self.config.defaults

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 from modem.pdu.counter import count as count_parts
 
 from .numbers import InvalidRecipient, is_premium_rate, is_short_code, normalise
+from .senders import appliance_rules
 from .store.admission import ConsentRefused, ConsentRules, NewMessage
+from .store.destinations import OverQuota, RefusedDestination, SenderRules
 from .store.kinds import MessageKind, Priority
 from .wakeup import notify
 
@@ -36,8 +38,14 @@ class BadRequest(ValueError):
 
 class Refused(BadRequest):
     """A valid message the rules of consent refuse (``store.consent``): its number said STOP,
-    or campaign traffic to a number that is not an opted-in contact. Nothing was queued; the
-    CLI exits 2 and the API answers 422, like any bad input."""
+    or campaign traffic to a number that is not an opted-in contact; or a country its sender
+    may not reach (``store.destinations``). Nothing was queued; the CLI exits 2 and the API
+    answers 422, like any bad input."""
+
+
+class QuotaExceeded(Refused):
+    """The sender's token would pass its daily quota (``store.destinations``): nothing was
+    queued; the API answers 429 and the CLI exits 4 (try again tomorrow, or raise it)."""
 
 
 def consent_rules(config: Config) -> ConsentRules:
@@ -205,27 +213,45 @@ class Queue(Protocol):
     def modem(self, imei: str) -> Any: ...
 
     def enqueue_all(
-        self, news: Sequence[NewMessage], now: datetime, rules: ConsentRules | None = None
+        self,
+        news: Sequence[NewMessage],
+        now: datetime,
+        rules: ConsentRules | None = None,
+        sender: SenderRules | None = None,
     ) -> list[Any]: ...
 
 
-def submit(store: Queue, config: Config, new: NewMessage, now: datetime) -> Any:
+def submit(
+    store: Queue, config: Config, new: NewMessage, now: datetime, sender: SenderRules | None = None
+) -> Any:
     """Queue a prepared message and wake the daemon (if one runs) within milliseconds.
     Raises Refused when the number opted out (nothing is queued)."""
-    return submit_all(store, config, [new], now)[0]
+    return submit_all(store, config, [new], now, sender)[0]
 
 
-def submit_all(store: Queue, config: Config, news: list[NewMessage], now: datetime) -> list[Any]:
+def submit_all(
+    store: Queue,
+    config: Config,
+    news: list[NewMessage],
+    now: datetime,
+    sender: SenderRules | None = None,
+) -> list[Any]:
     """Queue every prepared message or none (Refused names the first number that opted out, or
-    the modem asked for that was never seen)."""
+    the modem asked for that was never seen, or a country ``sender`` may not reach;
+    QuotaExceeded when its token's quota of the day would be passed). ``sender`` None: the
+    appliance itself (the CLI), under the config's countries."""
     for imei in sorted({new.want_modem for new in news if new.want_modem}):
         if store.modem(imei) is None:
             raise UnknownModem(
                 "modem", f"no modem {imei} was ever seen here; smsrelay status lists them"
             )
     try:
-        messages = store.enqueue_all(news, now, consent_rules(config))
-    except ConsentRefused as exc:
+        messages = store.enqueue_all(
+            news, now, consent_rules(config), sender or appliance_rules(config)
+        )
+    except (ConsentRefused, RefusedDestination) as exc:
         raise Refused("to", str(exc)) from None
+    except OverQuota as exc:
+        raise QuotaExceeded("quota", str(exc)) from None
     notify(wakeup_path(config))
     return messages

@@ -166,6 +166,7 @@ def status(config: Config, store: Store, now: datetime) -> dict:
     day, _ = period_keys(now, config.timezone)
     sending = store.sending_by_modem()
     credits = store.credits()
+    labels = store.sim_labels()  # names and numbers (revision 0017)
     nodes = {n.name: n for n in store.nodes()}  # issue 15: every node sharing the database
     modems = []
     for m in store.modems():
@@ -176,10 +177,16 @@ def status(config: Config, store: Store, now: datetime) -> dict:
         gone = _node_gone(nodes.get(m.node), now)
         if gone and state != ModemState.ABSENT:  # its daemon is not running: it sends nothing
             state, reason = ModemState.ABSENT, gone
+        label = labels.get(m.iccid) if m.iccid else None
         modems.append(
             {
                 "imei": m.imei,
+                "name": m.name,
                 "iccid": m.iccid,
+                "sim_name": label.name if label else None,
+                "sim_number": (label.msisdn or label.number) if label else None,
+                # where the number comes from: the SIM itself (AT+CNUM), or an admin typed it
+                "sim_number_from": _number_from(label),
                 "port": m.port,
                 "state": state,
                 "reason": reason,
@@ -204,6 +211,12 @@ def status(config: Config, store: Store, now: datetime) -> dict:
         # ``tally.counts(store)``; the CLI's quick store (``store.direct``) counts the same way
         "queue": store.tally.counts(),
     }
+
+
+def _number_from(label) -> str | None:
+    if label is None or not (label.msisdn or label.number):
+        return None
+    return "sim" if label.msisdn else "typed"
 
 
 def _node_gone(node: Node | None, now: datetime) -> str | None:

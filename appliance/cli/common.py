@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import click
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_TIMEOUT = 0, 1, 2, 3
+EXIT_QUOTA = 4  # send --as-token: the token's quota of the day would be passed
 
 config_option = click.option(
     "--config",

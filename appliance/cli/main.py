@@ -66,6 +66,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "user",
         "Panel users: admins (everything) and volunteers (status, send, history, inbox).",
     ),
+    "modem": (
+        "modems",
+        "modem",
+        "Modems and their SIMs: the names volunteers read, a SIM's number.",
+    ),
     "install": (
         "install",
         "install_command",
@@ -85,7 +90,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
 }
 # modules that add commands to another module's group when imported
-ALSO_IMPORT = {"campaigns": ("campaign_moves",)}  # pause, resume, edit... on ``campaign``
+ALSO_IMPORT = {
+    "campaigns": ("campaign_moves",),  # pause, resume, edit... on ``campaign``
+    "tokens": ("limits",),  # ``token limit`` (and ``user limit``)
+    "users": ("limits",),
+}
 
 
 class LazyGroup(click.Group):

@@ -18,6 +18,7 @@ from .common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_QUOTA,
     EXIT_TIMEOUT,
     clock,
     config_option,
@@ -76,6 +77,14 @@ from .common import (
     show_default=True,
     help="With --wait: give up waiting after this many seconds (exit 3).",
 )
+@click.option(
+    "--as-token",
+    "as_token",
+    default=None,
+    metavar="NAME",
+    help="Send under the rules of the API token NAME: the countries it may reach and its daily "
+    "quota (exit 4 past it).",
+)
 @json_option
 def send(
     config_path: Path | None,
@@ -89,6 +98,7 @@ def send(
     strict: bool,
     wait: bool,
     timeout: float,
+    as_token: str | None,
     as_json: bool,
 ) -> None:
     """Queue an SMS to NUMBER and print its id. TEXT '-' (or no TEXT) reads standard input.
@@ -97,8 +107,8 @@ def send(
     rendered for its line ({first_name}, {last_name}, {fields.NAME}); nothing is queued if a
     line is wrong, and the ids are printed one a line (--json: a list).
 
-    Exit status: 0 queued (with --wait: sent), 1 failed, 2 bad input or a number that opted
-    out, 3 timed out waiting.
+    Exit status: 0 queued (with --wait: sent), 1 failed, 2 bad input, a number that opted
+    out or a country not allowed, 3 timed out waiting, 4 over the --as-token token's quota.
 
     \b
     Example:
@@ -106,7 +116,7 @@ def send(
       echo "Rappel: collecte demain" | smsrelay send 0612345678 - --at 2026-12-01T18:00
       smsrelay send --to-file donneurs.csv "Bonjour {first_name}, collecte demain"
     """
-    from appliance.outbox import BadRequest, prepare, submit
+    from appliance.outbox import BadRequest, QuotaExceeded, prepare, submit
 
     options = {
         "send_at": send_at,
@@ -119,7 +129,7 @@ def send(
     if to_file is not None:
         if number is not None and text is not None:
             fail("with --to-file, give TEXT only (the numbers come from the file)", EXIT_BAD_INPUT)
-        _send_many(config_path, to_file, number, options, wait, timeout, as_json)
+        _send_many(config_path, to_file, number, options, wait, timeout, as_json, as_token)
         return
     if number is None:  # as click says it of a required argument (exit 2)
         raise click.UsageError("Missing argument 'NUMBER' (or give --to-file FILE).")
@@ -130,16 +140,31 @@ def send(
         new = prepare(config, to=number, text=text, now=now(), **options)
         store = open_quick_store(config)
         with database_errors("cannot queue the message"):
-            message = submit(store, config, new, now())
+            message = submit(store, config, new, now(), _sender(store, config, as_token))
+    except QuotaExceeded as exc:
+        fail(str(exc), EXIT_QUOTA)
     except BadRequest as exc:  # Refused too: the number opted out
         fail(str(exc), EXIT_BAD_INPUT)
     _report([message], store, config, wait, timeout, as_json, single=True)
 
 
-def _send_many(config_path, to_file, text, options, wait, timeout, as_json) -> None:
+def _sender(store, config, as_token: str | None):
+    """The rules of the token ``--as-token`` names (None: the appliance's); exit 2 if none."""
+    if as_token is None:
+        return None
+    from appliance.senders import token_rules
+
+    with database_errors("cannot read the token"):
+        row = store.token_named(as_token)
+    if row is None:
+        fail(f"--as-token: no token named {as_token!r} (see `smsrelay token list`)", EXIT_BAD_INPUT)
+    return token_rules(config, row)
+
+
+def _send_many(config_path, to_file, text, options, wait, timeout, as_json, as_token) -> None:
     """``--to-file``: every line checked (``recipients_file``), then all queued in one
     transaction, or none."""
-    from appliance.outbox import BadRequest, submit_all
+    from appliance.outbox import BadRequest, QuotaExceeded, submit_all
     from appliance.recipients_file import RecipientsError, prepare_batch
 
     if to_file == "-" and text in (None, "-"):
@@ -157,9 +182,12 @@ def _send_many(config_path, to_file, text, options, wait, timeout, as_json) -> N
     except RecipientsError as exc:
         fail(f"{to_file}: nothing queued:\n{exc}", EXIT_BAD_INPUT)
     store = open_quick_store(config)
+    sender = _sender(store, config, as_token)
     try:
         with database_errors("cannot queue the messages (nothing was queued)"):
-            messages = submit_all(store, config, batch.messages, now())
+            messages = submit_all(store, config, batch.messages, now(), sender)
+    except QuotaExceeded as exc:
+        fail(f"{to_file}: nothing queued: {exc}", EXIT_QUOTA)
     except BadRequest as exc:  # a number that opted out: none of them is queued
         refused = str(exc)  # "to: +33622222222 opted out ..." names the number first
         pairs = zip(batch.messages, batch.lines, strict=True)

@@ -41,6 +41,17 @@ def status(config_path: Path | None, as_json: bool) -> None:
             + f"{m['imei']}  {m['state']:<10} {signal_text:>10}  {m['operator'] or '-':<12}"
             f" {m['sent_today']}/{m['daily_limit'] or '-'} today  {m['port'] or ''}"
         )
+        named = ", ".join(
+            part
+            for part in (
+                f"modem {m['name']!r}" if m["name"] else "",
+                f"SIM {m['sim_name']!r}" if m["sim_name"] else "",
+                f"number {m['sim_number']}" if m["sim_number"] else "",
+            )
+            if part
+        )
+        if named:
+            lines.append(f"    {named}")
         why = explain_modem(m, now, node=config.node)
         if why:
             lines.append(f"    why: {_after_colon(why)}")

@@ -100,7 +100,7 @@ def load_config(
             read_table(file, doc, "retention", KNOWN_KEYS["retention"]), consent
         ),
         calls=read_calls(read_table(file, doc, "calls", KNOWN_KEYS["calls"])),
-        security=read_security(read_table(file, doc, "security", KNOWN_KEYS["security"])),
+        security=read_security(read_table(file, doc, "security", KNOWN_KEYS["security"]), region),
     )
 
 

@@ -8,6 +8,13 @@ Each key relaxes one guard, so that what was relaxed on a box is found in one pl
 - ``premium_rate``: whether a message may go to a premium-rate number (``+33 8 99…``,
   ``+44 9…``: the ``phonenumbers`` metadata says which); ``false`` by default, for the same
   reason;
+- ``countries``: the country calling codes a message may go to unless a user's or a token's
+  own list says otherwise (``smsrelay user limit``, ``smsrelay token limit``): by default the
+  home country's alone (``[appliance] region``: +33 for FR). A French association's SIMs pay
+  for every SMS abroad, and a leaked token must not send to far-away ranges. ``"*"`` allows any;
+  ``["33", "262", "590"]`` adds La Réunion and Guadeloupe, which have their own codes;
+- ``token_daily_messages``, ``token_daily_parts``: the quota of every API token per local day,
+  unless the token has its own; none by default (the SIMs' own daily caps still hold);
 - ``webhook_networks``: the private ranges (``"192.168.1.0/24"``, ``"127.0.0.1/32"``) a webhook
   may post to. By default a webhook may only reach public addresses: loopback, link-local (the
   cloud metadata service at 169.254.169.254), private, shared and reserved ranges are refused,
@@ -24,7 +31,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network
 
-SECURITY_KEYS = ["short_codes", "premium_rate", "webhook_networks", "behind_proxy"]
+SECURITY_KEYS = [
+    "short_codes",
+    "premium_rate",
+    "webhook_networks",
+    "behind_proxy",
+    "countries",
+    "token_daily_messages",
+    "token_daily_parts",
+]
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,9 @@ class SecurityConfig:
     premium_rate: bool = False
     webhook_networks: tuple[IPv4Network | IPv6Network, ...] = ()
     behind_proxy: bool = False
+    countries: frozenset[int] | None = frozenset({33})  # None: any; [appliance] region's code
+    token_daily_messages: int | None = None
+    token_daily_parts: int | None = None
 
     def allows_short_code(self, code: str) -> bool:
         return self.short_codes is None or code in self.short_codes

@@ -4,17 +4,44 @@ from __future__ import annotations
 
 from ipaddress import ip_network
 
+import phonenumbers
+
 from .security import SecurityConfig
 from .tables import Table, describe
 
 
-def read_security(table: Table) -> SecurityConfig:
+def read_security(table: Table, region: str = "FR") -> SecurityConfig:
     return SecurityConfig(
         short_codes=_short_codes(table),
         premium_rate=table.flag("premium_rate", False),
         webhook_networks=_networks(table),
         behind_proxy=table.flag("behind_proxy", False),
+        countries=_countries(table, region),
+        token_daily_messages=table.limit("token_daily_messages", None),
+        token_daily_parts=table.limit("token_daily_parts", None),
     )
+
+
+def _countries(table: Table, region: str) -> frozenset[int] | None:
+    """``countries``: calling codes or countries (``["33", "BE"]``), ``"*"`` for any; by
+    default the home ``region``'s code alone."""
+    from appliance.store.destinations import parse_countries
+
+    value = table.values.get("countries")
+    if value is None:
+        return frozenset({phonenumbers.country_code_for_region(region)})
+    if value == "*":
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str | int) for item in value):
+        table.fail(
+            "countries",
+            'must be a list of country calling codes or countries, e.g. ["33", "32"] or '
+            f'["FR", "BE"], or "*" for any, not {describe(value)}',
+        )
+    try:
+        return parse_countries(",".join(str(item) for item in value))
+    except ValueError as exc:
+        table.fail("countries", str(exc))
 
 
 def _short_codes(table: Table) -> frozenset[str] | None:

@@ -2,11 +2,12 @@
 
 ``Queueing.enqueue_all`` (SQLAlchemy, SQLite or PostgreSQL) and the quick path of the CLI
 (``direct``: Python's ``sqlite3``, for a script's ``smsrelay send`` in a few milliseconds) both
-run ``queue_all`` here: the row's columns (``message_values``), the rules of consent (STOP, the
-opt-in of campaign traffic, the cap per person: ``judge``) and the held message's due time and
-reason. A driver only supplies the three things that touch its database (``Lookups``): a number's
-contact, the times the cap counts, and the INSERT. ``tests/appliance/test_direct_store.py``
-proves both write identical rows.
+run ``queue_all`` here: the row's columns (``message_values``), who may send where and how
+much (``destinations``: countries per user or token, a token's daily quota), the rules of consent
+(STOP, the opt-in of campaign traffic, the cap per person: ``judge``) and the held message's due
+time and reason. A driver only supplies the four things that touch its database (``Lookups``): a
+number's contact, the times the cap counts, a token's use of the day, and the INSERT.
+``tests/appliance/test_direct_store.py`` proves both write identical rows.
 
 Pure: no SQLAlchemy, no sqlmodel (``consent`` re-exports the rules for the store's callers).
 """
@@ -20,6 +21,7 @@ from typing import Any, NamedTuple, Protocol
 
 from appliance.states import Status
 
+from .destinations import SenderRules, check_country, check_quota, day_start
 from .kinds import CAPPED_KINDS, PRIORITY_RANK, MessageKind, Priority
 
 # the kinds that go only to opted-in contacts (DESIGN.md: "campaigns go only to opted-in
@@ -67,6 +69,7 @@ def message_values(new: NewMessage, now: datetime) -> dict[str, Any]:
         "strict": new.strict,
         "contact_id": new.contact_id,
         "campaign_id": new.campaign_id,
+        "token_id": None,
         "want_modem": new.want_modem,
         "want_group": new.want_group,
         "modem_imei": None,
@@ -206,19 +209,40 @@ class Lookups(Protocol):
 
     def counted_times(self, number: str, since: datetime) -> list[datetime]: ...
 
+    def token_usage(self, token_id: int, since: datetime) -> tuple[int, int]:
+        """The messages and parts the token queued from ``since``; the token's row locked till
+        the end of the transaction where the database locks rows (two calls at once count
+        each other)."""
+        ...
+
     def insert(self, values: dict[str, Any]) -> int:
         """Write the row (the cap of the next message counts it); return its id."""
         ...
 
 
 def queue_all(
-    lookups: Lookups, news: Sequence[NewMessage], now: datetime, rules: ConsentRules | None
+    lookups: Lookups,
+    news: Sequence[NewMessage],
+    now: datetime,
+    rules: ConsentRules | None,
+    sender: SenderRules | None = None,
 ) -> list[dict[str, Any]]:
     """Every message's row as written, with its id, in order; raises ``ConsentRefused`` for
-    the first one the rules refuse (the caller's transaction then writes nothing)."""
+    the first one the rules refuse, ``destinations.RefusedDestination`` for the first number
+    its ``sender`` may not reach, ``destinations.OverQuota`` when the whole would pass the
+    sender's token's quota (the caller's transaction then writes nothing). ``sender`` None:
+    the appliance's own messages (campaigns, automatic replies), under consent alone."""
+    if sender is not None:
+        for new in news:
+            check_country(sender, new.recipient)
+        if sender.has_quota:
+            assert sender.token_id is not None
+            used = lookups.token_usage(sender.token_id, day_start(now, sender.timezone))
+            check_quota(sender, used, news)
     rows = []
     for new in news:
         values = message_values(new, now)
+        values["token_id"] = sender.token_id if sender is not None else None
         admission = judge(
             lookups.contact(new.recipient),
             lambda since, number=new.recipient: lookups.counted_times(number, since),

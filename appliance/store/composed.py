@@ -23,9 +23,11 @@ from .fleet import Fleet
 from .inbound import InboundMessages
 from .keyword_inbox import KeywordInbox
 from .message_detail import MessageDetails
+from .naming import Naming
 from .node_registry import NodeRegistry
 from .outbound import OutboundMessages
 from .retention import Retention
+from .sender_limits import SenderLimits
 from .tally import Tally
 
 
@@ -48,6 +50,8 @@ class Store(
     Calls,
     Credit,
     NodeRegistry,
+    Naming,
+    SenderLimits,
 ):
     """Operations on the database, each method one transaction, grouped by subject in the
     classes it is made of; plus what the panel's requests share for this store (the counts'

@@ -31,8 +31,9 @@ from appliance.states import Status
 
 from . import sqlite_file
 from .admission import COUNTED, ConsentRules, ContactConsent, NewMessage, queue_all
+from .destinations import SenderRules
 from .kinds import CAPPED_KINDS, MAX_ID
-from .sim_records import SimCounts, SimCredit
+from .sim_records import SimCounts, SimCredit, SimLabel
 
 _SQLITE_FILE = re.compile(r"sqlite:///([^?#%]+)")  # as config.loading.parse_url reads it
 _CAPPED = sorted(CAPPED_KINDS)
@@ -101,13 +102,17 @@ class DirectStore:
     # --- queueing (``Queueing``) ---------------------------------------------------------------
 
     def enqueue_all(
-        self, news: Sequence[NewMessage], now: datetime, rules: ConsentRules | None = None
+        self,
+        news: Sequence[NewMessage],
+        now: datetime,
+        rules: ConsentRules | None = None,
+        sender: SenderRules | None = None,
     ) -> list[SimpleNamespace]:
         """Queue every message of ``news`` in one transaction, or none: ``admission.queue_all``
         as ``Store.enqueue_all`` runs it."""
         sqlite_file.begin_immediate(self.connection)
         try:
-            rows = queue_all(_Lookups(self.connection), news, now, rules)
+            rows = queue_all(_Lookups(self.connection), news, now, rules, sender)
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
@@ -160,6 +165,20 @@ class DirectStore:
         ).fetchone()
         return SimCounts(*row) if row is not None else None
 
+    def sim_labels(self) -> dict[str, SimLabel]:
+        rows = self.connection.execute("SELECT iccid, name, msisdn, number FROM sim")
+        return {iccid: SimLabel(*rest) for iccid, *rest in rows}
+
+    def token_named(self, name: str) -> SimpleNamespace | None:
+        """The newest token of that name that is not revoked (``SenderLimits.token_named``)."""
+        found = _rows(
+            self.connection.execute(
+                "SELECT * FROM api_token WHERE name = ? AND NOT revoked ORDER BY id DESC LIMIT 1",
+                (name,),
+            )
+        )
+        return found[0] if found else None
+
     def credits(self) -> dict[str, SimCredit]:
         rows = self.connection.execute(f"SELECT iccid, {_CREDIT_COLUMNS} FROM sim")
         return {iccid: SimCredit(*rest) for iccid, *rest in rows}
@@ -207,6 +226,15 @@ class _Lookups:
         params = (number, *_CAPPED, *COUNTED, sqlite_file.stored_time(since))
         rows = self.connection.execute(_COUNTED_TIMES, [sqlite_file.stored(p) for p in params])
         return [sqlite_file.read_time(when) for (when,) in rows]  # type: ignore[misc]
+
+    def token_usage(self, token_id: int, since: datetime) -> tuple[int, int]:
+        """(The writer's lock, BEGIN IMMEDIATE, already keeps two counts apart.)"""
+        row = self.connection.execute(
+            "SELECT count(*), coalesce(sum(parts), 0) FROM message "
+            "WHERE token_id = ? AND created_at >= ?",
+            (token_id, sqlite_file.stored_time(since)),
+        ).fetchone()
+        return int(row[0]), int(row[1])
 
     def insert(self, values: dict[str, Any]) -> int:
         columns = list(values)

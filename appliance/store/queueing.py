@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from .admission import ConsentRules, ContactConsent, NewMessage, queue_all
 from .consent import CONTACT_OF, counted_times
+from .destinations import SenderRules
 from .erasure import ERASED
-from .schema import MAX_ID, Message, Status
+from .schema import MAX_ID, ApiToken, Message, Status
 from .transactions import Transactions
 
 __all__ = ["NewMessage", "Queueing"]
@@ -33,13 +34,18 @@ class Queueing(Transactions):
         return self.enqueue_all([new], now, rules)[0]
 
     def enqueue_all(
-        self, news: Sequence[NewMessage], now: datetime, rules: ConsentRules | None = None
+        self,
+        news: Sequence[NewMessage],
+        now: datetime,
+        rules: ConsentRules | None = None,
+        sender: SenderRules | None = None,
     ) -> list[Message]:
         """Queue every message of ``news`` in one transaction, or none (``OptedOut`` for the
-        first number that said STOP): the panel's several-recipient compose."""
+        first number that said STOP; ``destinations``' refusals for ``sender``): the panel's
+        several-recipient compose."""
         with self.session() as session:
             lookups = _SessionLookups(session)
-            queue_all(lookups, news, now, rules)
+            queue_all(lookups, news, now, rules, sender)
             session.commit()
         return lookups.messages
 
@@ -119,6 +125,19 @@ class _SessionLookups:
 
     def counted_times(self, number: str, since: datetime) -> list[datetime]:
         return counted_times(self.session.connection(), number, since)
+
+    def token_usage(self, token_id: int, since: datetime) -> tuple[int, int]:
+        connection = self.session.connection()
+        # the token's row locked first (PostgreSQL): two requests of one token count in turn
+        connection.execute(
+            select(col(ApiToken.id)).where(col(ApiToken.id) == token_id).with_for_update()
+        )
+        row = connection.execute(
+            select(func.count(), func.coalesce(func.sum(col(Message.parts)), 0)).where(
+                col(Message.token_id) == token_id, col(Message.created_at) >= since
+            )
+        ).one()
+        return int(row[0]), int(row[1])
 
     def insert(self, values: dict[str, Any]) -> int:
         message = Message(**values)

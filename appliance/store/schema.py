@@ -89,6 +89,7 @@ class Message(SQLModel, table=True):
             postgresql_where=text(QUIET_SENDABLE),
         ),
         Index("ix_message_recipient", "recipient", "id"),
+        Index("ix_message_token_created", "token_id", "created_at"),  # revision 0017
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -109,6 +110,7 @@ class Message(SQLModel, table=True):
     strict: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     contact_id: int | None = Field(default=None, index=True)
     campaign_id: int | None = Field(default=None, index=True)
+    token_id: int | None = None  # the API token that queued it: its daily quota counts it
     want_modem: str | None = Field(default=None, max_length=20)  # IMEI asked for
     want_group: str | None = Field(default=None, max_length=64)  # SIM group asked for
     modem_imei: str | None = Field(default=None, max_length=20, index=True)
@@ -138,6 +140,7 @@ class Modem(SQLModel, table=True):
     __tablename__ = "modem"
 
     imei: str = Field(primary_key=True, max_length=20)
+    name: str | None = Field(default=None, max_length=64)  # "Orange 1" (revision 0017)
     node: str = Field(default="", max_length=64)
     port: str | None = Field(default=None, max_length=255)
     manufacturer: str | None = Field(default=None, max_length=64)
@@ -170,6 +173,9 @@ class Sim(SQLModel, table=True):
 
     iccid: str = Field(primary_key=True, max_length=22)
     imsi: str | None = Field(default=None, max_length=16)
+    name: str | None = Field(default=None, max_length=64)  # "Orange 1" (revision 0017)
+    msisdn: str | None = Field(default=None, max_length=32)  # its own number, from AT+CNUM
+    number: str | None = Field(default=None, max_length=32)  # its number as an admin typed it
     modem_imei: str | None = Field(default=None, max_length=20)
     sim_group: str | None = Field(default=None, max_length=64)
     day: str = Field(default="", max_length=10)  # local date the day counter belongs to
@@ -293,6 +299,8 @@ class User(SQLModel, table=True):
     # bumped to end every panel session of the account (revision 0011): logout, a new role or
     # password, an admin's "log out everywhere"; sessions carry it (``web.sessions``)
     session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # the country calling codes this user may send to ("33,32", "*"), None: [security] countries
+    countries: str | None = Field(default=None, max_length=255)
 
 
 class LoginFailure(SQLModel, table=True):
@@ -318,6 +326,10 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime | None = _when(nullable=False)
     last_used_at: datetime | None = _when()
     revoked: bool = False
+    # who may be sent to and how much a local day (revision 0017); None: the config's default
+    countries: str | None = Field(default=None, max_length=255)
+    daily_messages: int | None = None
+    daily_parts: int | None = None
 
 
 class Webhook(SQLModel, table=True):

@@ -27,3 +27,12 @@ class SimCredit(NamedTuple):
     error: str | None
     low: bool
     asked_at: datetime | None
+
+
+class SimLabel(NamedTuple):
+    """What the cards show of a SIM beside its counters: the name a volunteer gave it, the
+    number the SIM stores for itself (AT+CNUM) and the one an admin typed in."""
+
+    name: str | None
+    msisdn: str | None
+    number: str | None

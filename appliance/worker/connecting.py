@@ -95,6 +95,7 @@ class Connecting:
             sim = self.store.upsert_sim(
                 status.iccid,
                 imsi=status.imsi,
+                msisdn=modem.own_number(),  # AT+CNUM: None when the SIM stores none
                 modem_imei=identity.imei,
                 sim_group=self.group or (sim.sim_group if sim else None),
             )

@@ -156,7 +156,9 @@ class Sending:
         words = ""
         if pause > 0:
             self.pacer.hold(now + timedelta(seconds=pause))
-            words = self.breaker.words(sim_label(self.iccid, self.operator), pause)
+            sim = self.store.sim(self.iccid) if self.iccid else None  # its name, as named now
+            label = sim_label(self.iccid, self.operator, sim.name if sim else None)
+            words = self.breaker.words(label, pause)
             self._pause_words = words  # the card says it once the send is over (_send)
             self.store.log("sim.pause", now, words, imei=self.imei, message_id=message.id)
         if self._gave_up(message, reason, now):

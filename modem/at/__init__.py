@@ -32,10 +32,12 @@ from .parsers.calls import CallerId, parse_clip
 from .parsers.capabilities import parse_cnmi_test, parse_cpms_test
 from .parsers.identity import (
     SIM_CODES,
+    OwnNumber,
     parse_ati,
     parse_cgmi,
     parse_cgmm,
     parse_cgmr,
+    parse_cnum,
     parse_cpin,
     parse_iccid,
     parse_imei,
@@ -92,6 +94,7 @@ __all__ = [
     "Garbage",
     "MemoryUsage",
     "Operator",
+    "OwnNumber",
     "Prompt",
     "Registration",
     "Response",
@@ -115,6 +118,7 @@ __all__ = [
     "parse_cmt",
     "parse_cmti",
     "parse_cnmi_test",
+    "parse_cnum",
     "parse_cops",
     "parse_cpin",
     "parse_cpms",

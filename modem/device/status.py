@@ -4,6 +4,11 @@ The SIM is known by its ICCID: the vendor's command, else 3GPP's READ BINARY of 
 AT+CRSM. A modem that has neither (AT+CRSM is optional in TS 27.007 §8.18) names the SIM by its
 IMSI instead, as ``imsi:<IMSI>``: the same card always gives the same name, so its counters and
 caps still follow it.
+
+The SIM's own number (``own_number``, AT+CNUM, TS 27.007 §7.1) is read at bring-up only to
+show it: most prepaid SIMs do not store it (the modem answers OK alone), and some modems refuse
+the command (a Huawei E3531s-2 answers ERROR: wdoekes/asterisk-chan-dongle PR #80), so any
+refusal is "no number", never a failed bring-up.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from modem.at import (
     Operator,
     Registration,
     Signal,
+    parse_cnum,
     parse_cops,
     parse_creg,
     parse_csq,
@@ -19,7 +25,14 @@ from modem.at import (
     parse_imei,
     parse_imsi,
 )
-from modem.errors import CmeError, CmsError, CommandError, ModemError, RemoteProtocolError
+from modem.errors import (
+    CmeError,
+    CmsError,
+    CommandError,
+    ModemError,
+    RemoteProtocolError,
+    SimError,
+)
 
 from .radio import Radio
 from .records import ModemStatus
@@ -59,6 +72,16 @@ class StatusQueries(Radio, ServiceCentre):
                 last = exc
         assert last is not None
         raise last
+
+    def own_number(self) -> str | None:
+        """The number the SIM stores for itself (the first one), or None when it stores none or
+        the modem will not say (ERROR, +CME ERROR, a reply that does not parse)."""
+        try:
+            lines = self._when_sim_ready(lambda: self._simple("AT+CNUM", "+CNUM:"))
+            numbers = parse_cnum(lines)
+        except (CmeError, CmsError, CommandError, RemoteProtocolError, SimError):
+            return None
+        return numbers[0].number if numbers else None
 
     def sim_id(self) -> str:
         """The SIM's name: its ICCID, else ``imsi:<IMSI>`` when the modem reads no ICCID."""

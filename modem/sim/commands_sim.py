@@ -153,7 +153,31 @@ def restricted_sim_access(m: Dce, c: Command, t: float) -> Outcome:
     return [f'+CRSM: 144,0,"{swap_nibbles(m.iccid)}"']
 
 
+def own_number(m: Dce, c: Command, t: float) -> Outcome:
+    """AT+CNUM (TS 27.007 §7.1): ``+CNUM: [<alpha>],<number>,<type>`` for the number the card
+    stores (EF_MSISDN, read after the PIN like the IMSI), type 145 for an international one
+    (written without its "+") and 129 otherwise; nothing but OK when the card stores none, as
+    most prepaid cards (python-gsmmodem issue #14 on babca's fork: "if it will return just OK
+    the number is missing"), or ERROR on a device that says so (``Quirks.cnum_error``). The
+    label is empty, as a Huawei printed ``+CNUM: "","+33671651906",145`` (garronej/
+    at-messages-parser's test of a real answer)."""
+    if c.kind == "test":
+        return []
+    if c.kind != "action":
+        return ERROR
+    gate = sim_gate_cme(m, t)
+    if gate:
+        return gate
+    number = m.sim.msisdn
+    if not number:
+        return ERROR if m.profile.quirks.cnum_error else []
+    if number.startswith("+"):
+        return [f'+CNUM: "","{number}",145']
+    return [f'+CNUM: "","{number}",129']
+
+
 HANDLERS: dict[str, Handler] = {
+    "+CNUM": own_number,
     "+CPIN": pin,
     "+CIMI": imsi,
     "+CCID": simcom_ccid,

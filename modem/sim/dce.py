@@ -68,6 +68,7 @@ class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide, IncomingC
         smsc: str = "+33689004000",
         epoch: datetime = DEFAULT_EPOCH,
         booted: bool = True,
+        msisdn: str | None = None,
     ) -> None:
         from .profiles import get_profile  # the registry imports the profile modules
 
@@ -88,7 +89,7 @@ class FakeModem(CommandInterpreter, PowerAndRegistration, NetworkSide, IncomingC
         self.faults = Faults(send_delay=self.profile.send_delay)
         self.signal = self.profile.signal_default
         self.ussd_replies: dict[str, str] = {"*100#": "Votre credit est de 5,00 EUR."}
-        self.sim = SimCard(present=sim, pin=pin, puk=puk)
+        self.sim = SimCard(present=sim, pin=pin, puk=puk, msisdn=msisdn)
         self.storages = {
             s.name: MessageStore(s.name, s.capacity, self.profile.first_index)
             for s in self.profile.storages

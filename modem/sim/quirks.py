@@ -79,6 +79,11 @@ class Quirks:
     # it). modem.device.radio already leaves such a modem's radio as it is.
     cfun_read_prints_ranges: bool = False
 
+    # AT+CNUM answered ERROR instead of OK alone when the SIM stores no number of its own: the
+    # Huawei E3531s-2 ("returns an AT+CNUM error instead of an empty result",
+    # wdoekes/asterisk-chan-dongle PR #80).
+    cnum_error: bool = False
+
     def omits_final(self, name: str, kind: str) -> bool:
         """Whether a successful ``name`` (``+CPIN``) of ``kind`` (``read``) gets no final OK."""
         suffix = {"read": "?", "action": ""}.get(kind)

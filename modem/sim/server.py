@@ -259,6 +259,7 @@ def start_fleet(
     seed: int = 0,
     per_modem: Sequence[Mapping[str, Any]] | None = None,
     make: Callable[[int, str | Profile, int], FakeModem] | None = None,
+    msisdns: Sequence[str | None] = (),
     **faults: Any,
 ) -> list[SimServer]:
     """``n`` started servers with links ``<directory>/ttySIM<i>`` and distinct identities.
@@ -268,6 +269,7 @@ def start_fleet(
     ``faults`` set fields of each modem's ``Faults`` (``send_delay=0.5``, ``fail_rate=0.1``),
     ``per_modem[i]`` those of modem ``i`` alone, on top. ``make(index, profile, seed)`` builds
     each modem (a ``FakeModem`` by default; the benchmarks pass one that notes its sends).
+    ``msisdns[i]`` is the own number stored on modem ``i``'s SIM (AT+CNUM), none by default.
     """
     os.makedirs(directory, exist_ok=True)
     servers: list[SimServer] = []
@@ -277,6 +279,8 @@ def start_fleet(
                 modem = FakeModem(profile, seed=seed * 1000 + index)
             else:
                 modem = make(index, profile, seed * 1000 + index)
+            if index < len(msisdns):
+                modem.sim.msisdn = msisdns[index]
             mine = dict(faults)
             if per_modem is not None and index < len(per_modem):
                 mine.update(per_modem[index])

@@ -17,6 +17,9 @@ class SimCard:
     locked: bool = False  # the PIN must be entered (after every power-on when a PIN is set)
     blocked: bool = False  # three wrong PINs: only the PUK unblocks it
     dead: bool = False  # ten wrong PUKs: the card is unusable
+    # the subscriber's own number as the card stores it (EF_MSISDN, TS 31.102 §4.2.26), read
+    # by AT+CNUM; None on most prepaid cards, which leave the file empty
+    msisdn: str | None = None
 
 
 @dataclass

@@ -76,6 +76,8 @@ def test_a_csv_fills_the_template_per_line_as_a_campaign_would(config_path, stor
 
 
 def test_numbers_on_standard_input_with_english_headers(config_path, store):
+    with config_path.open("a", encoding="utf-8") as file:  # abroad: refused by default
+        file.write('\n[security]\ncountries = ["33", "44"]\n')
     result = run(
         config_path, "send", "--to-file", "-", "Hi {first_name}",
         input="First name,Phone\nAnn,+447700900123\n",

@@ -325,6 +325,8 @@ def test_routes_and_pinned_modems_choose_the_modem(sim_factory, daemon_factory, 
         explicit(intl_sim, group="intl"),
         explicit(local_sim),
         routes=(RouteConfig(prefix="+44", group="intl"),),
+        # abroad is refused by default ([security] countries: the home country's alone)
+        security=dataclasses.replace(config.security, countries=None),
     )
     daemon = daemon_factory(0, cfg=cfg)
     ready(daemon, 2)

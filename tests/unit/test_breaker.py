@@ -75,3 +75,5 @@ def test_the_reason_says_which_sim_how_long_and_why():
     breaker.failure("SIM", interval=40.0)
     assert breaker.words("the SIM", 80.0) == "the SIM pauses 80 s after 4 errors in a row"
     assert sim_label(None, None) == "the SIM"
+    named = sim_label("8933150319112345678", "Orange F", "Orange 2")
+    assert breaker.words(named, 40.0) == "SIM Orange 2 pauses 40 s after 4 errors in a row"

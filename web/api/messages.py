@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, g, jsonify, request, url_for
 
 from appliance import message_detail, views
 from appliance.numbers import InvalidRecipient, normalise
-from appliance.outbox import BadRequest, Refused, prepare, submit
+from appliance.outbox import BadRequest, QuotaExceeded, Refused, prepare, submit
+from appliance.senders import token_rules
 from appliance.store.schema import Status
 from web.services import services
 
@@ -70,7 +71,7 @@ def _message(row) -> dict:
             }
         },
     ),
-    errors=(400, 413, 415),
+    errors=(400, 413, 415, 429),
 )
 def send_message() -> tuple[Response, int, dict[str, str]]:
     fields = read_body(NewMessage)
@@ -95,8 +96,10 @@ def send_message() -> tuple[Response, int, dict[str, str]]:
             raise
         refuse(422, "is too far from now", "send_at")
     try:
-        message = submit(store, config, new, now)
-    except Refused as exc:  # the number opted out: nothing was queued
+        message = submit(store, config, new, now, token_rules(config, g.api_token))
+    except QuotaExceeded as exc:  # the token's quota of the day: nothing was queued
+        refuse(429, exc.why, exc.field)
+    except Refused as exc:  # the number opted out, or a country the token may not reach
         refuse(422, exc.why, exc.field)
     body = MessageCreated.model_validate(
         {

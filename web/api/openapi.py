@@ -92,6 +92,12 @@ ERRORS: dict[int, tuple[str, str, dict[str, Any]]] = {
         "A value fails validation, or a field or query parameter is unknown; `field` names it.",
         {},
     ),
+    429: (
+        "OverQuota",
+        "The token's quota of the day would be passed (`smsrelay token limit`); nothing was "
+        "queued. It starts again at local midnight.",
+        {},
+    ),
     503: (
         "Unavailable",
         "The database does not answer; try again after Retry-After seconds.",

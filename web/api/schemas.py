@@ -230,7 +230,15 @@ class SimCredit(Answer):
 
 class Modem(Answer):
     imei: str
+    name: str | None = Field(default=None, description='What volunteers call it ("Clé 1").')
     iccid: str | None
+    sim_name: str | None = Field(default=None, description='The SIM\'s name ("Orange 1").')
+    sim_number: str | None = Field(
+        default=None, description="The SIM's own number: read from the SIM, else typed in."
+    )
+    sim_number_from: str | None = Field(
+        default=None, description='"sim" (AT+CNUM), "typed" (by an admin), or null.'
+    )
     port: str | None
     state: ModemState
     reason: str | None = Field(description="Why it is not ready, in words.")
@@ -271,3 +279,15 @@ class Modem(Answer):
 
 class ModemList(Answer):
     modems: list[Modem]
+
+
+class ModemNames(BaseModel):
+    """New names for a modem and its SIM; a field left out stays as it is, "" or null removes."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str | None = Field(None, description='The modem\'s name ("Clé 1"), at most 64.')
+    sim_name: str | None = Field(None, description='Its SIM\'s name ("Orange 1"), at most 64.')
+    sim_number: str | None = Field(
+        None, description="The SIM's number, for a SIM that does not store its own."
+    )

@@ -11,9 +11,11 @@ from dataclasses import replace
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from appliance.intake import take_in
 from appliance.outbox import Refused, submit_all
+from appliance.senders import user_rules
 from modem import pdu
 from web.services import services
 
@@ -54,8 +56,10 @@ def index() -> Any:
         counted = pdu.count(form["text"][:MAX_COUNTED_TEXT])
         return render_template("compose.html", form=form, count=counted, result=result), 400
     try:
-        queued = submit_all(services().store, services().config, list(result.prepared), moment)
-    except Refused as exc:  # a number opted out: nothing was queued
+        config = services().config
+        sender = user_rules(config, current_user.account)  # the countries this user may reach
+        queued = submit_all(services().store, config, list(result.prepared), moment, sender)
+    except Refused as exc:  # a number opted out, or a country not allowed: nothing queued
         counted = pdu.count(form["text"][:MAX_COUNTED_TEXT])
         refused = replace(result, field_errors={**result.field_errors, "to": exc.why})
         return render_template("compose.html", form=form, count=counted, result=refused), 422

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from appliance import views
 from appliance.status import capability_words, credit_words, doing, explain_modem, explain_queue
@@ -136,4 +136,37 @@ def check_credit(imei: str) -> Any:
             "(the modem asks the network between two sends).",
             "ok",
         )
+    return redirect(back(url_for("modems.index")), 303)
+
+
+@bp.route("/modems/<imei>/name", methods=["POST"])
+@role_required("admin")
+def name(imei: str) -> Any:
+    """An admin names the modem and its SIM, or types in the SIM's number (the card's form)."""
+    from appliance.naming import BadName, checked_name, checked_number
+    from appliance.store.naming import UnknownDevice
+
+    config, store = services().config, services().store
+    row = store.modem(imei) if imei.isascii() and imei.isdigit() and len(imei) <= 20 else None
+    if row is None:
+        abort(404)
+    form = request.form
+    try:
+        modem_name = checked_name(form.get("name", ""), "Modem name")
+        sim_changes: dict[str, Any] = {}
+        if row.iccid and "sim_name" in form:
+            sim_changes["name"] = checked_name(form["sim_name"], "SIM name")
+        if row.iccid and "sim_number" in form:
+            sim_changes["number"] = checked_number(form["sim_number"], config.region, "SIM number")
+    except BadName as exc:
+        flash(f"Nothing saved. {exc.field} {exc.why}.", "error")
+        return redirect(back(url_for("modems.index")), 303)
+    try:
+        store.name_modem(row.imei, modem_name)
+        if sim_changes:
+            store.name_sim(row.iccid, **sim_changes)
+    except UnknownDevice as exc:
+        flash(str(exc), "error")
+        return redirect(back(url_for("modems.index")), 303)
+    flash(f"Modem {modem_name or row.imei} saved.", "ok")
     return redirect(back(url_for("modems.index")), 303)

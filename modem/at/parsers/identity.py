@@ -1,6 +1,7 @@
-"""Parsers for the SIM's state and the identities: +CPIN, IMEI, IMSI, ICCID, +CGMI/+CGMM/+CGMR, ATI.
+"""Parsers for the SIM's state and the identities: +CPIN, IMEI, IMSI, ICCID, +CGMI/+CGMM/+CGMR, ATI,
+and the SIM's own number (+CNUM).
 
-3GPP TS 27.007 §5 and §8.3. ``parse_iccid`` reads the ICCID whatever command printed it (the
+3GPP TS 27.007 §5, §7.1 and §8.3. ``parse_iccid`` reads the ICCID whatever command printed it (the
 vendors' ``^ICCID``, ``+QCCID``, ... included): which command to ask a given modem is in
 ``modem.vendors``.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from modem.at.fields import as_lines, payload, split_fields, to_int
 from modem.errors import RemoteProtocolError
@@ -164,4 +166,48 @@ def parse_ati(lines: Sequence[str] | str) -> dict[str, str]:
         key = _ATI_KEYS.get(head.strip().upper()) if colon else None
         if key and key not in found and rest.strip():
             found[key] = rest.strip()
+    return found
+
+
+# --- the subscriber's own number (TS 27.007 §7.1) -------------------------------------------------
+
+# <type> of address octet (TS 24.008 §10.5.4.7): 145 is international (the number without its "+")
+INTERNATIONAL_TYPE = 145
+_DIALLED = re.compile(r"\+?[0-9*#]{1,20}")
+
+
+@dataclass(frozen=True)
+class OwnNumber:
+    """One ``+CNUM`` line: the number the SIM stores for itself (EF_MSISDN), its label."""
+
+    number: str
+    alpha: str = ""
+    type: int | None = None
+
+
+def parse_cnum(lines: Sequence[str] | str) -> list[OwnNumber]:
+    """The SIM's own numbers from ``AT+CNUM``: ``+CNUM: [<alpha>],<number>,<type>[,...]``.
+
+    None (an empty list) is common: most prepaid SIMs have nothing in EF_MSISDN, and the modem
+    then answers OK alone. The label may be empty, absent or unquoted (ModemManager's test
+    vectors); an international number is given a leading "+" when the modem left it out (type
+    145). A line without a usable number (an empty one, ``+CNUM: ,"",129``) is skipped, not an
+    error: the number is optional to the appliance. Other lines are ignored.
+    """
+    found: list[OwnNumber] = []
+    for line in as_lines(lines):
+        head, colon, rest = line.partition(":")
+        if not colon or head.strip().upper() != "+CNUM":
+            continue
+        fields = split_fields(rest, "AT+CNUM")
+        if len(fields) < 2:
+            raise RemoteProtocolError(f"AT+CNUM: expected [<alpha>],<number>,<type> in {line!r}")
+        number = fields[1].text.replace(" ", "")
+        kind = fields[2].text if len(fields) > 2 else ""
+        type_ = int(kind) if kind.isascii() and kind.isdigit() and len(kind) <= 3 else None
+        if type_ == INTERNATIONAL_TYPE and number and not number.startswith("+"):
+            number = "+" + number
+        if not _DIALLED.fullmatch(number):
+            continue
+        found.append(OwnNumber(number=number, alpha=fields[0].text.strip(), type=type_))
     return found
