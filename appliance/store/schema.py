@@ -293,6 +293,8 @@ class User(SQLModel, table=True):
     # bumped to end every panel session of the account (revision 0011): logout, a new role or
     # password, an admin's "log out everywhere"; sessions carry it (``web.sessions``)
     session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # the panel's language this user chose ("fr", "en"), None: as their browser asks (0019)
+    language: str | None = Field(default=None, max_length=8)
 
 
 class LoginFailure(SQLModel, table=True):

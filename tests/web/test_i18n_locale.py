@@ -35,3 +35,21 @@ def test_a_stale_catalogue_is_compiled(tmp_path) -> None:
     po.write_text(po.read_text().replace('"File"', '"File d\'attente"'))
     i18n.compile_catalogues(tmp_path)
     assert b"File d'attente" in mo.read_bytes()
+
+
+def test_a_user_chooses_their_language(signed_in, volunteer, store) -> None:
+    client = signed_in("volunteer")
+    french_browser = {"Accept-Language": "fr"}
+    chosen = client.post("/language", data={"language": "en", "next": "/history"})
+    assert chosen.status_code == 303 and chosen.headers["Location"] == "/history"
+    assert "Log out" in client.get("/", headers=french_browser).text  # English, chosen
+    client.post("/language", data={"language": ""})
+    assert "Se déconnecter" in client.get("/", headers=french_browser).text  # the browser's again
+    client.post("/language", data={"language": "fr"})
+    assert "Se déconnecter" in client.get("/", headers={"Accept-Language": "en"}).text
+
+
+def test_an_unknown_language_is_refused(signed_in, volunteer) -> None:
+    refused = signed_in("volunteer").post("/language", data={"language": "de"})
+    assert refused.status_code == 400
+    assert "language" in refused.text
