@@ -34,7 +34,7 @@ chaos: $(VENV)/.installed
 # compiles a stale .mo at start-up, web/i18n.py).
 POT := web/translations/messages.pot
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l --sort-output --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k tr --sort-output --no-location \
 		--project smsrelay -o $(POT) .
 	$(BIN)/pybabel update -i $(POT) -d web/translations --no-fuzzy-matching --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d web/translations --statistics

@@ -27,6 +27,7 @@ from flask import Flask, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
+from . import words
 from .services import services
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale)
+    app.jinja_env.filters["number"] = words.number
 
 
 def select_locale() -> str:
