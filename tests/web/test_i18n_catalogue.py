@@ -33,10 +33,7 @@ def test_extraction_finds_the_panel() -> None:
     found = extracted()
     assert len(found) > 400
     assert "Why it does not send:" in found  # a template
-    assert (
-        "Not heard from since %(when)s: is `smsrelay serve` running? What follows may be out of date."
-        in found
-    )  # appliance.status
+    assert "1 message waits" in found  # appliance.status
     assert "retry requested (was %(why)s)" in found  # web.reasons
 
 
