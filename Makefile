@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test chaos lint clean
+.PHONY: run test chaos lint clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ test: lint
 # Their short forms run in `make test`.
 chaos: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -rP -m chaos tests/chaos  # -rP: each run's figures
+
+# The panel's French (web/translations, issue 16): extract the strings, merge them into each
+# language's messages.po (then translate the new msgids there), compile the .mo (the panel also
+# compiles a stale .mo at start-up, web/i18n.py).
+POT := web/translations/messages.pot
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k tr --sort-output --no-location \
+		--project smsrelay -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d web/translations --no-fuzzy-matching --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d web/translations --statistics
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

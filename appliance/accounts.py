@@ -90,6 +90,16 @@ def set_role(store: Store, who: str | int, role: str) -> User:
     return stored.set_role(store, who, role)
 
 
+def set_language(store: Store, who: str | int, language: str | None) -> User:
+    """The panel's language ``who`` chose ("fr", "en"; None: as their browser asks). Which
+    languages exist is the panel's business (``web.i18n``); here only the shape is checked."""
+    if language is not None and not (
+        language.isascii() and language.isalpha() and len(language) <= 8
+    ):
+        raise AccountError(f"not a language code: {language!r}")
+    return stored.set_language(store, who, language)
+
+
 def set_password(store: Store, who: str | int, password: str) -> User:
     """A new password for ``who``: every session they have open ends."""
     _check_password(password)

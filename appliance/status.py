@@ -6,20 +6,39 @@ one sentence says why waiting messages do not leave; a send-only modem says what
 the API, so they live here, as pure functions over plain data: a modem is the dict of
 ``appliance.views.status`` (its ``modems`` list), the queue its ``queue`` counts. Times are
 written the way people read them where the appliance stands (``plain_time``).
+
+The words are English; the panel passes its own ``tr`` (``flask_babel.gettext``: same shape,
+``tr(msgid, **values)``) to have them in the reader's language, so every sentence here is a
+msgid with ``%(name)s`` values, extracted by ``make translations`` (babel.cfg). The appliance
+itself never imports Babel's runtime.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from .states import ModemState, Status
 
+
+class Translate(Protocol):
+    def __call__(self, msgid: str, **values: Any) -> str: ...
+
+
+def english(msgid: str, **values: Any) -> str:
+    """The words as written (the CLI, the API): ``msgid % values``, like gettext untranslated."""
+    return msgid % values if values else msgid
+
+
+def N_(msgid: str) -> str:  # gettext's name for "marked, translated later"
+    return msgid
+
+
 # What a send-only modem is: the driver's words (``modem.device.SEND_ONLY``), written again here
 # because the panel may not import the driver (import-linter); tests/unit/test_status.py holds
 # the two equal.
-SEND_ONLY = "can send; cannot report received SMS"
+SEND_ONLY = N_("can send; cannot report received SMS")
 
 STALE_AFTER = timedelta(minutes=3)  # the daemon polls every modem every 30 s
 
@@ -28,29 +47,29 @@ SENDING_STATES = frozenset({ModemState.READY, ModemState.BUSY})
 
 # What a modem in each state is doing; the panel shows the message being sent instead.
 DOING = {
-    ModemState.ABSENT: "not connected",
-    ModemState.PROBING: "being identified",
-    ModemState.SIM_LOCKED: "waiting for its SIM to be unlocked",
-    ModemState.NO_SIM: "waiting for a SIM card",
-    ModemState.SEARCHING: "looking for a network",
-    ModemState.READY: "idle, ready to send",
-    ModemState.BUSY: "sending",
-    ModemState.RESETTING: "being reset after it stopped answering",
-    ModemState.FAILED: "out of service",
+    ModemState.ABSENT: N_("not connected"),
+    ModemState.PROBING: N_("being identified"),
+    ModemState.SIM_LOCKED: N_("waiting for its SIM to be unlocked"),
+    ModemState.NO_SIM: N_("waiting for a SIM card"),
+    ModemState.SEARCHING: N_("looking for a network"),
+    ModemState.READY: N_("idle, ready to send"),
+    ModemState.BUSY: N_("sending"),
+    ModemState.RESETTING: N_("being reset after it stopped answering"),
+    ModemState.FAILED: N_("out of service"),
 }
 # Why a modem in each state does not send, when the daemon gave no ``reason`` of its own.
 WHY_NOT_READY = {
-    ModemState.ABSENT: "The modem is unplugged or does not answer.",
-    ModemState.PROBING: "The daemon is still finding out what this modem is.",
-    ModemState.SIM_LOCKED: (
+    ModemState.ABSENT: N_("The modem is unplugged or does not answer."),
+    ModemState.PROBING: N_("The daemon is still finding out what this modem is."),
+    ModemState.SIM_LOCKED: N_(
         "The SIM asks for its PIN or PUK: set the right pin in the configuration."
     ),
-    ModemState.NO_SIM: "There is no SIM card in the modem, or it is badly seated.",
-    ModemState.SEARCHING: (
+    ModemState.NO_SIM: N_("There is no SIM card in the modem, or it is badly seated."),
+    ModemState.SEARCHING: N_(
         "The modem is not registered on a network yet (no coverage, or SIM refused)."
     ),
-    ModemState.RESETTING: "The modem stopped answering; the daemon is resetting it.",
-    ModemState.FAILED: (
+    ModemState.RESETTING: N_("The modem stopped answering; the daemon is resetting it."),
+    ModemState.FAILED: N_(
         "The modem does not answer even after a reset: unplug it and plug it in again."
     ),
 }
@@ -85,12 +104,15 @@ def _state(value: str) -> ModemState | str:
         return value
 
 
-def doing(state: str, sending: Sending | None = None) -> str:
+def doing(state: str, sending: Sending | None = None, tr: Translate = english) -> str:
     """What a modem is doing, in words: the message it sends, or what its state means."""
     if sending is not None:
-        parts = f", {sending.parts} parts" if sending.parts > 1 else ""
-        return f"sending message #{sending.id} to {sending.recipient}{parts}"
-    return DOING.get(_state(state), state)  # type: ignore[call-overload]
+        values = {"id": sending.id, "to": sending.recipient, "parts": sending.parts}
+        if sending.parts > 1:
+            return tr("sending message #%(id)s to %(to)s, %(parts)s parts", **values)
+        return tr("sending message #%(id)s to %(to)s", **values)
+    words = DOING.get(_state(state))  # type: ignore[call-overload]
+    return tr(words) if words else state
 
 
 def _seen_at(modem: Mapping[str, Any]) -> datetime | None:
@@ -104,42 +126,57 @@ def explain_modem(
     *,
     node: str | None = None,
     zone: tzinfo = UTC,
+    tr: Translate = english,
+    when: Callable[[datetime | None], str] | None = None,
 ) -> str | None:
     """Why ``modem`` (a dict of ``views.status``) does not send now, or None when it can.
 
     A modem not heard from for ``STALE_AFTER`` comes first, whatever its last state: the daemon
     that would move it may be down (on another node than ``node``, this one, it is named).
+    ``when`` writes a time (``plain_time`` in ``zone`` unless given); the daemon's own
+    ``reason`` is shown as it is: the panel translates it beforehand (``web.reasons``).
     """
     state = _state(modem["state"])
     seen_at = _seen_at(modem)
     if state != ModemState.ABSENT and seen_at is not None and now - seen_at > STALE_AFTER:
-        where = f" on node {modem['node']}" if modem.get("node") and modem["node"] != node else ""
-        return (
-            f"Not heard from since {plain_time(seen_at, now, zone)}: is `smsrelay serve` "
-            f"running{where}? What follows may be out of date."
+        seen = when(seen_at) if when else plain_time(seen_at, now, zone)
+        if modem.get("node") and modem["node"] != node:
+            return tr(
+                "Not heard from since %(when)s: is `smsrelay serve` running on node %(node)s? "
+                "What follows may be out of date.",
+                when=seen,
+                node=modem["node"],
+            )
+        return tr(
+            "Not heard from since %(when)s: is `smsrelay serve` running? "
+            "What follows may be out of date.",
+            when=seen,
         )
     if state != ModemState.READY:
         reason = modem.get("reason")
         if reason and reason != ModemState.READY:
             return reason[0].upper() + reason[1:]
-        return WHY_NOT_READY.get(state, f"The modem is {state}.")  # type: ignore[call-overload]
+        why = WHY_NOT_READY.get(state)  # type: ignore[call-overload]
+        return tr(why) if why else tr("The modem is %(state)s.", state=state)
     reason = modem.get("reason")
     if reason and reason != ModemState.READY:  # ready, but pausing (a SIM's breaker, issue 9)
         return reason[0].upper() + reason[1:]
     limit = modem.get("daily_limit")
     if limit and modem["sent_today"] >= limit:
-        return (
-            f"Its daily cap is reached ({modem['sent_today']} of {limit} parts today): "
-            "it sends again after midnight."
+        return tr(
+            "Its daily cap is reached (%(sent)s of %(cap)s parts today): "
+            "it sends again after midnight.",
+            sent=modem["sent_today"],
+            cap=limit,
         )
     return None
 
 
-def capability_words(modem: Mapping[str, Any]) -> str | None:
+def capability_words(modem: Mapping[str, Any], tr: Translate = english) -> str | None:
     """What a modem cannot do even when it sends, in words for its card and ``smsrelay status``:
     a send-only modem (``receives`` false: a phone that refuses every AT+CNMI and AT+CPMS) "can
     send; cannot report received SMS". None when it does all a modem does."""
-    return SEND_ONLY if modem.get("receives") is False else None
+    return tr(SEND_ONLY) if modem.get("receives") is False else None
 
 
 def can_send(modem: Mapping[str, Any], now: datetime, *, node: str | None = None) -> bool:
@@ -147,8 +184,10 @@ def can_send(modem: Mapping[str, Any], now: datetime, *, node: str | None = None
     return _state(modem["state"]) in SENDING_STATES and explain_modem(modem, now, node=node) is None
 
 
-def _waiting(count: int) -> str:
-    return "1 message waits" if count == 1 else f"{count} messages wait"
+def _waiting(count: int, tr: Translate) -> str:
+    if count == 1:
+        return tr("1 message waits")
+    return tr("%(count)s messages wait", count=count)
 
 
 def explain_queue(
@@ -157,21 +196,31 @@ def explain_queue(
     now: datetime,
     *,
     node: str | None = None,
+    tr: Translate = english,
 ) -> str | None:
     """Why waiting messages do not leave (``counts`` by status, ``modems`` as in
     ``explain_modem``), or None when nothing is stuck."""
     modems = list(modems)
     waiting = counts.get(Status.QUEUED, 0)
     if not modems:
-        return "No modem seen yet. Is `smsrelay serve` running, and is a modem plugged in?" + (
-            f" {_waiting(waiting)}." if waiting else ""
-        )
+        nothing = tr("No modem seen yet. Is `smsrelay serve` running, and is a modem plugged in?")
+        return nothing + (f" {_waiting(waiting, tr)}." if waiting else "")
     if waiting and not any(can_send(m, now, node=node) for m in modems):
-        return f"{_waiting(waiting)} and no modem can send now: see the reasons below."
+        return tr(
+            "%(waiting)s and no modem can send now: see the reasons below.",
+            waiting=_waiting(waiting, tr),
+        )
     return None
 
 
-def credit_words(credit: Mapping[str, Any] | None, now: datetime, zone: tzinfo = UTC) -> str | None:
+def credit_words(
+    credit: Mapping[str, Any] | None,
+    now: datetime,
+    zone: tzinfo = UTC,
+    tr: Translate = english,
+    when: Callable[[datetime | None], str] | None = None,
+    number: Callable[[float], str] | None = None,
+) -> str | None:
     """A SIM's credit as the panel and ``smsrelay status`` say it (the ``credit`` of a modem in
     ``views.status``): "5.00 EUR, low (10:02)", "answer not read: ... (10:02)", "asked at 10:05,
     waiting for the modem"; None when it was never queried."""
@@ -180,17 +229,24 @@ def credit_words(credit: Mapping[str, Any] | None, now: datetime, zone: tzinfo =
     parts = []
     checked = credit.get("checked_at")
     if checked is not None:
-        when = plain_time(datetime.fromisoformat(checked), now, zone)
+        at = _written(checked, now, zone, when)
         amount = credit.get("amount")
         if amount is None:
-            parts.append(f"answer not read: {credit.get('answer')!r} ({when})")
+            parts.append(
+                tr("answer not read: %(answer)r (%(when)s)", answer=credit.get("answer"), when=at)
+            )
         else:
             currency = f" {credit['currency']}" if credit.get("currency") else ""
-            low = ", low" if credit.get("low") else ""
-            parts.append(f"{amount:.2f}{currency}{low} ({when})")
+            low = tr(", low") if credit.get("low") else ""
+            parts.append(f"{number(amount) if number else f'{amount:.2f}'}{currency}{low} ({at})")
     if credit.get("error"):
-        parts.append(f"last query failed: {credit['error']}")
+        parts.append(tr("last query failed: %(error)s", error=credit["error"]))
     if credit.get("asked_at"):
-        asked = plain_time(datetime.fromisoformat(credit["asked_at"]), now, zone)
-        parts.append(f"asked at {asked}, waiting for the modem")
+        asked = _written(credit["asked_at"], now, zone, when)
+        parts.append(tr("asked at %(when)s, waiting for the modem", when=asked))
     return "; ".join(parts) or None
+
+
+def _written(iso: str, now: datetime, zone: tzinfo, when: Callable[[datetime], str] | None) -> str:
+    moment = datetime.fromisoformat(iso)
+    return when(moment) if when else plain_time(moment, now, zone)

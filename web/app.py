@@ -17,7 +17,7 @@ from appliance.config import Config, load_config
 from appliance.store import Store
 from appliance.store.engine import create_engine_for, migrate
 
-from . import form_text, sessions
+from . import form_text, i18n, sessions
 from .bodies import PanelRequest
 from .security import csrf
 from .services import Services
@@ -54,6 +54,7 @@ def create_app(
         app.config.update(test_config)
     app.extensions["smsrelay"] = Services(config=config, store=store, clock=clock or SystemClock())
     sessions.install(app)
+    i18n.install(app)  # after sessions: the language may be the user's own choice
     form_text.install(app)  # before the CSRF check reads the form
     csrf.init_app(app)
 

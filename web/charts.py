@@ -2,7 +2,8 @@
 
 This module only does the geometry (pure functions, frozen dataclasses of numbers and short
 labels); the template ``_charts.html`` turns it into SVG elements, so every label goes through
-Jinja's autoescape like any other text on the page.
+Jinja's autoescape like any other text on the page. Its words are the panel's language
+(``flask_babel``; English outside a request).
 
 Two charts, both over the last 24 hours in the appliance's time zone:
 - the signal of a modem, a line in dBm from -113 (none) to -51 (excellent), one point per
@@ -17,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
 
 from appliance.store.charts import SIGNAL_STEP, SignalSlot
 
@@ -166,12 +169,14 @@ def signal_chart(
     lines = tuple(" ".join(f"{x:g},{y:g}" for x, y in run) for run in runs if len(run) > 1)
     dots = tuple(Dot(*run[0]) for run in runs if len(run) == 1)
     if lows:
-        summary = (
-            f"Signal over the last {_hours(span)}: between {min(lows)} and {max(highs)} dBm"
-            + (f", latest {latest} dBm" if latest is not None else "")
-        )
+        summary = _(
+            "Signal over the last %(hours)s hours: between %(low)s and %(high)s dBm",
+            hours=_hours(span),
+            low=min(lows),
+            high=max(highs),
+        ) + (_(", latest %(dbm)s dBm", dbm=latest) if latest is not None else "")
     else:
-        summary = f"No signal measured in the last {_hours(span)}"
+        summary = _("No signal measured in the last %(hours)s hours", hours=_hours(span))
     grid = tuple(Gridline(_y(v, DBM_FLOOR, DBM_CEILING), str(v)) for v in SIGNAL_GRID)
     return LineChart(
         runs=lines,
@@ -182,9 +187,8 @@ def signal_chart(
     )
 
 
-def _hours(span: timedelta) -> str:
-    hours = round(span.total_seconds() / 3600)
-    return "hour" if hours == 1 else f"{hours} hours"
+def _hours(span: timedelta) -> int:
+    return round(span.total_seconds() / 3600)
 
 
 def hour_starts(end: datetime, *, zone: ZoneInfo, hours: int = 24) -> list[datetime]:
@@ -227,7 +231,7 @@ def hourly_bars(counts: Sequence[int], *, end: datetime, zone: ZoneInfo) -> BarC
                 y=top,
                 width=round(max(slot - 2, 1), 1),
                 height=round(HEIGHT - BOTTOM - top, 1),
-                title=f"{label}: {count} sent",
+                title=_("%(hour)s: %(count)s sent", hour=label, count=count),
             )
         )
     ticks = []
@@ -238,9 +242,14 @@ def hourly_bars(counts: Sequence[int], *, end: datetime, zone: ZoneInfo) -> BarC
     grid = (Gridline(_y(peak, 0, scale_top), str(peak)),) if peak else ()
     total = sum(counts)
     summary = (
-        f"{total} sent in the last {_hours(HOUR * hours)}, at most {peak} in one hour"
+        _(
+            "%(total)s sent in the last %(hours)s hours, at most %(peak)s in one hour",
+            total=total,
+            hours=hours,
+            peak=peak,
+        )
         if total
-        else f"Nothing sent in the last {_hours(HOUR * hours)}"
+        else _("Nothing sent in the last %(hours)s hours", hours=hours)
     )
     return BarChart(
         bars=tuple(bars), grid=grid, ticks=tuple(ticks), total=total, peak=peak, summary=summary

@@ -56,6 +56,10 @@ class PanelUser(UserMixin):
     def role(self) -> str:
         return self.account.role
 
+    @property
+    def language(self) -> str | None:
+        return self.account.language
+
     def get_id(self) -> str:
         return login_id(self.account)
 

@@ -109,6 +109,16 @@ def set_role(store: Store, who: str | int, role: str) -> User:
         return user
 
 
+def set_language(store: Store, who: str | int, language: str | None) -> User:
+    """The panel's language of ``who`` (None: as their browser asks)."""
+    with store.session() as session:
+        user = _find(session, who)
+        user.language = language
+        session.add(user)
+        session.commit()
+        return user
+
+
 def set_password(store: Store, who: str | int, password_hash: Callable[[], str]) -> User:
     """A new password hash for ``who`` (``password_hash`` is called once the user is found)."""
     with store.session() as session:

@@ -301,6 +301,8 @@ class User(SQLModel, table=True):
     session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # the country calling codes this user may send to ("33,32", "*"), None: [security] countries
     countries: str | None = Field(default=None, max_length=255)
+    # the panel's language this user chose ("fr", "en"), None: as their browser asks (0019)
+    language: str | None = Field(default=None, max_length=8)
 
 
 class LoginFailure(SQLModel, table=True):

@@ -17,6 +17,7 @@
   resume, cancel, edit, correct, follow up) and codes; ``campaign_events``: /campaigns/events,
   an events file previewed as a schedule then imported; forms in ``campaign_forms``
 - ``admin``: /admin, users and API tokens
+- ``language``: /language, the user's own choice of the panel's language
 - ``webhooks``: /admin/webhooks, the admin's webhooks and their delivery logs
 - ``common``: what they share (the id bound of URL rules, role checks, template helpers)
 
@@ -43,6 +44,7 @@ def register(app: Flask) -> None:
         history,
         imports,
         inbox,
+        language,
         login,
         message,
         modems,
@@ -53,6 +55,6 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(common.TEMPLATE_GLOBALS)
     groups = (login, modems, queue, history, message, inbox, compose, contacts, imports,
               conversation, campaigns, campaign_actions, campaign_events)  # fmt: skip
-    for module in (*groups, admin, webhooks):
+    for module in (*groups, admin, webhooks, language):
         app.register_blueprint(module.bp)
     login.install(app)

@@ -19,9 +19,10 @@ from flask_login import current_user
 
 from appliance.outbox import wakeup_path
 from appliance.states import ModemState, Status, sources_of
-from appliance.status import plain_time
 from appliance.store.schema import MAX_ID
 from appliance.wakeup import notify
+from web import words
+from web.reasons import reason_words
 from web.services import services
 
 ID = f"int(max={MAX_ID})"  # the converter of every id in a URL: f"/messages/<{ID}:message_id>"
@@ -42,8 +43,9 @@ def now() -> datetime:
 
 
 def local_time(when: datetime | None) -> str:
-    """A time as people read it here: local, to the minute, with the date when not today."""
-    return plain_time(when, now(), zone())
+    """A time as people read it here: local, to the minute, with the date when not today, in
+    the reader's language (``web.words.plain_time``)."""
+    return words.plain_time(when, now())
 
 
 def wake_daemon() -> None:
@@ -93,6 +95,11 @@ def template_helpers() -> dict[str, Any]:
         # states by name, never as bare strings in a template (appliance.states)
         "Status": Status,
         "ModemState": ModemState,
+        # the appliance's codes and reasons in the reader's language (web.words, web.reasons)
+        "state_words": words.state_words,
+        "registration_words": words.registration_words,
+        "sim_words": words.sim_words,
+        "reason_words": reason_words,
     }
 
 

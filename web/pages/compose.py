@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_babel import ngettext
 
 from appliance.intake import take_in
 from appliance.outbox import Refused, submit_all
@@ -64,10 +65,24 @@ def index() -> Any:
         refused = replace(result, field_errors={**result.field_errors, "to": exc.why})
         return render_template("compose.html", form=form, count=counted, result=refused), 422
     ids = [message.id for message in queued]
-    when = f" for {local_time(result.prepared[0].due_at)}" if result.prepared[0].due_at else ""
     listed = ", ".join(f"#{i}" for i in ids[:10]) + (" …" if len(ids) > 10 else "")
-    noun = "message" if len(ids) == 1 else "messages"
-    flash(f"Queued {len(ids)} {noun}{when}: {listed}.", "ok")
+    due = result.prepared[0].due_at
+    if due:
+        said = ngettext(
+            "Queued %(num)s message for %(when)s: %(ids)s.",
+            "Queued %(num)s messages for %(when)s: %(ids)s.",
+            len(ids),
+            when=local_time(due),
+            ids=listed,
+        )
+    else:
+        said = ngettext(
+            "Queued %(num)s message: %(ids)s.",
+            "Queued %(num)s messages: %(ids)s.",
+            len(ids),
+            ids=listed,
+        )
+    flash(said, "ok")
     return redirect(url_for("queue.index"), 303)
 
 
@@ -80,6 +95,8 @@ def count_json(text: str) -> dict[str, Any]:
         "left": counted.left,
         "per_part": counted.per_part,
         "max_parts": services().config.max_parts,
+        # the counter's words in the reader's language, which compose.js shows as they are
+        "words": render_template("_counter.html", count=counted),
     }
 
 

@@ -17,15 +17,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from appliance import views
 from appliance.status import capability_words, credit_words, doing, explain_modem, explain_queue
 from appliance.store import history
 from appliance.store.charts import latest_signal, sent_per_hour, signal_slots
-from web import charts
+from web import charts, words
+from web.reasons import reason_words
 from web.services import services
 
-from .common import back, now, page_group, role_required, wake_daemon
+from .common import back, local_time, now, page_group, role_required, wake_daemon
 
 bp = page_group("modems", __name__)
 
@@ -62,6 +64,7 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
     sent = sent_per_hour(store, hours, moment)
     cards = []
     for status in data["modems"]:
+        status["reason"] = reason_words(status["reason"])  # the daemon's words, translated
         imei = status["imei"]
         row = rows.get(imei)
         limit = status["daily_limit"]
@@ -69,13 +72,15 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
             ModemCard(
                 status=status,
                 title=" ".join(x for x in (row.manufacturer, row.model) if x) if row else "",
-                doing=doing(status["state"], sending.get(imei)),
-                why=explain_modem(status, moment, node=config.node, zone=config.zone),
-                cannot=capability_words(status),
+                doing=doing(status["state"], sending.get(imei), tr=_),
+                why=explain_modem(status, moment, node=config.node, tr=_, when=local_time),
+                cannot=capability_words(status, tr=_),
                 cap_used=min(100, round(100 * status["sent_today"] / limit)) if limit else None,
                 last_success_at=row.last_success_at if row else None,
                 last_error_at=row.last_error_at if row else None,
-                credit=credit_words(status["credit"], moment, config.zone),
+                credit=credit_words(
+                    status["credit"], moment, tr=_, when=local_time, number=words.money
+                ),
                 credit_low=bool(status["credit"] and status["credit"]["low"]),
                 signal=charts.signal_chart(
                     signal[imei],
@@ -95,7 +100,9 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
 def _context() -> dict[str, Any]:
     moment = now()
     data, cards = _cards(moment)
-    stalled = explain_queue(data["queue"], data["modems"], moment, node=services().config.node)
+    stalled = explain_queue(
+        data["queue"], data["modems"], moment, node=services().config.node, tr=_
+    )
     return {"data": data, "cards": cards, "stalled": stalled, "now": moment}
 
 
@@ -128,12 +135,18 @@ def check_credit(imei: str) -> Any:
         abort(404)
     iccid = services().store.ask_credit(imei, now())
     if iccid is None:
-        flash(f"Modem {imei} has no SIM the appliance knows: no credit to ask for.", "error")
+        flash(
+            _("Modem %(imei)s has no SIM the appliance knows: no credit to ask for.", imei=imei),
+            "error",
+        )
     else:
         wake_daemon()
         flash(
-            f"Credit of SIM {iccid} asked for: the answer shows on the card in a few seconds "
-            "(the modem asks the network between two sends).",
+            _(
+                "Credit of SIM %(iccid)s asked for: the answer shows on the card in a few "
+                "seconds (the modem asks the network between two sends).",
+                iccid=iccid,
+            ),
             "ok",
         )
     return redirect(back(url_for("modems.index")), 303)
