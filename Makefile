@@ -21,8 +21,11 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports  # the architecture's contracts, .importlinter
 
+# Two workers (pytest-xdist), a file each at a time: most tests wait on simulated modems, so two
+# run in about the time of one; TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The full chaos runs (tests/chaos, marker `chaos`): power cuts and kill -9 loops, minutes long.
 # Their short forms run in `make test`.
