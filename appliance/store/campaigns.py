@@ -195,7 +195,7 @@ class Campaigns(Transactions):
         after, conflicts = 0, 0
         while True:
             try:
-                with self._writing() as connection:
+                with self._writing_in_bulk() as connection:  # the last commit, durable
                     rows = connection.execute(job.next_contacts(after)).all()
                     if not rows:
                         break
@@ -216,4 +216,9 @@ class Campaigns(Transactions):
                     skipped[reason] += n
         except IntegrityError:  # PostgreSQL: a concurrent expand recorded them first
             pass
+        with self._writing() as connection:
+            # a durable commit that writes (one that writes nothing syncs nothing: SQLite
+            # rewrites the row as it is), so the batches' commits are on the disk with it
+            c = CAMPAIGN.c
+            connection.execute(update(CAMPAIGN).where(c.id == campaign_id).values(status=c.status))
         return Expansion(queued, skipped)

@@ -4,6 +4,7 @@ below transactional sends), every skip with its reason, cancelling, and the coun
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -190,3 +191,32 @@ def test_someone_skipped_for_a_stop_who_joins_again_gets_the_step_once(base):
     assert CHLOE in {m.recipient for m in _messages(base, made)}
     assert _expand(base, made, NOW + timedelta(minutes=9)).queued == 0
     assert base.campaign_stats(made.id).skipped["optout"] == 1  # Eve still
+
+
+def _safety(connection) -> str:
+    from sqlalchemy import text
+
+    if connection.dialect.name == "sqlite":
+        return {0: "off", 1: "normal", 2: "full", 3: "extra"}[
+            connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        ]
+    return connection.execute(text("SHOW synchronous_commit")).scalar()
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["committed", "rolled back"])
+def test_a_bulk_batch_commits_unsynced_and_its_connection_goes_back_durable(any_store, fails):
+    """The expansion's batches commit without an fsync each (the job's last commit syncs them):
+    inside, the session's safety is lowered; after, commit or rollback, the very connection the
+    pool hands out again is durable, so no claim or outcome ever commits unsynced."""
+    seen = []
+    expected = pytest.raises(ZeroDivisionError) if fails else nullcontext()
+    with expected, any_store._writing_in_bulk() as connection:
+        seen.append(_safety(connection))
+        seen.append(connection.connection.driver_connection)
+        if fails:
+            raise ZeroDivisionError
+    assert seen[0] in ("normal", "off")
+    with any_store._writing() as connection:
+        assert _safety(connection) in ("full", "on")
+        if any_store.engine.dialect.name == "sqlite":
+            assert connection.connection.driver_connection is seen[1]  # the same, given back

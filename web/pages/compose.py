@@ -11,8 +11,8 @@ from dataclasses import replace
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_babel import ngettext
+from flask_login import current_user
 
 from appliance.intake import take_in
 from appliance.outbox import Refused, submit_all
