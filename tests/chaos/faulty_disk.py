@@ -1,0 +1,182 @@
+"""A disk that fills up, or turns read-only, under a running ``smsrelay serve``, and comes back.
+
+No tmpfs or loop device of a chosen size can be mounted without root, and a file-size rlimit
+(``RLIMIT_FSIZE``) would also stop the daemon's log, so the fault goes where SQLite meets the
+disk: a VFS, ``faultydisk``, registered as the default in every process of the daemon (its
+``sitecustomize``, see ``site/``). It is the ``unix`` VFS with its writes looked at. A control
+file, named by ``SMSRELAY_CHAOS_DISK``, says what the disk does now, so the test turns the fault
+on and off from outside while the daemon runs:
+
+- empty or absent: a healthy disk;
+- ``full``: a write that would make a database file longer fails with ``SQLITE_FULL``, as
+  ``ENOSPC`` does under ``unix`` (what fits in the blocks a file has goes on, so a WAL rewound
+  after a checkpoint is written again in place, as on a real full disk);
+- ``readonly``: the database's folder became read-only, as when the kernel remounts a file
+  system read-only after an SD card error (``errors=remount-ro``): every write, truncation,
+  creation and deletion of a database file fails, as ``EROFS`` makes them fail under ``unix``
+  (``SQLITE_IOERR_WRITE``, ``SQLITE_CANTOPEN``, ``SQLITE_IOERR_DELETE``). A ``chmod a-w`` of the
+  folder does part of this for a non-root daemon (no creation, no deletion) and nothing for
+  root, which these tests may be; the VFS makes the fault the same for both.
+
+Only the main database and its WAL are looked at; the ``-shm`` index and temporary files stay
+``unix``'s. The ctypes structures are ``unsynced``'s (``unsynced.py`` says why ctypes, not apsw).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from pathlib import Path
+
+from tests.chaos.unsynced import (
+    _DELETE,
+    _OPEN,
+    _WRITE,
+    OPEN_MAIN_DB,
+    OPEN_WAL,
+    SQLITE_IOERR,
+    SQLITE_OK,
+    _File,
+    _IoMethods,
+    _lib,
+    _Vfs,
+)
+
+NAME = b"faultydisk"
+ENV = "SMSRELAY_CHAOS_DISK"
+FULL, READONLY, HEALTHY = "full", "readonly", ""
+
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_IOERR_WRITE = SQLITE_IOERR | (3 << 8)
+SQLITE_IOERR_TRUNCATE = SQLITE_IOERR | (6 << 8)
+SQLITE_IOERR_DELETE = SQLITE_IOERR | (10 << 8)
+OPEN_CREATE = 0x00000004
+
+_TRUNCATE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_longlong)
+_FILESIZE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_longlong))
+
+
+def environ(control: Path) -> dict[str, str]:
+    """The variables that put a daemon's processes on the faulty disk ``control`` drives."""
+    return {ENV: str(control)}
+
+
+def set_disk(control: Path, state: str) -> None:
+    """What the disk does from now on: ``FULL``, ``READONLY`` or ``HEALTHY``."""
+    scratch = control.with_name(control.name + ".new")
+    scratch.write_text(state, encoding="ascii")
+    os.replace(scratch, control)  # atomic: a write never reads half a state
+
+
+class FaultyDiskVfs:
+    """The ``faultydisk`` VFS of this process (one per process: ``register``)."""
+
+    def __init__(self, control: str) -> None:
+        self.control = control
+        unix_address = _lib.sqlite3_vfs_find(b"unix")
+        if not unix_address:
+            raise RuntimeError("this SQLite has no unix VFS")
+        self.unix = _Vfs.from_address(unix_address)
+        self.vfs = _Vfs.from_buffer_copy(self.unix)
+        self.vfs.zName = NAME
+        self.vfs.pNext = None
+        self._unix_open = _OPEN(self.unix.xOpen)
+        self._unix_delete = _DELETE(self.unix.xDelete)
+        self._callbacks = [_OPEN(self._open), _DELETE(self._delete)]  # kept alive
+        self.vfs.xOpen = ctypes.cast(self._callbacks[0], ctypes.c_void_p)
+        self.vfs.xDelete = ctypes.cast(self._callbacks[1], ctypes.c_void_p)
+        self._methods: dict[int, _IoMethods] = {}  # unix's methods -> ours around them
+        self._unix: dict[int, tuple[object, object, object]] = {}  # file -> write, truncate, size
+        self._by_methods: dict[int, tuple[object, object, object]] = {}
+        self._write = _WRITE(self._write_method)
+        self._truncate = _TRUNCATE(self._truncate_method)
+
+    def state(self) -> str:
+        try:
+            with open(self.control, encoding="ascii") as file:
+                return file.read().strip()
+        except FileNotFoundError:
+            return HEALTHY
+
+    # --- the VFS ---------------------------------------------------------------------------
+
+    def _open(self, vfs, name, file, flags, out_flags) -> int:
+        try:
+            watched = bool(name) and bool(flags & (OPEN_MAIN_DB | OPEN_WAL))
+            creates = watched and flags & OPEN_CREATE and self.state() == READONLY
+            if creates and not os.path.exists(os.fsdecode(ctypes.string_at(name))):
+                return SQLITE_CANTOPEN
+            rc = self._unix_open(ctypes.addressof(self.unix), name, file, flags, out_flags)
+            if rc != SQLITE_OK or not watched:
+                return rc
+            head = _File.from_address(file)
+            unix_methods = ctypes.cast(head.pMethods, ctypes.c_void_p).value
+            ours = self._methods.get(unix_methods)
+            if ours is None:
+                ours = self._wrap(head.pMethods.contents, unix_methods)
+            self._unix[file] = self._by_methods[unix_methods]
+            head.pMethods = ctypes.pointer(ours)
+            return rc
+        except Exception:  # an exception must not cross into C
+            return SQLITE_IOERR
+
+    def _wrap(self, unix: _IoMethods, address: int) -> _IoMethods:
+        ours = _IoMethods.from_buffer_copy(unix)
+        ours.iVersion = min(unix.iVersion, 2)  # no xFetch: every write goes through xWrite
+        self._by_methods[address] = (
+            _WRITE(unix.xWrite),
+            _TRUNCATE(unix.xTruncate),
+            _FILESIZE(unix.xFileSize),
+        )
+        ours.xWrite = ctypes.cast(self._write, ctypes.c_void_p)
+        ours.xTruncate = ctypes.cast(self._truncate, ctypes.c_void_p)
+        self._methods[address] = ours
+        return ours
+
+    def _delete(self, vfs, name, sync_dir) -> int:
+        try:
+            if self.state() == READONLY:
+                return SQLITE_IOERR_DELETE
+            return self._unix_delete(ctypes.addressof(self.unix), name, sync_dir)
+        except Exception:
+            return SQLITE_IOERR
+
+    # --- the files' methods ----------------------------------------------------------------
+
+    def _write_method(self, file, data, amount, offset) -> int:
+        try:
+            write, _, size_of = self._unix[file]
+            state = self.state()
+            if state == READONLY:
+                return SQLITE_IOERR_WRITE
+            if state == FULL:
+                size = ctypes.c_longlong(0)
+                if size_of(file, ctypes.byref(size)) != SQLITE_OK or offset + amount > size.value:
+                    return SQLITE_FULL
+            return write(file, data, amount, offset)
+        except Exception:
+            return SQLITE_IOERR
+
+    def _truncate_method(self, file, size) -> int:
+        try:
+            _, truncate, _ = self._unix[file]
+            if self.state() == READONLY:
+                return SQLITE_IOERR_TRUNCATE
+            return truncate(file, size)
+        except Exception:
+            return SQLITE_IOERR
+
+
+_registered: FaultyDiskVfs | None = None
+
+
+def register(control: str) -> FaultyDiskVfs:
+    """Register ``faultydisk`` in this process as the default VFS."""
+    global _registered
+    if _registered is None:
+        _registered = FaultyDiskVfs(control)
+        rc = _lib.sqlite3_vfs_register(ctypes.addressof(_registered.vfs), 1)
+        if rc != SQLITE_OK:
+            raise RuntimeError(f"sqlite3_vfs_register failed: {rc}")
+    return _registered
