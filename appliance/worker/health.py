@@ -21,6 +21,11 @@ from modem.at import RADIO_ON
 from modem.device import ModemStatus
 from modem.errors import RadioOff
 
+NO_SIM_WORDS = (
+    "no SIM in the modem, or it cannot read it (+CME ERROR: 10, SIM not inserted); "
+    "it is looked at again at each poll"
+)
+
 
 class Health:
     """Mixed into ``ModemWorker``: the modem's status, looked at and saved."""
@@ -82,7 +87,9 @@ class Health:
         """The modem's row from ``status`` (with its port and identity at a bring-up, and what
         ``also`` adds: whether it receives), then the state the dispatcher reads."""
         registered = bool(status.registration and status.registration.registered)
-        if status.sim != "READY":
+        if status.sim == "NOT INSERTED":  # pulled out, or badly seated: not a PIN to set
+            state, reason = ModemState.NO_SIM, NO_SIM_WORDS
+        elif status.sim != "READY":
             state, reason = ModemState.SIM_LOCKED, f"the SIM says {status.sim}"
         elif not registered:
             state, reason = ModemState.SEARCHING, searching_words(status)
