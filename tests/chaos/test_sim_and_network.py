@@ -10,8 +10,8 @@ messages it was given go again on the other modems, and its card says why (``no-
 air logs are the truth.
 
 The daemon polls its modems' health every 0.3 s here (30 s for real modems, scaled as the
-simulators are). Short form (a SIM pulled, then a network lost, 40 messages on 3 modems) in
-``make test``; ``make chaos``: 8 outages of each kind, during 400 messages on 4 modems.
+simulators are). ``make chaos``: 8 outages of each kind, during 400 messages on 4 modems; the
+short form in ``make test`` (a SIM pulled, then a network lost) is in ``test_modem_faults``.
 """
 
 from __future__ import annotations
@@ -95,7 +95,6 @@ FULL = [pytest.mark.chaos, pytest.mark.timeout(900)]
 @pytest.mark.parametrize(
     ("kinds", "modems", "count", "total"),
     [
-        pytest.param(("sim", "network"), 3, 2, 40, id="short"),
         pytest.param(("sim",), 4, 8, 400, id="full-sim", marks=FULL),
         pytest.param(("network",), 4, 8, 400, id="full-network", marks=FULL),
     ],
