@@ -2,14 +2,14 @@
 
 The simulated modem hangs (``FakeModem.hang``: it drops what it is sent and says nothing, as a
 wedged firmware does) while it has a PDU out waiting for the network, or at a random moment. The
-daemon must time the send out and mark that message ``unknown`` (its PDU was written: it may
-have left) or, when the hang came before the PDU, send it again; climb its reset ladder, saying
-on the modem's card that it stopped answering; carry on with the other modems meanwhile; and
-take the modem back once it answers again. The simulators' air logs are the truth.
+daemon must time the send out and mark that message ``unknown`` (its PDU was written: it may have
+left) or, when the hang came before the PDU, send it again; climb its reset ladder, saying on the
+modem's card that it stopped answering; carry on with the other modems meanwhile; and take the modem
+back once it answers again. The simulators' air logs are the truth.
 
 ``make chaos``: 6 hangs of 2.5 to 12 s (the longer ones past the whole ladder: ``failed``, then
-tried again) during 400 messages on 4 modems; the short form in ``make test`` is one hang of
-2.5 s mid-send in ``test_modem_faults``.
+tried again) during 800 messages on 4 modems (sends of 300 ms, so that the queue outlasts them); the
+short form in ``make test`` is one hang of 2.5 s mid-send in ``test_modem_faults``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.chaos.faulted import Scene, run_with_faults
 from tests.chaos.runs import NO_ANSWER, broken_promises, figures, summary
 from tests.conftest import TIME_SCALE
 
-SEND_DELAY = 3.0  # simulated seconds per part (30 ms here)
+FULL_SEND_DELAY = 30.0  # 300 ms: the queue lasts through six hangs of up to 12 s
 SILENT = ("resetting", "failed")  # the card of a modem that stopped answering
 FIRST_HANG = 2.5  # real seconds: past the send's timeout (2 s here, 60 s on real modems)
 
@@ -73,14 +73,14 @@ def hangs(count: int, longest: float, rng: random.Random):
     ("modems", "count", "longest", "total"),
     [
         pytest.param(
-            4, 6, 12.0, 400, id="full", marks=[pytest.mark.chaos, pytest.mark.timeout(900)]
+            4, 6, 12.0, 800, id="full", marks=[pytest.mark.chaos, pytest.mark.timeout(900)]
         ),
     ],
 )
 def test_a_hung_modem_times_out_and_the_others_carry_on(
     tmp_path, fleet_factory, modems, count, longest, total
 ):
-    fleet = fleet_factory(modems, send_delay=SEND_DELAY)
+    fleet = fleet_factory(modems, send_delay=FULL_SEND_DELAY)
     run, seen = run_with_faults(
         tmp_path, fleet, hangs(count, longest, random.Random(count + total)), total=total
     )

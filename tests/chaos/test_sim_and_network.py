@@ -3,14 +3,13 @@
 A SIM pulled out of a running modem makes it answer ``+CME ERROR: 10`` (SIM not inserted) to
 ``AT+CPIN?`` and lose its registration; put back, the modem reads the card again and registers
 (``FakeModem.remove_sim``/``insert_sim``). A network lost turns the registration to "searching"
-(``+CREG: 0,2``) and back to "home" (``0,1``) (``Faults.no_network``). Meanwhile the modem's
-sends are refused (``+CMS ERROR: 331``, no network service): nothing goes on air from it, the
-messages it was given go again on the other modems, and its card says why (``no-sim``,
-``searching``). Once the SIM or the network is back, the modem serves again. The simulators'
-air logs are the truth.
+(``+CREG: 0,2``) and back to "home" (``0,1``) (``Faults.no_network``). Meanwhile the modem's sends
+are refused (``+CMS ERROR: 331``, no network service): nothing goes on air from it, the messages it
+was given go again on the other modems, and its card says why (``no-sim``, ``searching``). Once the
+SIM or the network is back, the modem serves again. The simulators' air logs are the truth.
 
-The daemon polls its modems' health every 0.3 s here (30 s for real modems, scaled as the
-simulators are). ``make chaos``: 8 outages of each kind, during 400 messages on 4 modems; the
+The daemon polls its modems' health every 0.3 s here (30 s for real modems, scaled as the simulators
+are). ``make chaos``: 8 outages of each kind, during 800 messages on 4 modems (sends of 100 ms); the
 short form in ``make test`` (a SIM pulled, then a network lost) is in ``test_modem_faults``.
 """
 
@@ -26,7 +25,7 @@ from tests.chaos.faulted import Scene, run_with_faults
 from tests.chaos.runs import broken_promises, figures, summary
 from tests.conftest import TIME_SCALE
 
-SEND_DELAY = 3.0  # simulated seconds per part (30 ms here)
+FULL_SEND_DELAY = 10.0  # simulated seconds per part (100 ms here): the queue outlasts 8 outages
 HEALTH_INTERVAL = 30.0 * TIME_SCALE
 SERVING = ("ready", "busy")
 
@@ -95,14 +94,14 @@ FULL = [pytest.mark.chaos, pytest.mark.timeout(900)]
 @pytest.mark.parametrize(
     ("kinds", "modems", "count", "total"),
     [
-        pytest.param(("sim",), 4, 8, 400, id="full-sim", marks=FULL),
-        pytest.param(("network",), 4, 8, 400, id="full-network", marks=FULL),
+        pytest.param(("sim",), 4, 8, 800, id="full-sim", marks=FULL),
+        pytest.param(("network",), 4, 8, 800, id="full-network", marks=FULL),
     ],
 )
 def test_an_outage_refuses_sends_and_the_modem_comes_back(
     tmp_path, fleet_factory, kinds, modems, count, total
 ):
-    fleet = fleet_factory(modems, send_delay=SEND_DELAY)
+    fleet = fleet_factory(modems, send_delay=FULL_SEND_DELAY)
     run, seen = run_with_faults(
         tmp_path, fleet, outages(kinds, count, random.Random(count * 31 + total)),
         total=total, health_interval=HEALTH_INTERVAL,
