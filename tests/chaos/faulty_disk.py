@@ -8,9 +8,12 @@ file, named by ``SMSRELAY_CHAOS_DISK``, says what the disk does now, so the test
 on and off from outside while the daemon runs:
 
 - empty or absent: a healthy disk;
-- ``full``: a write that would make a database file longer fails with ``SQLITE_FULL``, as
-  ``ENOSPC`` does under ``unix`` (what fits in the blocks a file has goes on, so a WAL rewound
-  after a checkpoint is written again in place, as on a real full disk);
+- ``full``: every write to a database file fails with ``SQLITE_FULL``, as ``ENOSPC`` makes it
+  fail under ``unix``. A real full ext4 disk refuses only what needs a new block: SQLite goes on
+  committing while a WAL rewound after a checkpoint has room to be written again in place (the
+  first version of this fault did that, and 56 parts went on air "while the disk was full",
+  each with its claim and outcome committed); the strict form makes the refusal certain, so
+  that the test sees the daemon stop and resume every time;
 - ``readonly``: the database's folder became read-only, as when the kernel remounts a file
   system read-only after an SD card error (``errors=remount-ro``): every write, truncation,
   creation and deletion of a database file fails, as ``EROFS`` makes them fail under ``unix``
@@ -54,7 +57,6 @@ SQLITE_IOERR_DELETE = SQLITE_IOERR | (10 << 8)
 OPEN_CREATE = 0x00000004
 
 _TRUNCATE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_longlong)
-_FILESIZE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_longlong))
 
 
 def environ(control: Path) -> dict[str, str]:
@@ -87,8 +89,8 @@ class FaultyDiskVfs:
         self.vfs.xOpen = ctypes.cast(self._callbacks[0], ctypes.c_void_p)
         self.vfs.xDelete = ctypes.cast(self._callbacks[1], ctypes.c_void_p)
         self._methods: dict[int, _IoMethods] = {}  # unix's methods -> ours around them
-        self._unix: dict[int, tuple[object, object, object]] = {}  # file -> write, truncate, size
-        self._by_methods: dict[int, tuple[object, object, object]] = {}
+        self._unix: dict[int, tuple[object, object]] = {}  # file -> unix's write, truncate
+        self._by_methods: dict[int, tuple[object, object]] = {}
         self._write = _WRITE(self._write_method)
         self._truncate = _TRUNCATE(self._truncate_method)
 
@@ -124,11 +126,7 @@ class FaultyDiskVfs:
     def _wrap(self, unix: _IoMethods, address: int) -> _IoMethods:
         ours = _IoMethods.from_buffer_copy(unix)
         ours.iVersion = min(unix.iVersion, 2)  # no xFetch: every write goes through xWrite
-        self._by_methods[address] = (
-            _WRITE(unix.xWrite),
-            _TRUNCATE(unix.xTruncate),
-            _FILESIZE(unix.xFileSize),
-        )
+        self._by_methods[address] = (_WRITE(unix.xWrite), _TRUNCATE(unix.xTruncate))
         ours.xWrite = ctypes.cast(self._write, ctypes.c_void_p)
         ours.xTruncate = ctypes.cast(self._truncate, ctypes.c_void_p)
         self._methods[address] = ours
@@ -146,21 +144,19 @@ class FaultyDiskVfs:
 
     def _write_method(self, file, data, amount, offset) -> int:
         try:
-            write, _, size_of = self._unix[file]
+            write, _ = self._unix[file]
             state = self.state()
             if state == READONLY:
                 return SQLITE_IOERR_WRITE
             if state == FULL:
-                size = ctypes.c_longlong(0)
-                if size_of(file, ctypes.byref(size)) != SQLITE_OK or offset + amount > size.value:
-                    return SQLITE_FULL
+                return SQLITE_FULL
             return write(file, data, amount, offset)
         except Exception:
             return SQLITE_IOERR
 
     def _truncate_method(self, file, size) -> int:
         try:
-            _, truncate, _ = self._unix[file]
+            _, truncate = self._unix[file]
             if self.state() == READONLY:
                 return SQLITE_IOERR_TRUNCATE
             return truncate(file, size)

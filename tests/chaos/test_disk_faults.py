@@ -82,8 +82,9 @@ def disk_faults(
             if not scene.settled():
                 scene.wait_for_air(1, 20)
                 seen["resumed"] += 1
-                note = read_trouble(folder / "data", folder)
-                assert note is None, note
+                scene.wait(  # cleared by the next write that passes (a claim, an outcome)
+                    lambda: read_trouble(folder / "data", folder) is None, 10, "the note cleared"
+                )
 
     return script
 
