@@ -32,17 +32,13 @@ import os
 from pathlib import Path
 
 from tests.chaos.unsynced import (
-    _DELETE,
-    _OPEN,
     _WRITE,
     OPEN_MAIN_DB,
     OPEN_WAL,
     SQLITE_IOERR,
     SQLITE_OK,
-    _File,
+    UnixShim,
     _IoMethods,
-    _lib,
-    _Vfs,
 )
 
 NAME = b"faultydisk"
@@ -71,24 +67,12 @@ def set_disk(control: Path, state: str) -> None:
     os.replace(scratch, control)  # atomic: a write never reads half a state
 
 
-class FaultyDiskVfs:
+class FaultyDiskVfs(UnixShim):
     """The ``faultydisk`` VFS of this process (one per process: ``register``)."""
 
     def __init__(self, control: str) -> None:
+        super().__init__(NAME)
         self.control = control
-        unix_address = _lib.sqlite3_vfs_find(b"unix")
-        if not unix_address:
-            raise RuntimeError("this SQLite has no unix VFS")
-        self.unix = _Vfs.from_address(unix_address)
-        self.vfs = _Vfs.from_buffer_copy(self.unix)
-        self.vfs.zName = NAME
-        self.vfs.pNext = None
-        self._unix_open = _OPEN(self.unix.xOpen)
-        self._unix_delete = _DELETE(self.unix.xDelete)
-        self._callbacks = [_OPEN(self._open), _DELETE(self._delete)]  # kept alive
-        self.vfs.xOpen = ctypes.cast(self._callbacks[0], ctypes.c_void_p)
-        self.vfs.xDelete = ctypes.cast(self._callbacks[1], ctypes.c_void_p)
-        self._methods: dict[int, _IoMethods] = {}  # unix's methods -> ours around them
         self._unix: dict[int, tuple[object, object]] = {}  # file -> unix's write, truncate
         self._by_methods: dict[int, tuple[object, object]] = {}
         self._write = _WRITE(self._write_method)
@@ -112,13 +96,7 @@ class FaultyDiskVfs:
             rc = self._unix_open(ctypes.addressof(self.unix), name, file, flags, out_flags)
             if rc != SQLITE_OK or not watched:
                 return rc
-            head = _File.from_address(file)
-            unix_methods = ctypes.cast(head.pMethods, ctypes.c_void_p).value
-            ours = self._methods.get(unix_methods)
-            if ours is None:
-                ours = self._wrap(head.pMethods.contents, unix_methods)
-            self._unix[file] = self._by_methods[unix_methods]
-            head.pMethods = ctypes.pointer(ours)
+            self._unix[file] = self._by_methods[self._take_over(file)]
             return rc
         except Exception:  # an exception must not cross into C
             return SQLITE_IOERR
@@ -129,7 +107,6 @@ class FaultyDiskVfs:
         self._by_methods[address] = (_WRITE(unix.xWrite), _TRUNCATE(unix.xTruncate))
         ours.xWrite = ctypes.cast(self._write, ctypes.c_void_p)
         ours.xTruncate = ctypes.cast(self._truncate, ctypes.c_void_p)
-        self._methods[address] = ours
         return ours
 
     def _delete(self, vfs, name, sync_dir) -> int:
@@ -172,7 +149,5 @@ def register(control: str) -> FaultyDiskVfs:
     global _registered
     if _registered is None:
         _registered = FaultyDiskVfs(control)
-        rc = _lib.sqlite3_vfs_register(ctypes.addressof(_registered.vfs), 1)
-        if rc != SQLITE_OK:
-            raise RuntimeError(f"sqlite3_vfs_register failed: {rc}")
+        _registered.register(default=True)
     return _registered
