@@ -27,7 +27,8 @@ TEST_WORKERS ?= 2
 test: lint
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
-# The full chaos runs (tests/chaos, marker `chaos`): power cuts and kill -9 loops, minutes long.
+# The full chaos runs (tests/chaos, marker `chaos`): power cuts, kill -9 loops, modem and disk
+# faults around a running daemon, and the soak (bench/soak.py); minutes long.
 # Their short forms run in `make test`.
 chaos: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -rP -m chaos tests/chaos  # -rP: each run's figures

@@ -25,6 +25,7 @@ from .campaigning.dated import run_dated_campaigns
 from .clock import Clock, SystemClock
 from .config import Config, ModemConfig
 from .consent_desk import ConsentDesk
+from .database_trouble import DatabaseTrouble
 from .discovery import Discovery
 from .dispatch import Dispatcher
 from .memory import settle_after_start
@@ -131,6 +132,7 @@ class Daemon:
         self.membership = Membership(
             self.store, config, self.clock, self._wake, holding=self._holding
         )
+        self.trouble: DatabaseTrouble | None = None  # a full disk, a database out of reach
         self._stopped = threading.Event()
         self._frontend_factories = list(frontends)
         # ``serve`` migrates in a child process: alembic would stay in the daemon's memory (12 MB)
@@ -171,7 +173,8 @@ class Daemon:
                 len(settled),
                 "queued again" if self.config.resend_unknown else "now unknown",
             )
-        self.reports = ReportRecorder(self.store).start()
+        self.trouble = DatabaseTrouble(self.config.data_dir)  # its note for the panel, the CLI
+        self.reports = ReportRecorder(self.store, self.trouble).start()
         self.desk = ConsentDesk(self.store, self.config, self.clock, self._wake).start()
         self.pool = Pool(
             store=self.store,
@@ -181,6 +184,7 @@ class Daemon:
             record_report=self.reports.record,
             on_received=self.desk.received,
             on_call=self.desk.missed_call,
+            trouble=self.trouble,
         )
         self.dispatcher = Dispatcher(
             store=self.store,
@@ -190,6 +194,7 @@ class Daemon:
             wakeup=self.wakeup,
             on_wake=self._panel_requests,
             lease=self.membership.lease_until,
+            trouble=self.trouble,
         )
         explicit = [*self.config.modems, *self._start_simulators()]
         for modem in explicit:
@@ -256,6 +261,8 @@ class Daemon:
         self.membership.leave()  # after the pool: its last claims are settled
         if self.wakeup is not None:
             self.wakeup.close()
+        if self.trouble is not None:
+            self.trouble.close()
         self.engine.dispose()
 
     @property

@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from .clock import Clock
 from .config import Config, end_of_quiet, quiet
+from .database_trouble import DatabaseTrouble
 from .outbox import consent_rules
 from .pacing import period_keys, remaining
 from .pool import Pool
-from .store import Claim, Store, is_outage, outage_words
+from .store import Claim, Store, outage_of
+from .store.outage import UNAVAILABLE
 from .wakeup import Wakeup
 from .worker import ModemWorker
 
 log = logging.getLogger(__name__)
 
 SAFETY_TICK = 30.0  # seconds: even a lost wake-up is noticed within this
-OUTAGE_RETRY = timedelta(seconds=1)  # the database could not be reached: looked at again then
+OUTAGE_RETRY = timedelta(seconds=1)  # the database in trouble: looked at again then
 
 
 class Dispatcher:
@@ -42,6 +45,7 @@ class Dispatcher:
         wakeup: Wakeup,
         on_wake: Callable[[], object] | None = None,
         lease: Callable[[datetime], datetime | None] = lambda now: None,
+        trouble: DatabaseTrouble | None = None,
     ) -> None:
         self.store = store
         self.pool = pool
@@ -52,11 +56,13 @@ class Dispatcher:
         self.on_wake = on_wake
         self.lease = lease  # the lease a claim made now carries (appliance.nodes)
         self.consent = consent_rules(config)  # the cap per person, checked again at the claim
+        # the database refusing writes (a full disk) or out of reach: no claim commits, so
+        # nothing is handed out; the dispatcher tries again every second and says why once
+        self.trouble = trouble or DatabaseTrouble()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="dispatcher", daemon=True)
         self._lock = threading.Lock()  # one hand-out at a time: the thread's ticks and offers
         self.ticks = 0
-        self.outage: str | None = None  # why the database cannot be reached, while it cannot
 
     def start(self) -> Dispatcher:
         self._thread.start()
@@ -77,35 +83,22 @@ class Dispatcher:
                     self.on_wake()
                 except Exception:  # a database hiccup: the request waits for the next wake
                     log.exception("the panel's requests could not be read")
+            began = time.monotonic()
             try:
                 deadline = self.tick()
-                self._answered()
+                self.trouble.passed(UNAVAILABLE)  # it read: the database is reached
             except Exception as exc:  # the dispatcher must outlive a database hiccup
-                if not is_outage(exc):
+                trouble = outage_of(exc)
+                if trouble is None:
                     log.exception("dispatch tick failed")
                     deadline = None
-                else:  # looked at again soon, so that sending resumes on its own
-                    self._unreachable(exc)
+                else:  # said once; looked at again soon, so that sending resumes on its own
+                    self.trouble.met(trouble, began)
                     deadline = self.clock.now() + OUTAGE_RETRY
             timeout = SAFETY_TICK
             if deadline is not None:
                 timeout = min(timeout, max((deadline - self.clock.now()).total_seconds(), 0.0))
             self.wakeup.wait(timeout)
-
-    def _unreachable(self, error: BaseException) -> None:
-        """The database cannot be reached: no message is taken (none can be claimed), and the
-        log says so once, in words, until it answers again."""
-        if self.outage is None:
-            self.outage = outage_words(error)
-            log.warning(
-                "the database cannot be reached (%s): no new message is taken until it "
-                "answers; messages being sent keep their outcome until then", self.outage,
-            )  # fmt: skip
-
-    def _answered(self) -> None:
-        if self.outage is not None:
-            log.warning("the database answers again: sending resumes")
-            self.outage = None
 
     def tick(self) -> datetime | None:
         """Hand out what can go now; return when something next becomes possible."""
@@ -148,14 +141,16 @@ class Dispatcher:
             with self._lock:
                 now = self.clock.now()
                 if worker.available and worker.pacer.ready_at(now) is None:
+                    began = time.monotonic()
                     try:
                         _, left = self._usage(worker, now)
                         others = any(w is not worker for w in self.pool.available())
                         handed = self._hand_over(worker, now, left, others_free=others)
                     except Exception as exc:  # the dispatcher's thread tries again soon
-                        if not is_outage(exc):
+                        trouble = outage_of(exc)
+                        if trouble is None:
                             raise
-                        self._unreachable(exc)
+                        self.trouble.met(trouble, began)
         if not handed:
             self.wakeup.set()
         return handed
@@ -202,5 +197,6 @@ class Dispatcher:
         message = self.store.claim(claim, now)
         if message is None:
             return False
+        self.trouble.passed()  # the claim committed: the store takes writes
         worker.send(message)
         return True

@@ -29,7 +29,7 @@ from datetime import datetime
 
 from .clock import Clock
 from .config import Config
-from .store import Store, is_outage, outage_words
+from .store import Store, outage_of
 from .store.node_schema import Node
 from .store.work_listener import WorkListener
 
@@ -114,12 +114,12 @@ class Membership:
         try:
             self.store.renew(self.name, now, now + self.lease, self.holding())
         except Exception as exc:
-            if not is_outage(exc):
+            trouble = outage_of(exc)
+            if trouble is None:
                 raise
             self._renewing_since = None
             if not self._renew_failed:
-                log.warning("cannot renew this node's lease: the database cannot be reached "
-                            "(%s)", outage_words(exc))  # fmt: skip
+                log.warning("cannot renew this node's lease: %s", trouble)
             self._renew_failed = True
             return
         self._renew_failed = False
@@ -157,10 +157,10 @@ class Membership:
                     else:
                         log.debug("job %s runs on another node", job)
             except Exception as exc:
-                if not is_outage(exc):
+                trouble = outage_of(exc)
+                if trouble is None:
                     raise
-                log.warning("job %s skipped: the database cannot be reached (%s); it runs "
-                            "again at its next time", job, outage_words(exc))  # fmt: skip
+                log.warning("job %s skipped: %s; it runs again at its next time", job, trouble)
 
         guarded.__name__ = f"exclusive_{job}"
         return guarded

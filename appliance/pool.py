@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 
 from .clock import Clock
+from .database_trouble import DatabaseTrouble
 from .states import ModemState
 from .store import Store
 from .worker import ModemWorker, WorkerSettings
@@ -31,8 +32,10 @@ class Pool:
         record_report: Callable[..., object] | None = None,
         on_received: Callable[[int], object] | None = None,
         on_call: Callable[[int], object] | None = None,
+        trouble: DatabaseTrouble | None = None,
     ) -> None:
         self.store = store
+        self._trouble = trouble
         self._record_report = record_report
         self._on_received = on_received
         self._on_call = on_call
@@ -60,6 +63,7 @@ class Pool:
                 on_received=self._on_received,
                 on_call=self._on_call,
                 healthy_peers=self.healthy_peers,
+                trouble=self._trouble,
             )
             self._by_port[settings.port] = worker
         return worker.start()

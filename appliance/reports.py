@@ -22,7 +22,8 @@ from datetime import datetime
 
 from modem import pdu
 
-from .store import ReportFiled, Store
+from .database_trouble import DatabaseTrouble, kept
+from .store import ReportFiled, Store, outage_of
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,9 @@ def filed(imei: str, report: pdu.StatusReport, now: datetime) -> ReportFiled:
 class ReportRecorder:
     """One thread filing delivery reports for every modem of this daemon."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, trouble: DatabaseTrouble | None = None) -> None:
         self.store = store
+        self.trouble = trouble or DatabaseTrouble()  # the database in trouble (store.outage)
         self._queue: queue.SimpleQueue[ReportFiled | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="reports", daemon=True)
         self._stopping = threading.Event()
@@ -85,13 +87,19 @@ class ReportRecorder:
                 return
 
     def _file(self, batch: list[ReportFiled]) -> None:
+        """Store ``batch``: a hiccup is tried once more; while the database is in trouble (a
+        full or read-only disk, a server out of reach: ``store.outage``) the reports are kept
+        here until it takes them, or until the daemon stops (``database_trouble.kept``)."""
+        what = f"{len(batch)} delivery report(s)"
         for attempt in (1, 2):
             try:
-                self.store.add_reports(batch)
+                kept(lambda: self.store.add_reports(batch), what, self.trouble, self._stopping)
                 return
-            except Exception:
-                if attempt == 2:
-                    log.exception("%d delivery report(s) could not be stored", len(batch))
+            except Exception as exc:
+                if outage_of(exc) is not None:  # stopped while kept: the log said so
                     return
-                log.warning("storing %d delivery report(s) failed; trying again", len(batch))
+                if attempt == 2:
+                    log.exception("%s could not be stored", what)
+                    return
+                log.warning("storing %s failed; trying again", what)
                 self._stopping.wait(RETRY_AFTER)

@@ -75,6 +75,26 @@ WHY_NOT_READY = {
 }
 
 
+def explain_database(trouble: Mapping[str, Any] | None, tr: Translate = english) -> str | None:
+    """Why nothing is recorded (``status --json``'s ``database_trouble``: the daemon's note,
+    ``appliance.database_trouble``), for the panel and the CLI; the reason stays the driver's."""
+    if not trouble:
+        return None
+    if trouble["kind"] == "refuses writes":
+        return tr(
+            "No message leaves while the database refuses writes: %(reason)s. Free some space "
+            "(or make its disk writable again): the daemon then goes on by itself, and what it "
+            "kept meanwhile is recorded.",
+            reason=trouble["reason"],
+        )
+    return tr(
+        "No message leaves while the database cannot be reached: %(reason)s. The daemon tries "
+        "again every second and goes on by itself once it answers; what it kept meanwhile is "
+        "recorded then.",
+        reason=trouble["reason"],
+    )
+
+
 class Sending(Protocol):
     """The message a modem is sending (an ``appliance.store.schema.Message`` will do)."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from .database_trouble import database_folder, read_trouble, trouble_json
 from .states import ModemState, Status
 
 if TYPE_CHECKING:  # only types: the CLI's quick path imports this module without SQLAlchemy
@@ -210,6 +211,10 @@ def status(config: Config, store: Store, now: datetime) -> dict:
         "modems": modems,
         # ``tally.counts(store)``; the CLI's quick store (``store.direct``) counts the same way
         "queue": store.tally.counts(),
+        # a full or read-only disk, a database out of reach (the daemon's note, the file system)
+        "database_trouble": trouble_json(
+            read_trouble(config.data_dir, database_folder(config.database))
+        ),
     }
 
 

@@ -2,8 +2,11 @@
 
 ``GET /healthz`` needs no token (a load balancer or systemd watchdog has none): 200
 ``{"status": "ok", "database": "ok", "modems_ready": n}`` when the database answers, else 503
-``{"status": "error", "database": "unavailable", "modems_ready": null}``. It says nothing more,
-so it leaks nothing.
+``{"status": "error", "database": "unavailable", "modems_ready": null}``; 503 with ``"database":
+"refuses writes"`` when it reads but takes no write (a full or read-only disk), or
+``"unavailable"`` when the daemon cannot reach it though this read passed (a PostgreSQL cut off
+a moment ago), as the daemon's note or the file system says (``appliance.database_trouble``).
+It says nothing more, so it leaks nothing.
 
 ``GET /metrics`` is the Prometheus text format 0.0.4, computed from the database at each scrape
 (every node's numbers: they share it) by ``web.metrics``, which reads them all through
@@ -34,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from appliance import views
 from appliance.config import Config
+from appliance.database_trouble import database_folder, read_trouble
 from appliance.store import Store
 
 from .api.errors import json_error, routing_error
@@ -64,7 +68,13 @@ def healthz() -> Response:
         response = jsonify({"status": "error", "database": "unavailable", "modems_ready": None})
         response.status_code = 503
     else:
-        response = jsonify({"status": "ok", "database": "ok", "modems_ready": ready})
+        config = services().config
+        trouble = read_trouble(config.data_dir, database_folder(config.database))
+        if trouble is not None:  # the daemon's note: it cannot write, or reach the database
+            response = jsonify({"status": "error", "database": trouble.kind, "modems_ready": ready})
+            response.status_code = 503
+        else:
+            response = jsonify({"status": "ok", "database": "ok", "modems_ready": ready})
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -20,7 +20,10 @@ class PanelServer:
 
     def __init__(self, app: Any, bind: str, *, threads: int = 8) -> None:
         host, port = parse_bind(bind)
-        self._server = create_server(app, host=host, port=port, threads=threads, ident="smsrelay")
+        self._map: dict = {}  # the loop's sockets: the listener, its trigger, the connections
+        self._server = create_server(
+            app, map=self._map, host=host, port=port, threads=threads, ident="smsrelay"
+        )
         self.host, self.port = self._server.effective_host, self._server.effective_port
         self._thread = threading.Thread(target=self._server.run, name="panel", daemon=True)
 
@@ -41,5 +44,17 @@ class PanelServer:
         return self
 
     def stop(self) -> None:
-        self._server.close()
-        self._thread.join(5)
+        """Close every socket from the loop's own thread (waitress's trigger runs the closing
+        there), then stop the request threads. Closed from this thread, a socket could go while
+        the loop's ``select`` waits on it, and the panel's thread died with a traceback ("Bad
+        file descriptor") at each stop; an open keep-alive connection kept the loop running."""
+        if self._thread.is_alive():
+            self._server.trigger.pull_trigger(self._close_sockets)
+            self._thread.join(5)
+        else:
+            self._close_sockets()
+        self._server.task_dispatcher.shutdown()
+
+    def _close_sockets(self) -> None:
+        for channel in list(self._map.values()):  # the map empties: the loop returns
+            channel.close()

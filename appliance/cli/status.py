@@ -21,7 +21,13 @@ def status(config_path: Path | None, as_json: bool) -> None:
       smsrelay status --json | jq '.modems[] | {imei, state, reason}'
     """
     from appliance import views
-    from appliance.status import capability_words, credit_words, explain_modem, explain_queue
+    from appliance.status import (
+        capability_words,
+        credit_words,
+        explain_database,
+        explain_modem,
+        explain_queue,
+    )
 
     config = load(config_path)
     store = open_quick_store(config)
@@ -69,7 +75,9 @@ def status(config_path: Path | None, as_json: bool) -> None:
         if any(queue.values())
         else "queue: empty"
     )
-    stuck = explain_queue(queue, data["modems"], now, node=config.node)
+    stuck = explain_database(data["database_trouble"]) or explain_queue(
+        queue, data["modems"], now, node=config.node
+    )
     if stuck:
         lines.append(f"    why: {_after_colon(stuck)}")
     emit(data, as_json, lines)

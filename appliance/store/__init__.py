@@ -26,8 +26,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
   (issue 13);
 - ``node_registry``: the nodes sharing one database (``node_schema``), their claims' leases,
   and the advisory locks that let one node at a time run a scheduled job (issue 15);
-- ``outage``: whether an error means the database cannot be reached (callers may not import
-  SQLAlchemy to tell);
+- ``outage``: whether an error means the database refuses writes or cannot be reached, for
+  now, in words (callers may not import SQLAlchemy to tell; issues 14 and 15);
 - ``conversation``: one number's timeline (sent, received, consent) for the panel;
 - ``contacts``: the contact base (issue 11): contacts, their consent (opt-in, opt-out), tags and
   free fields; ``contact_import`` merges an import's rows in batches (their SQL, run by the
@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from .fleet import SimCounts
     from .inbound import ReportFiled
     from .message_detail import MessageDetail
+    from .outage import Outage, outage_of
     from .outbound import Claim, is_final
     from .retention import Pruned
 
@@ -109,8 +110,8 @@ _HOME = {
     "StepPlan": "campaign_batch",
     "Store": "composed",
     "is_final": "outbound",
-    "is_outage": "outage",
-    "outage_words": "outage",
+    "Outage": "outage",
+    "outage_of": "outage",
 }
 
 __all__ = [
@@ -134,6 +135,7 @@ __all__ = [
     "NotOptedIn",
     "NumberRecord",
     "OptedOut",
+    "Outage",
     "Pruned",
     "QueuedRecipient",
     "ReportFiled",
@@ -142,8 +144,7 @@ __all__ = [
     "StepPlan",
     "Store",
     "is_final",
-    "is_outage",
-    "outage_words",
+    "outage_of",
 ]
 
 

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from appliance.clock import Clock
-from appliance.store import Store, is_outage, outage_words
+from appliance.store import Store, outage_of
 from appliance.store.schema import FAILED, Event, Webhook
 from appliance.store.webhook_queue import Subject, look
 from appliance.store.webhook_queue import claim as lease_due
@@ -108,20 +108,20 @@ class WebhookSender:
             log.debug("webhooks: last fan-out failed", exc_info=True)
 
     def _run(self) -> None:
-        away = False  # the database cannot be reached: said once, not every turn (issue 15)
+        said: str | None = None  # the kind of the database's trouble, said once (store.outage)
         while not self._stopping.is_set():
             self._wakeup.clear()
             pause = self.poll_interval
             try:
                 pause = self._turn()
-                away = False
+                said = None
             except Exception as exc:  # a locked or unreachable database: try again next turn
-                if not is_outage(exc):
+                trouble = outage_of(exc)
+                if trouble is None:
                     log.exception("webhooks: a turn failed; trying again in %g s", pause)
-                elif not away:
-                    log.warning("webhooks: the database cannot be reached (%s); trying again "
-                                "every %g s", outage_words(exc), pause)  # fmt: skip
-                    away = True
+                elif trouble.kind != said:  # said once, no traceback at each turn
+                    log.warning("webhooks: %s; trying again every %g s", trouble, pause)
+                said = trouble.kind if trouble else said
             self._wakeup.wait(pause)
 
     def _turn(self) -> float:

@@ -3,7 +3,9 @@
 The ladder on a timeout: ESC + ATZ (soft reset) → close and reopen the port → AT+CFUN=1,1
 (power cycle; a USB dongle vanishes and comes back) → give up as ``failed`` with the reason, and
 try again from scratch after ``retry_failed_after``. A port that vanishes on the way is an
-unplug (``absent``), not a failure.
+unplug (``absent``), not a failure. A modem that answers again has its SIM's stored messages
+read: one whose ``+CMTI`` came while the port was closed or the modem rebooting was announced to
+no one (the soak found two a run, each stored as it came in during a power cycle).
 
 A modem that answers but will not register (its radio refused or stuck off, "+CREG: 0" for
 ``registration_wait``: ``health``) is given up the same way (``_give_up``): its port closed, the
@@ -42,6 +44,8 @@ class Healing:
                 continue
             else:
                 self.store.log("modem.up", self.clock.now(), how, imei=self.imei)
+                if self._modem is not None and self._modem.receives:
+                    self._read_stored_messages()  # an SMS announced while it was down
                 return
         self._close()
         self._set(

@@ -3,7 +3,9 @@
 ``_save_status`` is where READY, SEARCHING and SIM_LOCKED come from. It writes the store
 before the state the dispatcher reads, so whoever sees the modem ready finds its row saying so.
 A modem that is not registered says why in words (``searching_words``); one whose radio is off
-again is switched on at the next look (``_recheck``).
+again is switched on at the next look (``_recheck``). A modem that forgot its settings (it
+restarted behind the worker's back: ``Modem.indications_lost``) or whose SIM is back is set up
+again at the poll that sees it, and its SIM's stored messages read (``_set_up_again``).
 
 Searching is not waited for for ever when the modem will not register by itself: a modem that
 refuses AT+CFUN=1, whose radio stays off after it, or that stays "+CREG: 0" (not registered and
@@ -14,12 +16,20 @@ not searching) for ``registration_wait`` is given up as ``failed`` with the reas
 
 from __future__ import annotations
 
+import logging
 import time
 
 from appliance.states import ModemState
 from modem.at import RADIO_ON
 from modem.device import ModemStatus
-from modem.errors import RadioOff
+from modem.errors import CommandTimeout, ModemError, PortGone, RadioOff
+
+log = logging.getLogger(__package__)
+
+NO_SIM_WORDS = (
+    "no SIM in the modem, or it cannot read it (+CME ERROR: 10, SIM not inserted); "
+    "it is looked at again at each poll"
+)
 
 
 class Health:
@@ -29,11 +39,31 @@ class Health:
         modem = self._modem
         if modem is None or self.state in (ModemState.BUSY, ModemState.RESETTING):
             return
+        if modem.indications_lost():  # it restarted behind our back: it announces no SMS
+            self._set_up_again("it forgot its settings (restarted?)")
+            return
         status = modem.status()
+        if self.state in (ModemState.NO_SIM, ModemState.SIM_LOCKED) and status.sim == "READY":
+            self._set_up_again("its SIM is back")  # storage, PIN: set while it was away
+            return
         self._save_status(status)
         self._sample_signal(status)
         if self.state == ModemState.READY and self._credit_due(self.clock.now()):
             self._query_credit()  # a poll waits for a pause in the sends: so does the query
+
+    def _set_up_again(self, why: str) -> None:
+        """Initialise the open modem again (the SMS settings, the SIM's storage and PIN) and
+        read what its SIM stored meanwhile: SMS announced to no one stay there otherwise."""
+        log.warning("%s: %s: set up again, and the SIM's stored messages read", self.port, why)
+        try:
+            self._initialise(self._modem)
+        except (PortGone, CommandTimeout):
+            raise  # an unplug, a hang: the serving loop's business
+        except ModemError as exc:  # no SIM, a PIN: its card says so; the next poll tries again
+            self._fail_init(exc)
+            return
+        if self._modem.receives:
+            self._read_stored_messages()
 
     def _recheck(self) -> None:
         """Look at the registration again while searching. A radio found off is switched on
@@ -82,7 +112,9 @@ class Health:
         """The modem's row from ``status`` (with its port and identity at a bring-up, and what
         ``also`` adds: whether it receives), then the state the dispatcher reads."""
         registered = bool(status.registration and status.registration.registered)
-        if status.sim != "READY":
+        if status.sim == "NOT INSERTED":  # pulled out, or badly seated: not a PIN to set
+            state, reason = ModemState.NO_SIM, NO_SIM_WORDS
+        elif status.sim != "READY":
             state, reason = ModemState.SIM_LOCKED, f"the SIM says {status.sim}"
         elif not registered:
             state, reason = ModemState.SEARCHING, searching_words(status)

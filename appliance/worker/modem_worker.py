@@ -19,9 +19,10 @@ from datetime import datetime
 
 from appliance.breaker import SimBreaker
 from appliance.clock import Clock
+from appliance.database_trouble import DatabaseTrouble
 from appliance.pacing import Caps, Pacer
 from appliance.states import ModemState
-from appliance.store import SimCounts, Store
+from appliance.store import SimCounts, Store, outage_of
 from modem import events, pdu
 from modem.device import Modem
 from modem.errors import CommandTimeout, ModemError, PortGone
@@ -44,14 +45,17 @@ from .inbox import (
     _Stop,
 )
 from .receiving import Receiving
+from .recording import Recording
 from .sending import Sending
 from .settings import WorkerSettings
 
 log = logging.getLogger(__package__)  # "appliance.worker", as before the split
+# seconds: a write in trouble caught by ``_run`` began at most this long ago (one statement)
+STALE_MARGIN = 0.5
 
 
 class ModemWorker(
-    Inbox, Connecting, Sending, Health, Healing, Receiving, CallHandling, CreditChecks
+    Inbox, Connecting, Sending, Recording, Health, Healing, Receiving, CallHandling, CreditChecks
 ):
     """Owns one port; reports its state to the store and its idleness to the dispatcher."""
 
@@ -69,6 +73,7 @@ class ModemWorker(
         on_call: Callable[[int], object] | None = None,
         healthy_peers: Callable[[ModemWorker], int] = lambda worker: 0,
         rng: random.Random | None = None,
+        trouble: DatabaseTrouble | None = None,
     ) -> None:
         self.settings = settings
         self.port = settings.port
@@ -82,6 +87,7 @@ class ModemWorker(
         self._on_call = on_call  # a missed call was stored (the consent desk)
         self._healthy_peers = healthy_peers  # other modems that could take a message now
         self._rng = rng or random.Random()
+        self._trouble = trouble or DatabaseTrouble()  # the database in trouble (recording)
         self.pacer = Pacer(settings.max_per_minute, rng=self._rng)
         self.caps = Caps(settings.daily_limit, settings.monthly_limit)
         self.breaker = SimBreaker(settings.breaker_threshold, settings.breaker_max_pause)
@@ -144,13 +150,22 @@ class ModemWorker(
                 if self._modem is None and self._rest_before_connect:
                     self._rest(self._rest_before_connect)  # given up while serving (healing)
                     continue
-                if self._modem is None and not self._connect():
-                    self._idle_wait(self._retry_delay())
-                    continue
+                if self._modem is None:
+                    if not self._connect():
+                        self._idle_wait(self._retry_delay())
+                        continue
+                    self._trouble.passed()  # its state was saved: the store takes writes
                 self._serve()
             except Exception as exc:  # a bug or a database outage must not end this modem's thread
-                log.exception("%s: worker error", self.port)
                 self.busy, self.holding = False, None  # its claim's lease runs out: unknown
+                trouble = outage_of(exc)
+                if trouble is not None:  # no traceback: the database is away (recording)
+                    self._trouble.met(trouble, time.monotonic() - STALE_MARGIN)
+                    self._close()
+                    self.state, self.reason = ModemState.FAILED, f"{trouble}; waiting for it"
+                    self._stopping.wait(self.settings.reconnect_after * 8)
+                    continue
+                log.exception("%s: worker error", self.port)
                 try:
                     self._close()
                     self._set(ModemState.FAILED, f"internal error, retrying: {exc}")
@@ -159,7 +174,11 @@ class ModemWorker(
                 self._stopping.wait(self.settings.reconnect_after)
         self._close()
         if self.imei:
-            self._save(state=ModemState.ABSENT, reason="smsrelay stopped")
+            try:
+                self._save(state=ModemState.ABSENT, reason="smsrelay stopped")
+            except Exception as exc:
+                if outage_of(exc) is None:
+                    raise
 
     def _idle_wait(self, seconds: float) -> None:
         """Wait before retrying a connection, but keep answering the dispatcher's hand-overs."""

@@ -16,14 +16,12 @@ Past ``max_attempts`` a message fails, whoever was at fault.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from appliance.breaker import Blame, blame, kind, sim_label
 from appliance.pacing import backoff, period_keys
 from appliance.states import ModemState
-from appliance.store import is_outage, outage_words
 from appliance.store.attempt_schema import Outcome
 from appliance.store.schema import Message
 from modem.errors import CmsError, CommandTimeout, ModemError, PortGone, SimError
@@ -66,17 +64,28 @@ class Sending:
         if error is None:
             self.breaker.success()
             assert result is not None
-            self.sim_counts = self._holding(message.id, lambda: self.store.mark_sent(
-                message.id, result.references, message.parts, self.iccid, now, day, month,
-                imei=self.imei, recipient=message.recipient,
-            ))  # fmt: skip
+            self.sim_counts = self._keep(
+                f"the outcome of message {message.id} (sent)",
+                self.store.mark_sent,
+                message.id,
+                result.references,
+                message.parts,
+                self.iccid,
+                now,
+                day,
+                month,
+                imei=self.imei,
+                recipient=message.recipient,
+            )
             self.state, self.reason = ModemState.READY, "ready"  # saved by mark_sent
         else:
-            counts = self._holding(message.id, lambda: self.store.mark_progress(
-                message.id, error.sent_references, self.iccid, now, day, month
-            ))  # fmt: skip
+            counts = self._keep(
+                f"the parts of message {message.id} sent before its error",
+                self.store.mark_progress,
+                *(message.id, error.sent_references, self.iccid, now, day, month),
+            )
             self.sim_counts = counts or self.sim_counts
-            self._holding(message.id, lambda: self._outcome_of_failure(message, error, now))
+            self._outcome_of_failure(message, error, now)
         if isinstance(error, (PortGone, CommandTimeout)):
             self._save(last_error=str(error), last_error_at=now)
             self.busy, self.holding = False, None
@@ -90,35 +99,14 @@ class Sending:
             )
         self._done()
 
-    def _holding(self, message_id: int, write: Callable[[], T]) -> T:
-        """``write`` the outcome of a send, however long the database takes to answer again
-        (issue 15: a server restart, a network cut). The outcome is known only here, so it is
-        kept, and tried again with a growing pause (0.2 s to 5 s), the modem taking no other
-        message meanwhile; only a stop gives up, leaving the message ``sending``, which the
-        next start (or another node, after the lease) settles ``unknown``."""
-        pause, said = 0.2, False
-        while True:
-            try:
-                return write()
-            except Exception as exc:
-                if not is_outage(exc) or self._stopping.is_set():
-                    raise
-                if not said:
-                    log.warning(
-                        "%s: the database cannot be reached (%s): the outcome of message %d is "
-                        "kept until it answers", self.port, outage_words(exc), message_id,
-                    )  # fmt: skip
-                    self.reason = f"keeping the outcome of message {message_id}: the database "
-                    self.reason += "cannot be reached"
-                    said = True
-                self._stopping.wait(pause)
-                pause = min(pause * 2, 5.0)
-
     def _outcome_of_failure(self, message: Message, error: ModemError, now: datetime) -> None:
         assert message.id is not None
         reason = str(error)  # the card's last error is saved by _send, with its state
         cms = error if isinstance(error, CmsError) else None
-        self.store.end_attempt(  # with its message.error event, in one transaction
+        what = f"the outcome of message {message.id} ({reason})"
+        self._keep(
+            what,
+            self.store.end_attempt,  # with its message.error event, in one transaction
             message.id,
             Outcome.UNKNOWN if error.maybe_sent else Outcome.REFUSED,
             now,
@@ -131,17 +119,22 @@ class Sending:
         )
         if error.maybe_sent:
             if self.settings.resend_unknown:
-                self.store.mark_retry(
+                self._keep(
+                    what,
+                    self.store.mark_retry,
                     message.id,
                     f"may have left ({reason}); sent again as resend_unknown = true",
                     now,
                 )
             else:
-                self.store.mark_unknown(message.id, f"may or may not have left: {reason}", now)
+                self._keep(
+                    what, self.store.mark_unknown, message.id,
+                    f"may or may not have left: {reason}", now,
+                )  # fmt: skip
             return
         culprit = blame(error)
         if culprit is Blame.MESSAGE:
-            self.store.mark_failed(message.id, _plain(error), now)
+            self._keep(what, self.store.mark_failed, message.id, _plain(error), now)
         elif culprit is Blame.DESTINATION:
             self._back_off_message(message, _plain(error), now)
         else:
@@ -160,7 +153,8 @@ class Sending:
             label = sim_label(self.iccid, self.operator, sim.name if sim else None)
             words = self.breaker.words(label, pause)
             self._pause_words = words  # the card says it once the send is over (_send)
-            self.store.log("sim.pause", now, words, imei=self.imei, message_id=message.id)
+            self._keep(f"the pause of SIM {self.iccid}", self.store.log, "sim.pause", now, words,
+                       imei=self.imei, message_id=message.id)  # fmt: skip
         if self._gave_up(message, reason, now):
             return
         if self._healthy_peers(self) > 0:
@@ -175,7 +169,11 @@ class Sending:
             )
         if words:
             then = f"{then} ({words})"
-        self.store.mark_retry(message.id, f"{reason}; {then}", now)
+        self._keep(
+            f"the retry of message {message.id}",
+            self.store.mark_retry,
+            *(message.id, f"{reason}; {then}", now),
+        )
 
     def _back_off_message(self, message: Message, reason: str, now: datetime) -> None:
         """The destination's fault: the message waits (30 s, 60 s, 120 s ...), not the SIM."""
@@ -183,7 +181,9 @@ class Sending:
         if self._gave_up(message, reason, now):
             return
         delay = backoff(message.attempts, base=self.settings.retry_base, rng=self._rng)
-        self.store.mark_retry(
+        self._keep(
+            f"the retry of message {message.id}",
+            self.store.mark_retry,
             message.id,
             f"{reason}; the destination's side: retrying in {delay.total_seconds():.0f} s",
             now + delay,
@@ -193,18 +193,29 @@ class Sending:
         """A message handed over while this modem was not ready: back to the queue, due now."""
         now = self.clock.now()
         assert message.id is not None
-        self.store.end_attempt(message.id, Outcome.RETURNED, now, reason=reason)
+        self._keep(
+            f"message {message.id} given back to the queue",
+            self.store.end_attempt,
+            *(message.id, Outcome.RETURNED, now),
+            reason=reason,
+        )
         if not self._gave_up(message, reason, now):
             assert message.id is not None
-            self.store.mark_retry(message.id, reason, now)
+            self._keep(
+                f"message {message.id} given back to the queue",
+                self.store.mark_retry,
+                *(message.id, reason, now),
+            )
 
     def _gave_up(self, message: Message, reason: str, now: datetime) -> bool:
         """Past the limit on attempts the message fails, whoever was at fault."""
         assert message.id is not None
         if message.attempts < self.settings.max_attempts:
             return False
-        self.store.mark_failed(
-            message.id, f"gave up after {message.attempts} attempts: {reason}", now
+        self._keep(
+            f"the failure of message {message.id}",
+            self.store.mark_failed,
+            *(message.id, f"gave up after {message.attempts} attempts: {reason}", now),
         )
         return True
 

@@ -29,7 +29,7 @@ from .events import (
     Urc,
 )
 from .parsers.calls import CallerId, parse_clip
-from .parsers.capabilities import parse_cnmi_test, parse_cpms_test
+from .parsers.capabilities import parse_cnmi, parse_cnmi_test, parse_cpms_test
 from .parsers.identity import (
     SIM_CODES,
     OwnNumber,
@@ -117,6 +117,7 @@ __all__ = [
     "parse_cmgs",
     "parse_cmt",
     "parse_cmti",
+    "parse_cnmi",
     "parse_cnmi_test",
     "parse_cnum",
     "parse_cops",

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from modem.at import parse_cnmi_test, parse_cpms_test, parse_imei
+from modem.at import parse_cnmi, parse_cnmi_test, parse_cpms_test, parse_imei
 from modem.errors import CmeError, CmsError, CommandError, ModemError, RemoteProtocolError
 
 from .radio import Radio
@@ -87,6 +87,20 @@ class Initialisation(Radio, ServiceCentre):
         if not self.receives:
             log.warning("%s: the modem refused every AT+CNMI and AT+CPMS: %s", self.port, SEND_ONLY)
         self.remember_smsc()
+
+    def indications_lost(self) -> bool:
+        """Whether the modem forgot the new-message indications ``configure`` set, as AT+CNMI?
+        reads them back (TS 27.005 §3.4.1): a modem that restarted behind the driver's back (a
+        brown-out; the reboot of AT+CFUN=1,1 coming after the driver had set it up again) is
+        back at <mode> 0 and announces no SMS, which then stay on the SIM unread. False when it
+        cannot tell (no indications set, or the read refused)."""
+        if self.cnmi is None:
+            return False
+        try:
+            current = parse_cnmi(self._single("AT+CNMI?", "+CNMI:"))
+        except (CmsError, CmeError, CommandError, RemoteProtocolError):
+            return False
+        return current[:2] != self.cnmi[:2]  # <mode> and <mt>: how a new SMS is announced
 
     def _identify(self) -> Identity:
         manufacturer = self._info("AT+CGMI", "+CGMI:")

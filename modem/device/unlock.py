@@ -20,6 +20,7 @@ from modem.at import parse_cpin
 from modem.errors import (
     CmeError,
     CmsError,
+    CommandError,
     IncorrectPin,
     ModemError,
     RemoteProtocolError,
@@ -39,7 +40,20 @@ class SimUnlock(AtChannel):
     """Reads the SIM's state and unlocks it; the PINs the SIM refused are remembered."""
 
     def sim_state(self) -> str:
-        """READY, SIM PIN, SIM PUK, NOT INSERTED, ... as the SIM reports it."""
+        """READY, SIM PIN, SIM PUK, NOT INSERTED, ... as the SIM reports it.
+
+        Under AT+CMEE=1 (``prepare``) AT+CPIN? fails as "+CME ERROR: <err>" (TS 27.007 §9.1;
+        10 when no SIM is inserted, 14 while it is busy, §9.2.1): a bare ERROR means the modem
+        forgot that setting, as a modem that restarted does. Numeric errors are asked for
+        again, and the SIM once more, so that a pulled SIM reads NOT INSERTED and not a
+        failed poll (the worker then sets the modem up again: ``indications_lost``)."""
+        try:
+            return self._cpin()
+        except CommandError:
+            self._try("AT+CMEE=1")
+            return self._cpin()
+
+    def _cpin(self) -> str:
         try:
             lines = self._simple("AT+CPIN?", "+CPIN:")
         except SimNotInserted:

@@ -54,6 +54,21 @@ class PowerAndRegistration:
         self.sim.present = False
         self._check_registration(now)
 
+    def insert_sim(self, now: float) -> None:
+        """Put the SIM back: the modem reads it again (``sim_init_time``), then registers.
+
+        As a module with SIM hot-swap detection does (Quectel EC2x AT Commands Manual,
+        AT+QSIMDET; SIMCom SIM800 Series AT Command Manual, AT+CSDT): the card is powered and
+        read as at boot, so it asks for its PIN again if it has one, and the profile's
+        ``+CPIN:`` URC announces it.
+        """
+        self._advance(now)
+        self.sim.present = True
+        self.sim.locked = self.sim.pin is not None
+        self._sim_ready_at = now + self.profile.sim_init_time
+        self._at(self._sim_ready_at, "boot", self._sim_read)
+        self._check_registration(now)
+
     def sim_state(self, t: float) -> SimState:
         if not self.sim.present:
             return "absent"

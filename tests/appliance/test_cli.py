@@ -37,7 +37,7 @@ from tests.waiting import wait_until
 NUMBER = "+33612345678"
 
 # DESIGN.md, "Contracts": the keys scripts rely on.
-STATUS_KEYS = {"node", "nodes", "modems", "queue"}  # nodes: issue 15
+STATUS_KEYS = {"node", "nodes", "modems", "queue", "database_trouble"}  # issues 15, 14
 MODEM_KEYS = {
     "imei",
     "iccid",
@@ -447,7 +447,7 @@ def test_status_json_shape_with_a_running_daemon(config_path, store, daemon_for)
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert set(data) == STATUS_KEYS
-    assert data["node"] == "cli-test"
+    assert data["node"] == "cli-test" and data["database_trouble"] is None
     assert set(data["queue"]) == QUEUE_KEYS
     assert data["queue"]["queued"] == 1
     assert data["queue"]["sent"] + data["queue"]["delivered"] == 1
@@ -474,6 +474,7 @@ def test_status_without_a_daemon(config_path, store):
         "nodes": [],  # SQLite: one node, no registry (issue 15)
         "modems": [],
         "queue": dict.fromkeys(QUEUE_KEYS, 0),
+        "database_trouble": None,
     }
     text = run(config_path, "status")
     assert text.exit_code == 0

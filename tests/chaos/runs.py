@@ -88,17 +88,7 @@ def run_with_interruptions(
 ) -> Run:  # fmt: skip
     """``interval``: real seconds a send takes, the scale of the random pause before a cut."""
     database = tmp_path / "smsrelay.db"
-    config_path = write_config(
-        tmp_path, [server.link for server in fleet], resend_unknown=resend_unknown
-    )
-    config = load_config(config_path)
-    engine = create_engine_for(chaos.url(database))
-    migrate(engine)
-    now = datetime.now(UTC)
-    news = [prepare(config, to=recipient_for(i), text=text_for(i), now=now) for i in range(total)]
-    submit_all(Store(engine), config, news, now)
-    engine.dispose()
-
+    config_path = queue_messages(tmp_path, fleet, chaos.url(database), total, resend_unknown)
     started = time.monotonic()
     rng = random.Random(seed)
     segment = max(1, 2 * total // (interruptions + 2))  # on average some are left at the end
@@ -145,6 +135,22 @@ def run_with_interruptions(
     run.last_log = final.output()
     run.seconds = time.monotonic() - started
     return run
+
+
+def queue_messages(folder: Path, fleet, url: str, total: int, resend_unknown: bool = False) -> Path:
+    """The config of a run on ``fleet`` (in ``folder``) and its ``total`` messages queued in a
+    new store at ``url``, before the daemon starts; returns the config's path."""
+    config_path = write_config(
+        folder, [server.link for server in fleet], resend_unknown=resend_unknown
+    )
+    config = load_config(config_path)
+    engine = create_engine_for(url)
+    migrate(engine)
+    now = datetime.now(UTC)
+    news = [prepare(config, to=recipient_for(i), text=text_for(i), now=now) for i in range(total)]
+    submit_all(Store(engine), config, news, now)
+    engine.dispose()
+    return config_path
 
 
 def wait_for_air(serve: Serve, fleet, target: int) -> None:

@@ -70,7 +70,8 @@ class Serve:
 
     ``unsynced``: every process of it opens the database through the ``unsynced`` VFS;
     ``synchronous``: the store's ``synchronous`` pragma replaced (the fault being shown);
-    ``fast``: its waits scaled to the simulators' pace (``site/sitecustomize.py``).
+    ``fast``: its waits scaled to the simulators' pace (``site/sitecustomize.py``);
+    ``environ``: more variables for its processes (``faulty_disk.environ``), ``site/`` with them.
     """
 
     def __init__(
@@ -81,10 +82,12 @@ class Serve:
         unsynced: bool = False,
         synchronous: str | None = None,
         fast: bool = False,
+        environ: dict[str, str] | None = None,
     ) -> None:
         self.log = log
         env = dict(os.environ)
-        if unsynced or synchronous or fast:
+        env.update(environ or {})
+        if unsynced or synchronous or fast or environ:
             env["PYTHONPATH"] = os.pathsep.join(
                 filter(None, [str(SITE), str(REPO), env.get("PYTHONPATH")])
             )

@@ -133,26 +133,59 @@ def merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-class UnsyncedVfs:
-    """The ``unsynced`` VFS of this process (one per process: ``register``)."""
+class UnixShim:
+    """The ``unix`` VFS under another ``name``, with a subclass's ``_open`` and ``_delete`` as
+    its xOpen and xDelete (this module's VFS and ``faulty_disk``'s)."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: bytes) -> None:
         unix_address = _lib.sqlite3_vfs_find(b"unix")
         if not unix_address:
             raise RuntimeError("this SQLite has no unix VFS")
         self.unix = _Vfs.from_address(unix_address)
         self.vfs = _Vfs.from_buffer_copy(self.unix)
-        self.vfs.zName = NAME
+        self.vfs.zName = name
         self.vfs.pNext = None
         self._unix_open = _OPEN(self.unix.xOpen)
         self._unix_delete = _DELETE(self.unix.xDelete)
         self._callbacks = [_OPEN(self._open), _DELETE(self._delete)]  # kept alive
         self.vfs.xOpen = ctypes.cast(self._callbacks[0], ctypes.c_void_p)
         self.vfs.xDelete = ctypes.cast(self._callbacks[1], ctypes.c_void_p)
+        self._methods: dict[int, _IoMethods] = {}  # unix's methods -> ours around them
+
+    def _take_over(self, file: int) -> int:
+        """Put our methods (``_wrap``'s, made once per set of unix's) on ``file``, which unix
+        just opened; returns the address of unix's methods, the key of what ``_wrap`` kept."""
+        head = _File.from_address(file)
+        unix_methods = ctypes.cast(head.pMethods, ctypes.c_void_p).value
+        ours = self._methods.get(unix_methods)
+        if ours is None:
+            ours = self._methods[unix_methods] = self._wrap(head.pMethods.contents, unix_methods)
+        head.pMethods = ctypes.pointer(ours)
+        return unix_methods
+
+    def _wrap(self, unix: _IoMethods, address: int) -> _IoMethods:
+        raise NotImplementedError
+
+    def register(self, default: bool) -> None:
+        rc = _lib.sqlite3_vfs_register(ctypes.addressof(self.vfs), int(default))
+        if rc != SQLITE_OK:
+            raise RuntimeError(f"sqlite3_vfs_register failed: {rc}")
+
+    def _open(self, vfs, name, file, flags, out_flags) -> int:
+        raise NotImplementedError
+
+    def _delete(self, vfs, name, sync_dir) -> int:
+        raise NotImplementedError
+
+
+class UnsyncedVfs(UnixShim):
+    """The ``unsynced`` VFS of this process (one per process: ``register``)."""
+
+    def __init__(self) -> None:
+        super().__init__(NAME)
         # sqlite3_file address -> its database file, and unix's xWrite for it
         self._files: dict[int, tuple[_Tracked, object]] = {}
         self._tracked: dict[str, _Tracked] = {}  # path -> the same, shared by its handles
-        self._methods: dict[int, _IoMethods] = {}  # unix's methods -> ours around them
         self._unix_write: dict[int, object] = {}  # unix's methods -> their xWrite
         self._lock = threading.Lock()
         self._write = _WRITE(self._write_method)
@@ -169,15 +202,10 @@ class UnsyncedVfs:
             durable = path + DURABLE
             if not os.path.exists(durable):  # what the file holds now was put there before us
                 shutil.copyfile(path, durable)
-            head = _File.from_address(file)
-            unix_methods = ctypes.cast(head.pMethods, ctypes.c_void_p).value
             with self._lock:
                 tracked = self._tracked.setdefault(path, _Tracked(path))
-                ours = self._methods.get(unix_methods)
-                if ours is None:
-                    ours = self._wrap(head.pMethods.contents, unix_methods)
+                unix_methods = self._take_over(file)
                 self._files[file] = (tracked, self._unix_write[unix_methods])
-            head.pMethods = ctypes.pointer(ours)
             return rc
         except Exception:  # an exception must not cross into C
             return SQLITE_IOERR
@@ -188,7 +216,6 @@ class UnsyncedVfs:
         self._unix_write[address] = _WRITE(unix.xWrite)
         ours.xWrite = ctypes.cast(self._write, ctypes.c_void_p)
         ours.xSync = ctypes.cast(self._sync, ctypes.c_void_p)
-        self._methods[address] = ours
         return ours
 
     def _delete(self, vfs, name, sync_dir) -> int:
@@ -232,9 +259,7 @@ def register(default: bool = True) -> UnsyncedVfs:
     global _registered
     if _registered is None:
         _registered = UnsyncedVfs()
-        rc = _lib.sqlite3_vfs_register(ctypes.addressof(_registered.vfs), int(default))
-        if rc != SQLITE_OK:
-            raise RuntimeError(f"sqlite3_vfs_register failed: {rc}")
+        _registered.register(default)
     return _registered
 
 

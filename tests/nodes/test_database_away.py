@@ -50,5 +50,6 @@ def test_a_node_keeps_its_sends_refuses_new_work_and_resumes_when_the_database_i
     assert in_flight <= set(messages)
     output = a.serve.output()
     assert "the database cannot be reached" in output
-    assert "the outcome of message" in output and "is kept until it answers" in output
+    assert "the outcome of message" in output and "is kept and recorded once it passes" in output
+    assert "(sent) recorded" in output  # the same loop as a full disk's (database_trouble.kept)
     site.stop()

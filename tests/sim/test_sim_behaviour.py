@@ -57,6 +57,26 @@ def test_no_sim() -> None:
     assert boot == b"\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: NOT INSERTED\r\n"
 
 
+def test_sim_removed_then_put_back() -> None:
+    """Out: "SIM not inserted" and no registration; back: read again, then registered."""
+    dte = quiet()
+    assert dte.cmd("AT+CREG?") == ok("+CREG: 0,1")
+    dte.modem.remove_sim(dte.t)
+    assert dte.cmd("AT+CPIN?") == b"\r\n+CME ERROR: 10\r\n"
+    assert dte.cmd("AT+CREG?") == ok("+CREG: 0,0")
+    dte.modem.insert_sim(dte.t)
+    dte.advance(dte.modem.profile.sim_init_time)
+    assert dte.cmd("AT+CPIN?") == ok("+CPIN: READY")
+    dte.advance(dte.modem.profile.registration_time)
+    assert dte.cmd("AT+CREG?") == ok("+CREG: 0,1")
+    locked = quiet(pin="1234")
+    assert locked.cmd('AT+CPIN="1234"') == ok()
+    locked.modem.remove_sim(locked.t)
+    locked.modem.insert_sim(locked.t)
+    locked.advance(locked.modem.profile.sim_init_time)
+    assert locked.cmd("AT+CPIN?") == ok("+CPIN: SIM PIN")  # a card put back asks again
+
+
 def test_sim800_boot_urcs_in_order() -> None:
     boot = Dte(FakeModem("simcom-sim800", booted=False)).advance(15)
     lines = [line for line in boot.split(b"\r\n") if line]

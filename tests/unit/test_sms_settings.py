@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from modem.at import parse_cnmi_test, parse_cpms_test
+from modem.at import parse_cnmi, parse_cnmi_test, parse_cpms_test
 from modem.device.initialisation import CNMI_CHOICES, STORAGE_CHOICES
 from modem.device.sms_settings import cnmi_candidates, storage_candidates
 from modem.errors import RemoteProtocolError
@@ -31,6 +31,14 @@ def test_cnmi_test_ranges_and_lists():
 def test_cnmi_test_that_does_not_parse_is_a_protocol_error(line):
     with pytest.raises(RemoteProtocolError):
         parse_cnmi_test(line)
+
+
+def test_cnmi_read_back():
+    """AT+CNMI? (TS 27.005 §3.4.1): what the worker compares after a poll (indications_lost)."""
+    assert parse_cnmi("+CNMI: 2,1,0,1,0") == (2, 1, 0, 1, 0)
+    assert parse_cnmi("+CNMI: 0,0,0,0,0") == (0, 0, 0, 0, 0)
+    with pytest.raises(RemoteProtocolError):
+        parse_cnmi("+CNMI: (0-3),(0-3)")
 
 
 def test_cpms_test_every_captured_form():

@@ -20,8 +20,9 @@ from sqlalchemy import create_engine, event, update
 from sqlmodel import col
 
 from appliance.config import Config
+from appliance.database_trouble import DatabaseTrouble
 from appliance.outbox import prepare
-from appliance.store import Claim, Store
+from appliance.store import Claim, Outage, Store
 from appliance.store.schema import Message
 from tests.web.conftest import T0
 from web import metrics, ops
@@ -135,6 +136,29 @@ def test_healthz_is_503_when_the_database_does_not_answer(app, monkeypatch):
         "database": "unavailable",
         "modems_ready": None,
     }
+
+
+def test_healthz_is_503_when_the_database_refuses_writes(client, config, store, admin):
+    """A full disk: the database reads, no write commits; the daemon's note says so (and so
+    for a database the daemon cannot reach, though the panel's read passed)."""
+    store.upsert_modem(IMEI, state="ready")
+    config.data_dir.mkdir(parents=True, exist_ok=True)  # made by the daemon
+    trouble = DatabaseTrouble(config.data_dir)
+    trouble.met(Outage("refuses writes", "the disk is full (database or disk is full)"))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {
+        "status": "error",
+        "database": "refuses writes",
+        "modems_ready": 1,
+    }
+    trouble.passed()
+    assert client.get("/healthz").status_code == 200
+    trouble.met(Outage("unavailable", "the database cannot be reached (connection refused)"))
+    assert client.get("/healthz").get_json()["database"] == "unavailable"  # the daemon's word
+    trouble.passed("unavailable")  # a read answered
+    assert client.get("/healthz").status_code == 200
+    trouble.close()
 
 
 def test_ops_routes_answer_json_for_a_wrong_method(client, admin):

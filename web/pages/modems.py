@@ -20,7 +20,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from appliance import views
-from appliance.status import capability_words, credit_words, doing, explain_modem, explain_queue
+from appliance.status import (
+    capability_words,
+    credit_words,
+    doing,
+    explain_database,
+    explain_modem,
+    explain_queue,
+)
 from appliance.store import history
 from appliance.store.charts import latest_signal, sent_per_hour, signal_slots
 from web import charts, words
@@ -100,7 +107,7 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
 def _context() -> dict[str, Any]:
     moment = now()
     data, cards = _cards(moment)
-    stalled = explain_queue(
+    stalled = explain_database(data["database_trouble"], tr=_) or explain_queue(
         data["queue"], data["modems"], moment, node=services().config.node, tr=_
     )
     return {"data": data, "cards": cards, "stalled": stalled, "now": moment}

@@ -41,6 +41,15 @@ def parse_cnmi_test(line: str) -> tuple[frozenset[int], ...]:
     return tuple(sets)
 
 
+def parse_cnmi(line: str) -> tuple[int, ...]:
+    """The settings AT+CNMI? reads back (TS 27.005 §3.4.1): <mode>, <mt>, <bm>, <ds>, <bfr>."""
+    text = payload(line, ("+CNMI",), "AT+CNMI?")
+    values = [part.strip() for part in text.split(",")]
+    if len(values) < 2 or not all(value.isdigit() for value in values):
+        raise RemoteProtocolError(f"AT+CNMI?: numbers expected in {line!r}")
+    return tuple(int(value) for value in values)
+
+
 def parse_cpms_test(line: str) -> tuple[tuple[str, ...], ...]:
     """The storages each memory (mem1, mem2[, mem3]) takes, upper-cased, in the printed order."""
     text = payload(line, ("+CPMS",), "AT+CPMS=?")
