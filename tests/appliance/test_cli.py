@@ -54,6 +54,8 @@ MODEM_KEYS = {
     "last_error",
 }
 MODEM_EXTRA_KEYS = {"node", "seen_at", "credit", "receives"}  # beyond DESIGN.md (issue 13)
+# issue 16: the names a volunteer gives, and the SIM's own number
+MODEM_EXTRA_KEYS |= {"name", "sim_name", "sim_number", "sim_number_from"}
 MODEM_STATES = {
     "absent",
     "probing",
