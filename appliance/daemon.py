@@ -21,6 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from modem.device import Timeouts
 
+from .alerts import AlertJob  # issue 16: alerts to a person
 from .campaigning.dated import run_dated_campaigns
 from .clock import Clock, SystemClock
 from .config import Config, ModemConfig
@@ -28,6 +29,8 @@ from .consent_desk import ConsentDesk
 from .database_trouble import DatabaseTrouble
 from .discovery import Discovery
 from .dispatch import Dispatcher
+from .mail.forwarding import MailForwarder  # issue 16: SMS to email and back
+from .mail.listener import MailListener
 from .memory import settle_after_start
 from .nodes import Membership, NodeNameTaken
 from .outbox import wakeup_path
@@ -86,6 +89,8 @@ class Tuning:
     retry_failed_after: float = 300.0
     power_cycle_wait: float = 60.0
     registration_wait: float = 120.0
+    alerts_interval: float = 60.0  # issue 16: the alert job's period
+    mail_interval: float = 5.0  # received SMS forwarded by email
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,7 @@ class Daemon:
         self._stop_asked = threading.Event()
         self._on_signals = False
         self.frontends: list[Stoppable] = []
+        self.mail_listener: MailListener | None = None  # issue 16: [mail] listen
 
     # --- start and stop ------------------------------------------------------------------------
 
@@ -213,6 +219,12 @@ class Daemon:
         ).start()
         self.scheduler = self._schedule()
         self.scheduler.start()
+        if self.config.mail.listen is not None:
+            try:
+                self.mail_listener = MailListener(self.store, self.config, self.clock).start()
+            except Exception as exc:  # the port is taken, say
+                self.stop()
+                raise StartError(f"[mail] listen: cannot listen: {exc}") from exc
         for start_frontend in self._frontend_factories:
             try:
                 self.frontends.append(start_frontend(self, self.config.bind))
@@ -242,6 +254,8 @@ class Daemon:
                 begin()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+        if self.mail_listener is not None:
+            self.mail_listener.stop()
         if self.discovery is not None:
             self.discovery.stop()
         if self.dispatcher is not None:
@@ -375,6 +389,7 @@ class Daemon:
             id="dated-campaigns",
             next_run_time=datetime.now(UTC) + timedelta(minutes=1), **common,
         )  # fmt: skip
+        self._schedule_mail_and_alerts(scheduler, one_node, common)
         if self.membership.shared:  # several nodes may share it: leases and their sweep
             every = self.membership.renew_every
             scheduler.add_job(
@@ -393,6 +408,22 @@ class Daemon:
                 **common,
             )
         return scheduler
+
+    def _schedule_mail_and_alerts(self, scheduler, one_node, common) -> None:
+        """Issue 16: the alert job (one node at a time), and the forwarding of received SMS
+        by email when ``[mail] to`` is set."""
+        alerts = AlertJob(self.store, self.config, self.clock, self._wake)
+        scheduler.add_job(
+            one_node("alerts", alerts.run), "interval", seconds=self.tuning.alerts_interval,
+            id="alerts", next_run_time=datetime.now(UTC), **common,
+        )  # fmt: skip
+        if self.config.mail.to and self.config.mail.forward:
+            forwarder = MailForwarder(self.store, self.config)
+            scheduler.add_job(
+                one_node("mail-forward", forwarder.run), "interval",
+                seconds=self.tuning.mail_interval, id="mail-forward",
+                next_run_time=datetime.now(UTC), **common,
+            )  # fmt: skip
 
     def _holding(self) -> set[int]:
         return self.pool.holding() if self.pool is not None else set()

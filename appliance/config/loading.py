@@ -18,6 +18,7 @@ from zoneinfo import available_timezones
 
 import phonenumbers
 
+from .alerts_reading import read_alerts, read_mail, read_smtp
 from .calls_reading import modem_settings, read_calls
 from .consent_reading import read_consent, read_retention
 from .machine import choose_path, default_data_dir, system_timezone, valid_zone
@@ -78,6 +79,7 @@ def load_config(
         **modem_settings(defaults_table, base),
     )
     consent = read_consent(read_table(file, doc, "contacts", KNOWN_KEYS["contacts"]))
+    smtp = read_smtp(read_table(file, doc, "smtp", KNOWN_KEYS["smtp"]))
     return Config(
         path=chosen,
         database=database,
@@ -101,6 +103,9 @@ def load_config(
         ),
         calls=read_calls(read_table(file, doc, "calls", KNOWN_KEYS["calls"])),
         security=read_security(read_table(file, doc, "security", KNOWN_KEYS["security"]), region),
+        smtp=smtp,
+        alerts=read_alerts(read_table(file, doc, "alerts", KNOWN_KEYS["alerts"]), region, smtp),
+        mail=read_mail(read_table(file, doc, "mail", KNOWN_KEYS["mail"]), smtp),
     )
 
 

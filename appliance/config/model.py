@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .alerts import AlertsConfig, MailConfig, SmtpConfig
 from .calls import DEFAULT_CREDIT_EVERY, CallsConfig
 from .consent import ConsentConfig, RetentionConfig
 from .security import SecurityConfig
@@ -90,6 +91,9 @@ class Config:
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     calls: CallsConfig = field(default_factory=CallsConfig)  # [calls]
     security: SecurityConfig = field(default_factory=SecurityConfig)  # [security]
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)  # [smtp] (issue 16)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)  # [alerts]
+    mail: MailConfig = field(default_factory=MailConfig)  # [mail]
 
     @property
     def zone(self) -> ZoneInfo:

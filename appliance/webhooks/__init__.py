@@ -69,7 +69,9 @@ the API: a contact it creates is also ``contact.opted_in``). The ``campaign.*`` 
 ``replied``, ``code_redeemed``) carry what the move logged, as it was then: ``{"id", "name",
 ...}`` with its counts (``queued``, ``skipped``, ``held``, ``released``, ``cancelled``,
 ``corrected``), and ``number`` for a reply (with ``answer``, ``inbound_id``) or a code
-redeemed (with ``code``).
+redeemed (with ``code``). ``alert.fired`` and ``alert.resolved`` (issue 16,
+``appliance.alerts``) carry the alert ``{"id", "condition", "subject", "detail", "since",
+"fired_at", "resolved_at"}`` as it was when it moved.
 The panel's test button sends ``webhook.test``. ``timestamp`` (Unix seconds) is when this
 attempt was made; it is inside the signed body so that an old request replayed by
 someone who recorded it can be told apart, and the header repeats it for convenience.

@@ -64,7 +64,7 @@ def plan(
 def event_data(event: Event, subject: Subject) -> dict[str, object]:
     """The ``data`` of an event: the message, the received message, the contact's consent, the
     missed call, the SIM's credit or the modem, as now; a campaign's, as it was logged."""
-    if event.kind.startswith("campaign."):
+    if event.kind.startswith(("campaign.", "alert.")):  # as logged (alert: its JSON record)
         return campaign_data(event.detail, event.number)
     if event.kind.startswith("contact."):
         return contact_data(event.number, subject.contact)

@@ -34,6 +34,8 @@ EVENTS = (
     "campaign.code_redeemed",
     "call.missed",
     "sim.low_credit",
+    "alert.fired",  # issue 16: alerts to a person (appliance.alerts)
+    "alert.resolved",
 )
 TEST_EVENT = "webhook.test"
 

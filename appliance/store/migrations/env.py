@@ -14,6 +14,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
+import appliance.store.alert_schema
 import appliance.store.attempt_schema
 import appliance.store.call_schema
 import appliance.store.campaign_schema

@@ -1,0 +1,52 @@
+"""Received SMS forwarded to a mailbox: "SMS from +33612345678" in the subject, the text as
+the body. Run by the daemon's scheduler (one node at a time), a few messages a run; a message
+is passed only once mailed (or judged not to be), so a mail server that is away delays the
+forwarding and loses nothing.
+
+``[mail] forward``: ``"all"`` received messages, or ``"replies"``: only those from a number the
+appliance wrote to before (strangers' messages, spam, operators' notices stay in the inbox).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from appliance.config import Config
+from appliance.store import Store
+from appliance.store.mail import forwarded, to_forward, wrote_to
+
+from .outgoing import MailError, send_mail
+
+log = logging.getLogger(__name__)
+
+SUBJECT = "SMS from {number}"
+FOOTER = "\n\n-- \nReply to this email to answer by SMS (keep the number in the subject)."
+
+
+class MailForwarder:
+    def __init__(self, store: Store, config: Config) -> None:
+        self.store = store
+        self.config = config
+        self._failing = False
+
+    def run(self) -> None:
+        mail = self.config.mail
+        for inbound in to_forward(self.store):
+            assert inbound.id is not None and inbound.received_at is not None
+            wanted = mail.forward == "all" or (
+                mail.forward == "replies"
+                and wrote_to(self.store, inbound.sender, inbound.received_at)
+            )
+            if wanted:
+                try:
+                    send_mail(
+                        self.config.smtp, mail.to, SUBJECT.format(number=inbound.sender),
+                        inbound.text + FOOTER, {"X-Smsrelay-Inbound": str(inbound.id)},
+                    )  # fmt: skip
+                except MailError as error:
+                    if not self._failing:
+                        log.warning("received SMS not forwarded yet (tried again): %s", error)
+                    self._failing = True
+                    return
+                self._failing = False
+            forwarded(self.store, inbound.id)

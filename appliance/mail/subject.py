@@ -1,0 +1,31 @@
+"""The phone number an email is about, read from its subject.
+
+A forwarded SMS is mailed as "SMS from +33612345678"; the reply comes back as "Re: SMS from
++33612345678", "RE: TR: SMS from +33 6 12 34 56 78" or a subject someone typed ("SMS
+0612345678"). ``phonenumbers``' matcher finds the numbers in the text as people write them
+(spaces, dots, brackets, national form in the configured region); the subject must name exactly
+one valid number, since guessing between two would text the wrong person.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+class NoNumber(ValueError):
+    """A subject naming no number, or several; the message says which."""
+
+
+def number_in(subject: str, region: str) -> str:
+    """The one valid number of ``subject``, in E.164; NoNumber otherwise."""
+    found = {
+        phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        for match in phonenumbers.PhoneNumberMatcher(
+            subject, region, leniency=phonenumbers.Leniency.VALID
+        )
+    }
+    if not found:
+        raise NoNumber(f"the subject {subject!r} names no phone number")
+    if len(found) > 1:
+        raise NoNumber(f"the subject {subject!r} names several numbers: {', '.join(sorted(found))}")
+    return found.pop()
