@@ -47,18 +47,17 @@ def judge(
     today = now.astimezone(config.zone).date().isoformat()
     for sim in facts.sims:
         limit = sim.daily_limit
-        if alerts.cap_percent is not None and limit and sim.day == today:
-            if sim.sent_day * 100 >= limit * alerts.cap_percent:
-                seen[(SIM_CAP, sim.iccid)] = Seen(
-                    f"SIM {sim.iccid} sent {sim.sent_day} of its {limit} parts today "
-                    f"({sim.sent_day * 100 // limit} %).",
-                    NOW,
-                )
+        percent = alerts.cap_percent
+        if percent and limit and sim.day == today and sim.sent_day * 100 >= limit * percent:
+            seen[(SIM_CAP, sim.iccid)] = Seen(
+                f"SIM {sim.iccid} sent {sim.sent_day} of its {limit} parts today "
+                f"({sim.sent_day * 100 // limit} %).",
+                NOW,
+            )
         if alerts.low_credit and sim.credit_low:
+            currency = f" {sim.credit_currency}" if sim.credit_currency else ""
             amount = (
-                f" ({sim.credit_amount:.2f}{' ' + sim.credit_currency if sim.credit_currency else ''})"
-                if sim.credit_amount is not None
-                else ""
+                f" ({sim.credit_amount:.2f}{currency})" if sim.credit_amount is not None else ""
             )
             seen[(LOW_CREDIT, sim.iccid)] = Seen(f"SIM {sim.iccid} is low on credit{amount}.", NOW)
     stuck = alerts.queue_stuck_after
@@ -69,11 +68,11 @@ def judge(
                 f"{facts.waiting} message(s) wait and none was sent for {_minutes(stuck)}.",
                 NOW,
             )
-    if alerts.disk_percent is not None and disk_percent is not None:
-        if disk_percent >= alerts.disk_percent:
-            seen[(DISK_FULL, "")] = Seen(
-                f"The disk of {config.data_dir} is {disk_percent:.0f} % full.", NOW
-            )
+    full = alerts.disk_percent
+    if full is not None and disk_percent is not None and disk_percent >= full:
+        seen[(DISK_FULL, "")] = Seen(
+            f"The disk of {config.data_dir} is {disk_percent:.0f} % full.", NOW
+        )
     return seen
 
 

@@ -22,7 +22,7 @@ _QUOTE_HEADERS = [
         r"^\s*-{2,}\s*(Original Message|Message d'origine|Forwarded message|Message "
         r"transféré)\s*-{2,}\s*$",
         re.IGNORECASE,
-    ),  # fmt: skip
+    ),
     re.compile(r"^\s*(From|De)\s*:\s.*$", re.IGNORECASE),  # Outlook's header block
     re.compile(r"^\s*_{10,}\s*$"),  # Outlook's rule above the quote
 ]

@@ -110,7 +110,7 @@ def read_facts(store: Store, now: datetime) -> Facts:
                 s.credit_low,
                 s.credit_amount,
                 s.credit_currency,
-            )  # fmt: skip
+            )
             for s in session.exec(select(Sim).order_by(Sim.iccid)).all()
         ]
         due = (Message.status == "queued", col(Message.due_at) <= now)
