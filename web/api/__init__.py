@@ -49,6 +49,7 @@ from .operations import PREFIX, bp
 # isort: off
 from . import errors, requests  # noqa: F401  (the blueprint's handlers and checks)
 from . import messages, modems, inbox, calls, contacts, contact_files  # noqa: F401  (in order)
+from . import alerts  # noqa: F401  (issue 16)
 from . import campaigns, campaign_moves, campaign_results, campaign_events  # noqa: F401
 from . import openapi  # noqa: F401
 

@@ -1,4 +1,4 @@
-"""The admin page (/admin): users and API tokens.
+"""The admin page (/admin): users and API tokens, and the alerts (issue 16: open, then recent).
 
 Add, rename, delete users, change their role or password (the rules are ``appliance.accounts``'s;
 a refusal is a 400 whose flash names the problem, an unknown user a 404). A new API token is shown
@@ -27,6 +27,7 @@ from appliance.accounts import (
     tokens,
     users,
 )
+from appliance.store.alerts import recent_alerts
 from appliance.store.schema import User
 from web.services import services
 from web.sessions import PanelUser
@@ -39,7 +40,10 @@ bp = page_group("admin", __name__)
 def _admin_page(status: int = 200, **extra: Any) -> Any:
     store = services().store
     response = Response(
-        render_template("admin.html", users=users(store), tokens=tokens(store), **extra),
+        render_template(
+            "admin.html", users=users(store), tokens=tokens(store),
+            alerts=recent_alerts(store, 20), **extra,
+        ),  # fmt: skip
         status=status,
     )
     response.headers["Cache-Control"] = "no-store"  # a new token may be on it
