@@ -130,6 +130,8 @@ def settle_alerts(
     with its event logged."""
     fired: list[Alert] = []
     resolved: list[Alert] = []
+    if not _moves(store, seen, now):
+        return [], []  # the usual run: one read, no write lock taken
     with store.session() as session:
         open_rows = {
             (row.condition, row.subject): row
@@ -161,6 +163,19 @@ def settle_alerts(
                 session.add(Event(at=now, kind=kind, detail=data))
         session.commit()
         return [_record(row) for row in fired], [_record(row) for row in resolved]
+
+
+def _moves(store: Store, seen: Mapping[tuple[str, str], Seen], now: datetime) -> bool:
+    """Whether any row would change: a condition new or gone, or one that lasted long enough."""
+    with store.reading() as session:
+        rows = session.exec(select(Alert).where(col(Alert.resolved_at).is_(None))).all()
+    open_rows = {(row.condition, row.subject): row for row in rows}
+    if set(open_rows) != set(seen):
+        return True
+    return any(
+        row.fired_at is None and now - (row.since or now) >= seen[key].after
+        for key, row in open_rows.items()
+    )
 
 
 def record_told(store: Store, alert_id: int, told: str) -> None:

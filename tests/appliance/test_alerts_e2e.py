@@ -50,7 +50,7 @@ def alerting(config, mailbox: Mailbox):
         alerts=AlertsConfig(
             sms_to=ADMIN,
             email_to=("admin@example.org",),
-            modem_down_after=timedelta(0),
+            modem_down_after=timedelta(seconds=1.5),  # a restart's modems are up by then
             cap_percent=None,
             queue_stuck_after=None,
             low_credit=False,
@@ -98,10 +98,34 @@ def test_a_modem_down_is_told_once_by_each_channel_then_resolved_once(
     assert admin_sms(store)[0].text.startswith("Resolved: Modem " + imei)
     [alert] = recent_alerts(store)
     assert alert.resolved_at is not None and "email sent" in alert.told
-
-    # many more runs of the job: nothing is told again
-    runs = daemon.scheduler.get_job("alerts")
-    assert runs is not None
-    count = len(mailbox.got())
     daemon.stop()
-    assert len(mailbox.got()) == count == 2 and len(receiver.got()) == 2
+    assert len(mailbox.got()) == 2 and len(receiver.got()) == 2  # told once, resolved once
+
+
+def test_a_restart_neither_repeats_nor_forgets_an_alert(daemon_factory, store, config, mailbox):
+    cfg = alerting(config, mailbox)
+    first = daemon_factory(2, cfg=cfg, tuning=TUNING)
+    wait_until(lambda: len(first.pool.available()) == 2, 10, "two ready modems")
+    first.simulators[0].unplug()
+    wait_until(lambda: mailbox.got("alert: modem down"), 30, "the alert email")
+    first.stop()  # the modem is still down
+
+    second = daemon_factory(2, cfg=cfg, tuning=TUNING)  # the same modems, all plugged in
+    wait_until(lambda: len(second.pool.available()) == 2, 10, "two ready modems again")
+    wait_until(lambda: mailbox.got("resolved: modem down"), 30, "the resolved email")
+    second.stop()
+    assert len(mailbox.got("alert: modem down")) == 1
+    assert len(mailbox.got("resolved: modem down")) == 1
+
+
+def test_an_admin_number_that_said_stop_gets_no_sms_but_the_email_still_goes(
+    daemon_factory, store, config, mailbox
+):
+    store.opt_out(ADMIN, now=now(), how="STOP by SMS")
+    daemon = daemon_factory(2, cfg=alerting(config, mailbox), tuning=TUNING)
+    wait_until(lambda: len(daemon.pool.available()) == 2, 10, "two ready modems")
+    daemon.simulators[0].unplug()
+    wait_until(lambda: mailbox.got("alert: modem down"), 30, "the alert email")
+    told = wait_until(lambda: [a.told for a in recent_alerts(store) if a.told], 10, "told")[0]
+    assert told.startswith("sms refused: ") and "opted out" in told and "email sent" in told
+    assert admin_sms(store) == []

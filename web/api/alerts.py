@@ -21,9 +21,7 @@ class AlertBody(Body):
     a full disk."""
 
     id: Id
-    condition: str = Field(
-        description="modem_down, sim_cap, queue_stuck, low_credit or disk_full."
-    )
+    condition: str = Field(description="modem_down, sim_cap, queue_stuck, low_credit or disk_full.")
     subject: str | None = Field(description="The modem's IMEI or the SIM's ICCID; null for "
                                 "the queue and the disk.")  # fmt: skip
     detail: str = Field(description="What it is, in plain words.")

@@ -41,8 +41,11 @@ def _admin_page(status: int = 200, **extra: Any) -> Any:
     store = services().store
     response = Response(
         render_template(
-            "admin.html", users=users(store), tokens=tokens(store),
-            alerts=recent_alerts(store, 20), **extra,
+            "admin.html",
+            users=users(store),
+            tokens=tokens(store),
+            alerts=recent_alerts(store, 20),
+            **extra,
         ),  # fmt: skip
         status=status,
     )
