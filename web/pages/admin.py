@@ -46,7 +46,7 @@ def _admin_page(status: int = 200, **extra: Any) -> Any:
             tokens=tokens(store),
             alerts=recent_alerts(store, 20),
             **extra,
-        ),  # fmt: skip
+        ),
         status=status,
     )
     response.headers["Cache-Control"] = "no-store"  # a new token may be on it
