@@ -418,7 +418,7 @@ class Daemon:
             id="alerts", next_run_time=datetime.now(UTC), **common,
         )  # fmt: skip
         if self.config.mail.to and self.config.mail.forward:
-            forwarder = MailForwarder(self.store, self.config)
+            forwarder = MailForwarder(self.store, self.config, self.clock)
             scheduler.add_job(
                 one_node("mail-forward", forwarder.run), "interval",
                 seconds=self.tuning.mail_interval, id="mail-forward",

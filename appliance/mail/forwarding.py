@@ -10,7 +10,10 @@ appliance wrote to before (strangers' messages, spam, operators' notices stay in
 from __future__ import annotations
 
 import logging
+import re
+from datetime import timedelta
 
+from appliance.clock import Clock
 from appliance.config import Config
 from appliance.store import Store
 from appliance.store.mail import forwarded, to_forward, wrote_to
@@ -20,18 +23,22 @@ from .outgoing import MailError, send_mail
 log = logging.getLogger(__name__)
 
 SUBJECT = "SMS from {number}"
+SETTLE = timedelta(seconds=5)  # PostgreSQL: ids of several nodes may commit out of order
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 FOOTER = "\n\n-- \nReply to this email to answer by SMS (keep the number in the subject)."
 
 
 class MailForwarder:
-    def __init__(self, store: Store, config: Config) -> None:
+    def __init__(self, store: Store, config: Config, clock: Clock) -> None:
         self.store = store
         self.config = config
+        self.clock = clock
         self._failing = False
 
     def run(self) -> None:
         mail = self.config.mail
-        for inbound in to_forward(self.store):
+        before = self.clock.now() - SETTLE if self.store.shared else None
+        for inbound in to_forward(self.store, received_before=before):
             assert inbound.id is not None and inbound.received_at is not None
             wanted = mail.forward == "all" or (
                 mail.forward == "replies"
@@ -40,7 +47,7 @@ class MailForwarder:
             if wanted:
                 try:
                     send_mail(
-                        self.config.smtp, mail.to, SUBJECT.format(number=inbound.sender),
+                        self.config.smtp, mail.to, subject(inbound.sender),
                         inbound.text + FOOTER, {"X-Smsrelay-Inbound": str(inbound.id)},
                     )  # fmt: skip
                 except MailError as error:
@@ -50,3 +57,9 @@ class MailForwarder:
                     return
                 self._failing = False
             forwarded(self.store, inbound.id)
+
+
+def subject(sender: str) -> str:
+    """The mail's subject: the sender (an alphanumeric sender may hold any character; a line
+    break in a header would be refused, or worse, add a header)."""
+    return SUBJECT.format(number=_CONTROL.sub(" ", sender).strip() or "an unknown sender")

@@ -13,6 +13,9 @@ to it as an SMTP error and becomes a bounce to the sender, with the reason:
 - the SMS goes through the normal admission path (``outbox.prepare`` and ``submit``), so a
   number that opted out is refused with the reason, like any message.
 
+The listener believes the ``From`` of what reaches it (it has no way to check it): keep it on
+127.0.0.1, behind the site's mail server, which checks SPF, DKIM or its own users' logins.
+
 IMAP polling is not built: no real IMAP server can be started by the tests here (the house rule
 is real components), and a site with an IMAP mailbox can hand mail to this listener with
 fetchmail or its mail server's forwarding, which is tested.

@@ -23,21 +23,28 @@ if TYPE_CHECKING:
 CURSOR = "inbound"
 
 
-def to_forward(store: Store, limit: int = 20) -> list[Inbound]:
-    """The received messages not yet forwarded, oldest first (the cursor made on first use)."""
-    with store.session() as session:
+def to_forward(
+    store: Store, limit: int = 20, received_before: datetime | None = None
+) -> list[Inbound]:
+    """The received messages not yet forwarded, oldest first (the cursor made on first use).
+
+    ``received_before``: on PostgreSQL, where ids may commit out of order across nodes, only
+    messages older than a few seconds, so a message whose id is below one already passed has
+    committed by then and is not skipped."""
+    with store.reading() as session:  # every few seconds: no write lock unless needed
         cursor = session.get(MailCursor, CURSOR)
-        if cursor is None:
-            last = session.exec(select(func.max(Inbound.id))).one() or 0
-            session.add(MailCursor(name=CURSOR, last_inbound_id=last))
-            session.commit()
-            return []
-        rows = session.exec(
-            select(Inbound)
-            .where(col(Inbound.id) > cursor.last_inbound_id)
-            .order_by(col(Inbound.id))
-            .limit(limit)
-        ).all()
+    if cursor is None:
+        with store.session() as session:
+            if session.get(MailCursor, CURSOR) is None:
+                last = session.exec(select(func.max(Inbound.id))).one() or 0
+                session.add(MailCursor(name=CURSOR, last_inbound_id=last))
+                session.commit()
+        return []
+    with store.reading() as session:
+        query = select(Inbound).where(col(Inbound.id) > cursor.last_inbound_id)
+        if received_before is not None:
+            query = query.where(col(Inbound.received_at) < received_before)
+        rows = session.exec(query.order_by(col(Inbound.id)).limit(limit)).all()
         return list(rows)
 
 

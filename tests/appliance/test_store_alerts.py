@@ -109,3 +109,10 @@ def test_each_condition_has_its_threshold_and_can_be_turned_off(config):
         ),
     )  # fmt: skip
     assert judge(later, off, T0 + timedelta(minutes=15), 99.0) == {}
+
+
+def test_a_sender_with_a_line_break_makes_a_one_line_subject():
+    from appliance.mail.forwarding import subject
+
+    assert subject("Bad\r\nBcc: x@y") == "SMS from Bad Bcc: x@y"
+    assert subject("\n") == "SMS from an unknown sender"
