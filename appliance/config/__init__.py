@@ -37,6 +37,7 @@ Callers import from here (``from appliance.config import Config, load_config``).
 - ``values``: parsers of values with a syntax of their own (quiet hours, durations, ``bind``);
 - ``machine``: which file, the XDG data folder and the machine's time zone;
 - ``quiet``: quiet hours in the configured local time (``quiet``, ``end_of_quiet``).
+- ``alerts``, ``alerts_reading``: ``[smtp]``, ``[alerts]`` and ``[mail]`` (issue 16).
 """
 
 from __future__ import annotations

@@ -46,6 +46,8 @@ the subject modules below that keep functions of their own (``history``, ``tally
 - ``tally``: message counts by status, cheap at a million messages;
 - ``accounts``: panel users and API tokens (the rules on names and passwords stay in
   ``appliance.accounts``);
+- ``alerts``: the alerts' facts and rows with their ``alert.*`` events; ``mail``: the cursor of
+  received messages forwarded by email; both tables in ``alert_schema`` (issue 16);
 - ``webhooks``: the admin's webhooks and their delivery logs; ``webhook_queue``: the sender's
   side (the event cursor and its look, the fan-out, leasing and recording deliveries).
 
