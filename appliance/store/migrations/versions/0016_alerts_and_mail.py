@@ -5,7 +5,7 @@ neither repeats nor forgets an alert; ``mail_cursor``: the last received message
 email (``appliance.store.alert_schema``).
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0019 (main had 0017 and 0019 when this was rebased; the lead may renumber it)
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0015"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
