@@ -61,7 +61,9 @@ def judge(
             )
             seen[(LOW_CREDIT, sim.iccid)] = Seen(f"SIM {sim.iccid} is low on credit{amount}.", NOW)
     stuck = alerts.queue_stuck_after
-    if stuck is not None and facts.oldest_due is not None and not quiet(now, config):
+    # not in quiet hours, nor in the first minutes after them (the night's messages leave then)
+    hushed = stuck is not None and (quiet(now, config) or quiet(now - stuck, config))
+    if stuck is not None and facts.oldest_due is not None and not hushed:
         nothing_left = facts.last_sent is None or now - facts.last_sent >= stuck
         if now - facts.oldest_due >= stuck and nothing_left:
             seen[(QUEUE_STUCK, "")] = Seen(

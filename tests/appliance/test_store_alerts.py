@@ -116,3 +116,16 @@ def test_a_sender_with_a_line_break_makes_a_one_line_subject():
 
     assert subject("Bad\r\nBcc: x@y") == "SMS from Bad Bcc: x@y"
     assert subject("\n") == "SMS from an unknown sender"
+
+
+def test_a_queue_is_not_stuck_in_quiet_hours_nor_just_after(config):
+    from datetime import time
+
+    night = dataclasses.replace(config, quiet_hours=(time(21, 0), time(8, 0)))  # Paris time
+    facts = Facts([], [], T0 - timedelta(hours=12), 40, T0 - timedelta(hours=12))
+    at_7 = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Paris: quiet
+    at_8_10 = datetime(2026, 11, 23, 7, 10, tzinfo=UTC)  # 08:10: quiet ended 10 minutes ago
+    at_8_20 = datetime(2026, 11, 23, 7, 20, tzinfo=UTC)  # 08:20: nothing left for 20 minutes
+    assert judge(facts, night, at_7, None) == {}
+    assert judge(facts, night, at_8_10, None) == {}
+    assert set(judge(facts, night, at_8_20, None)) == {("queue_stuck", "")}
