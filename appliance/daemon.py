@@ -30,6 +30,7 @@ from .database_trouble import DatabaseTrouble
 from .discovery import Discovery
 from .dispatch import Dispatcher
 from .mail.forwarding import MailForwarder  # issue 16: SMS to email and back
+from .mail.imap_poll import ImapPoller
 from .mail.listener import MailListener
 from .memory import settle_after_start
 from .nodes import Membership, NodeNameTaken
@@ -410,13 +411,20 @@ class Daemon:
         return scheduler
 
     def _schedule_mail_and_alerts(self, scheduler, one_node, common) -> None:
-        """Issue 16: the alert job (one node at a time), and the forwarding of received SMS
-        by email when ``[mail] to`` is set."""
+        """Issue 16: the alert job (one node at a time), the forwarding of received SMS by
+        email when ``[mail] to`` is set, the IMAP mailbox polled when ``[imap] host`` is."""
         alerts = AlertJob(self.store, self.config, self.clock, self._wake)
         scheduler.add_job(
             one_node("alerts", alerts.run), "interval", seconds=self.tuning.alerts_interval,
             id="alerts", next_run_time=datetime.now(UTC), **common,
         )  # fmt: skip
+        if self.config.imap.host is not None:  # replies read from a mailbox
+            poller = ImapPoller(self.store, self.config, self.clock)
+            scheduler.add_job(
+                one_node("mail-imap", poller.run), "interval",
+                seconds=self.config.imap.every.total_seconds(), id="mail-imap",
+                next_run_time=datetime.now(UTC), **common,
+            )  # fmt: skip
         if self.config.mail.to and self.config.mail.forward:
             forwarder = MailForwarder(self.store, self.config, self.clock)
             scheduler.add_job(

@@ -39,3 +39,64 @@ class Mailbox:
 
     def close(self) -> None:
         self.controller.stop()
+
+
+class ImapServer:
+    """A real IMAP server (pymap, its in-memory backend) in a child process, with one mailbox:
+    ``USER`` / ``PASSWORD``. Mail is put in it as any client would: IMAP APPEND."""
+
+    USER, PASSWORD = "demouser", "demopass"
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+        import time
+
+        self.port = free_port()
+        code = "import sys; from pymap.main import main; sys.argv[0] = 'pymap'; sys.exit(main())"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, "--host", "127.0.0.1", "--port", str(self.port),
+             "dict", "--demo-data"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.close()
+                    raise RuntimeError("the IMAP server did not start") from None
+                time.sleep(0.05)
+
+    def client(self):
+        import imaplib
+
+        client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
+        client.login(self.USER, self.PASSWORD)
+        return client
+
+    def append(self, mail: EmailMessage) -> None:
+        import imaplib
+        import time
+
+        client = self.client()
+        try:
+            when = imaplib.Time2Internaldate(time.time())
+            assert client.append("INBOX", None, when, mail.as_bytes())[0] == "OK"
+        finally:
+            client.logout()
+
+    def unseen(self) -> int:
+        client = self.client()
+        try:
+            client.select("INBOX")
+            found = client.search(None, "UNSEEN")[1][0].split()
+            return len(found)
+        finally:
+            client.logout()
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)

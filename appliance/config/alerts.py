@@ -23,6 +23,11 @@ One alert per condition (and per modem or SIM) until it clears, then one "resolv
 to) or ``false`` (none). ``allowed_senders``: the addresses (or ``@domain``) whose mail becomes
 an SMS; ``listen``: where the local SMTP listener takes that mail (``"127.0.0.1:2525"``;
 false, the default: no listener).
+
+``[imap]``: a mailbox polled for replies instead of (or as well as) the listener: ``host``,
+``port`` (993; 143 with ``ssl = false``), ``ssl`` (true), ``starttls`` (with ``ssl = false``),
+``user``, ``password``, ``folder`` (``"INBOX"``), ``every`` (``"1m"``). Each unread mail is
+marked read, then judged as the listener judges it.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ ALERTS_KEYS = [
     "disk_percent",
 ]
 MAIL_KEYS = ["to", "forward", "allowed_senders", "listen"]
+IMAP_KEYS = ["host", "port", "ssl", "starttls", "user", "password", "folder", "every"]
 FORWARD_MODES = ("all", "replies")
 
 
@@ -85,3 +91,17 @@ class MailConfig:
         address = address.strip().lower()
         domain = "@" + address.rpartition("@")[2]
         return address in self.allowed_senders or domain in self.allowed_senders
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    """``[imap]``, checked; ``host`` None: no mailbox polled."""
+
+    host: str | None = None
+    port: int = 993
+    ssl: bool = True
+    starttls: bool = False
+    user: str = ""
+    password: str = ""
+    folder: str = "INBOX"
+    every: timedelta = timedelta(minutes=1)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import phonenumbers
 
-from .alerts import FORWARD_MODES, AlertsConfig, MailConfig, SmtpConfig
+from .alerts import FORWARD_MODES, AlertsConfig, ImapConfig, MailConfig, SmtpConfig
 from .tables import Table, describe
 from .values import parse_bind, parse_duration
 
@@ -152,3 +152,32 @@ def _percent(table: Table, key: str, default: int | None) -> int | None:
         table.fail(key, f"must be a whole number from 1 to 100, or false for no alert, not "
                         f"{describe(value)}")  # fmt: skip
     return value
+
+
+def read_imap(table: Table, mail: MailConfig) -> ImapConfig:
+    host = table.text("host", example='"imap.example.org"')
+    if host is None:
+        return ImapConfig()
+    if not mail.allowed_senders:
+        table.fail("host", "needs [mail] allowed_senders: say whose mail may be sent")
+    user = table.text("user", example='"smsrelay@example.org"')
+    password = table.text("password", example='"secret"')
+    if user is None or password is None:
+        table.fail("user" if user is None else "password", "is missing: the mailbox needs both")
+    ssl = table.flag("ssl", True)
+    starttls = table.flag("starttls", False)
+    if ssl and starttls:
+        table.fail("starttls", "cannot be true with ssl = true (port 993 is TLS from the start)")
+    every = _after(table, "every", timedelta(minutes=1))
+    if every is None:
+        table.fail("every", 'must be a duration like "1m"; leave out host for no polling')
+    return ImapConfig(
+        host=host.strip(),
+        port=table.whole("port", 993 if ssl else 143, low=1, high=65535),
+        ssl=ssl,
+        starttls=starttls,
+        user=user,
+        password=password,
+        folder=table.text("folder", "INBOX", example='"INBOX"') or "INBOX",
+        every=every,
+    )

@@ -18,7 +18,7 @@ from zoneinfo import available_timezones
 
 import phonenumbers
 
-from .alerts_reading import read_alerts, read_mail, read_smtp
+from .alerts_reading import read_alerts, read_imap, read_mail, read_smtp
 from .calls_reading import modem_settings, read_calls
 from .consent_reading import read_consent, read_retention
 from .machine import choose_path, default_data_dir, system_timezone, valid_zone
@@ -80,6 +80,7 @@ def load_config(
     )
     consent = read_consent(read_table(file, doc, "contacts", KNOWN_KEYS["contacts"]))
     smtp = read_smtp(read_table(file, doc, "smtp", KNOWN_KEYS["smtp"]))
+    mail = read_mail(read_table(file, doc, "mail", KNOWN_KEYS["mail"]), smtp)
     return Config(
         path=chosen,
         database=database,
@@ -105,7 +106,8 @@ def load_config(
         security=read_security(read_table(file, doc, "security", KNOWN_KEYS["security"]), region),
         smtp=smtp,
         alerts=read_alerts(read_table(file, doc, "alerts", KNOWN_KEYS["alerts"]), region, smtp),
-        mail=read_mail(read_table(file, doc, "mail", KNOWN_KEYS["mail"]), smtp),
+        mail=mail,
+        imap=read_imap(read_table(file, doc, "imap", KNOWN_KEYS["imap"]), mail),
     )
 
 

@@ -11,7 +11,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .alerts import AlertsConfig, MailConfig, SmtpConfig
+from .alerts import AlertsConfig, ImapConfig, MailConfig, SmtpConfig
 from .calls import DEFAULT_CREDIT_EVERY, CallsConfig
 from .consent import ConsentConfig, RetentionConfig
 from .security import SecurityConfig
@@ -94,6 +94,7 @@ class Config:
     smtp: SmtpConfig = field(default_factory=SmtpConfig)  # [smtp] (issue 16)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)  # [alerts]
     mail: MailConfig = field(default_factory=MailConfig)  # [mail]
+    imap: ImapConfig = field(default_factory=ImapConfig)  # [imap]
 
     @property
     def zone(self) -> ZoneInfo:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
-from .alerts import ALERTS_KEYS, MAIL_KEYS, SMTP_KEYS
+from .alerts import ALERTS_KEYS, IMAP_KEYS, MAIL_KEYS, SMTP_KEYS
 from .calls import CALLS_KEYS, MODEM_KEYS
 from .consent import CONTACTS_KEYS, RETENTION_KEYS
 from .model import MAX_NAME_LENGTH, ConfigError
@@ -204,6 +204,7 @@ KNOWN_KEYS = {
     "smtp": SMTP_KEYS,  # issue 16: alerts and mail
     "alerts": ALERTS_KEYS,
     "mail": MAIL_KEYS,
+    "imap": IMAP_KEYS,
 }
 _ARRAYS = ("modem", "route")
 

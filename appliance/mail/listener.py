@@ -16,9 +16,7 @@ to it as an SMTP error and becomes a bounce to the sender, with the reason:
 The listener believes the ``From`` of what reaches it (it has no way to check it): keep it on
 127.0.0.1, behind the site's mail server, which checks SPF, DKIM or its own users' logins.
 
-IMAP polling is not built: no real IMAP server can be started by the tests here (the house rule
-is real components), and a site with an IMAP mailbox can hand mail to this listener with
-fetchmail or its mail server's forwarding, which is tested.
+The same judgement (``ReplyHandler.take``) serves the IMAP poller (``imap_poll``).
 """
 
 from __future__ import annotations
@@ -45,7 +43,13 @@ MAX_MAIL = 1_000_000  # bytes: a reply is a few lines; a mail with attachments i
 
 
 class Refusal(Exception):
-    """A mail that becomes no SMS: ``str()`` is the SMTP answer."""
+    """A mail that becomes no SMS: ``str()`` is the SMTP answer, ``why`` its words, ``allowed``
+    whether the sender may be told (never a stranger: no mail to forged addresses)."""
+
+    def __init__(self, code: str, why: str, allowed: bool = True) -> None:
+        super().__init__(f"{code} {why}")
+        self.why = why
+        self.allowed = allowed
 
 
 class ReplyHandler:
@@ -70,23 +74,23 @@ class ReplyHandler:
         address = parseaddr(str(mail.get("From", "")))[1]
         if not address or not self.config.mail.allows(address):
             log.warning("mail from %r refused: not in [mail] allowed_senders", address)
-            raise Refusal(f"550 5.7.1 {address or 'this sender'} may not send SMS here")
+            raise Refusal("550 5.7.1", f"{address or 'this sender'} may not send SMS here", False)
         try:
             number = number_in(str(mail.get("Subject", "")), self.config.region)
         except NoNumber as error:
             log.warning("mail from %s refused: %s", address, error)
-            raise Refusal(f"550 5.1.3 {error}") from None
+            raise Refusal("550 5.1.3", str(error)) from None
         text = new_text(body_text(mail))
         if not text:
             log.warning("mail from %s to %s refused: no text above the quote", address, number)
-            raise Refusal("550 5.6.0 the mail has no text of its own above the quoted message")
+            raise Refusal("550 5.6.0", "the mail has no text of its own above the quoted message")
         now = self.clock.now()
         try:
             new = prepare(self.config, to=number, text=text, now=now, source="email")
             message = submit(self.store, self.config, new, now)
         except BadRequest as refused:
             log.warning("mail from %s to %s refused: %s", address, number, refused.why)
-            raise Refusal(f"550 5.7.1 not sent to {number}: {refused.why}") from None
+            raise Refusal("550 5.7.1", f"not sent to {number}: {refused.why}") from None
         log.info("mail from %s queued as message %s to %s", address, message.id, number)
         return f"250 2.0.0 queued as SMS #{message.id} to {number}"
 

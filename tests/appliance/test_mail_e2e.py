@@ -7,15 +7,16 @@ from __future__ import annotations
 import dataclasses
 import smtplib
 from collections.abc import Iterator
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
 
 from appliance.clock import SystemClock
-from appliance.config.alerts import AlertsConfig, MailConfig
+from appliance.config.alerts import AlertsConfig, ImapConfig, MailConfig
 from tests.appliance.conftest import enqueue
 from tests.appliance.test_alerts_e2e import TUNING, smtp_for
-from tests.mailbox import Mailbox, free_port
+from tests.mailbox import ImapServer, Mailbox, free_port
 from tests.waiting import wait_until
 
 PERSON = "+33698765432"
@@ -126,3 +127,38 @@ def test_only_replies_are_forwarded_when_asked(daemon_factory, store, config, ma
     simulator.call(lambda m, at: m.deliver_sms(PERSON, "OUI", at))
     wait_until(lambda: mailbox.got(PERSON), 30, "the reply forwarded")
     assert mailbox.got("+33612121212") == []
+
+
+@pytest.fixture
+def imap_server() -> Iterator[ImapServer]:
+    server = ImapServer()
+    yield server
+    server.close()
+
+
+def test_replies_read_from_an_imap_mailbox_become_sms_and_refusals_are_explained(
+    daemon_factory, store, config, mailbox, imap_server
+):
+    cfg = dataclasses.replace(
+        mailing(config, mailbox),
+        imap=ImapConfig(
+            host="127.0.0.1", port=imap_server.port, ssl=False, user=ImapServer.USER,
+            password=ImapServer.PASSWORD, every=timedelta(seconds=0.2),
+        ),
+    )  # fmt: skip
+    store.opt_out("+33611223344", now=SystemClock().now(), how="STOP by SMS")
+    imap_server.append(reply(f"Re: SMS from {PERSON}", "D'accord !\n\nOn Mon, X wrote:\n> 8h ?"))
+    imap_server.append(reply(f"Re: SMS from {PERSON}", "Spam", "spam@evil.example"))
+    imap_server.append(reply("Re: SMS from +33611223344", "Merci"))
+    daemon = daemon_factory(1, cfg=cfg, tuning=TUNING)
+    wait_until(lambda: len(daemon.pool.available()) == 1, 10, "a ready modem")
+    sms = wait_until(
+        lambda: [m for m in to_person(store) if m.status in ("sent", "delivered")], 30,
+        "the reply sent as an SMS",
+    )  # fmt: skip
+    assert [m.text for m in sms] == ["D'accord !"]
+    told = wait_until(lambda: mailbox.got("Not sent"), 30, "the opted-out refusal explained")
+    assert "opted out" in told[0].get_content() and told[0]["To"] == "benevole@example.org"
+    wait_until(lambda: imap_server.unseen() == 0, 10, "every mail read")
+    assert len(mailbox.got("Not sent")) == 1  # the stranger is told nothing
+    assert [m.recipient for m in store.messages(limit=10)] == [PERSON]

@@ -26,7 +26,7 @@ CONFIG_CASES = [
     Case("config", "unknown-key", "`dayly_limit = 50` under `[defaults]`",
          _config(b"[defaults]\ndayly_limit = 50\n"), Seen('exit 2', "error: bad.toml: defaults.dayly_limit: unknown key; did you mean 'daily_limit'?")),
     Case("config", "unknown-table", "a table `[colours]`",
-         _config(b"[colours]\nred = 1\n"), Seen('exit 2', 'error: bad.toml: colours: unknown table; known keys: appliance, node, web, discovery, defaults, modem, route, contacts, retention, calls, security, smtp, alerts, mail')),
+         _config(b"[colours]\nred = 1\n"), Seen('exit 2', 'error: bad.toml: colours: unknown table; known keys: appliance, node, web, discovery, defaults, modem, route, contacts, retention, calls, security, smtp, alerts, mail, imap')),
     Case("config", "file-invalid-utf8", "`node = \"\\xff\"` (cp1252 or binary in the file)",
          _config(b'[appliance]\nnode = "\xff"\n'), Seen('exit 2', 'error: bad.toml: line 2: is not UTF-8 text (byte 20); save it as UTF-8')),
     Case("config", "bom", "a UTF-8 BOM first (Notepad), then a wrong key",

@@ -38,6 +38,16 @@ def test_the_tables_are_read(tmp_path):
     assert not config.mail.allows("x@example.org")
 
 
+def test_an_imap_mailbox_is_read(tmp_path):
+    config = load(
+        tmp_path,
+        '[mail]\nallowed_senders = ["@asso.example"]\n[imap]\nhost = "imap.example.org"\n'
+        'user = "sms@asso.example"\npassword = "p"\nssl = false\nstarttls = true\nevery = "5m"\n',
+    )
+    assert config.imap.port == 143 and config.imap.starttls and config.imap.folder == "INBOX"
+    assert config.imap.every == timedelta(minutes=5)
+
+
 @pytest.mark.parametrize(
     ("text", "key", "why"),
     [
@@ -53,6 +63,18 @@ def test_the_tables_are_read(tmp_path):
         ('[mail]\nforward = "some"\n', "mail.forward", '"all", "replies" or false'),
         ('[mail]\nlisten = "127.0.0.1:2525"\n', "mail.allowed_senders", "is empty"),
         ('[mail]\nallowed_senders = ["example.org"]\n', "mail.allowed_senders", "neither"),
+        ('[imap]\nhost = "imap.example.org"\n', "imap.host", "allowed_senders"),
+        (
+            '[mail]\nallowed_senders = ["@a.org"]\n[imap]\nhost = "h"\nuser = "u"\n',
+            "imap.password",
+            "is missing",
+        ),
+        (
+            '[mail]\nallowed_senders = ["@a.org"]\n[imap]\nhost = "h"\nuser = "u"\npassword = "p"\n'
+            "starttls = true\n",
+            "imap.starttls",
+            "cannot be true",
+        ),
     ],
 )
 def test_mistakes_are_refused_naming_file_and_key(tmp_path, text, key, why):
