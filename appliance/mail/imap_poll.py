@@ -61,10 +61,7 @@ class ImapPoller:
         except (OSError, imaplib.IMAP4.error) as error:
             log.warning("reading the mailbox %s stopped: %s", self.config.imap.host, error)
         finally:
-            try:
-                client.logout()
-            except (OSError, imaplib.IMAP4.error):
-                pass
+            _close(client)
 
     def _connect(self) -> imaplib.IMAP4:
         imap = self.config.imap
@@ -76,13 +73,16 @@ class ImapPoller:
             )
         else:
             client = imaplib.IMAP4(imap.host, imap.port, timeout=30)
-            if imap.starttls:
+        try:
+            if imap.starttls and not imap.ssl:
                 client.starttls(context)
-        client.login(imap.user, imap.password)
-        typ, detail = client.select(_quoted(imap.folder))
-        if typ != "OK":
-            client.logout()
-            raise imaplib.IMAP4.error(f"folder {imap.folder!r}: {detail}")
+            client.login(imap.user, imap.password)
+            typ, detail = client.select(_quoted(imap.folder))
+            if typ != "OK":
+                raise imaplib.IMAP4.error(f"folder {imap.folder!r}: {detail}")
+        except BaseException:
+            _close(client)
+            raise
         return client
 
     def _take(self, mail: EmailMessage) -> None:
@@ -104,6 +104,18 @@ class ImapPoller:
             )
         except MailError as error:
             log.warning("could not tell %s why: %s", address, error)
+
+
+def _close(client: imaplib.IMAP4) -> None:
+    """Log out, and close the socket even when the server is gone (``logout`` would leave it
+    open when its LOGOUT fails)."""
+    try:
+        client.logout()
+    except (OSError, imaplib.IMAP4.error):
+        try:
+            client.shutdown()
+        except OSError:
+            pass
 
 
 def _quoted(folder: str) -> str:
