@@ -1,4 +1,4 @@
-"""The tables of alerts and of mail (issue 16, revision 0016).
+"""The tables of alerts and of mail (issue 16, revision 0020).
 
 ``alert``: one row per condition and subject (a modem's IMEI, a SIM's ICCID, or "" for the
 queue and the disk) from the moment the condition is first seen; ``fired_at`` once it lasted

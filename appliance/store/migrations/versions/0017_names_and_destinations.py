@@ -15,7 +15,7 @@ Nullable columns without defaults and one new index: instant on existing tables 
 built on ``message`` once.
 
 Revision ID: 0017
-Revises: 0015 (the lead sets 0016 at merge)
+Revises: 0015
 Create Date: 2026-12-06
 """
 

@@ -2,7 +2,7 @@
 "as my browser asks" (``web.i18n``). A nullable column: instant.
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-03
 """
 

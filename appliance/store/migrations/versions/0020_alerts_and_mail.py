@@ -4,8 +4,8 @@ Two new tables (instant). ``alert``: each condition seen, fired and resolved, so
 neither repeats nor forgets an alert; ``mail_cursor``: the last received message forwarded by
 email (``appliance.store.alert_schema``).
 
-Revision ID: 0016
-Revises: 0019 (main had 0017 and 0019 when this was rebased; the lead may renumber it)
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
+revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None
