@@ -1,6 +1,7 @@
 """A campaign's two charts, drawn on the server as inline SVG like ``web.charts``: no library,
 no script, no CDN. Only the geometry is here (pure functions, frozen dataclasses of numbers and
-short labels); ``_campaign_charts.html`` turns it into SVG, every label autoescaped.
+short labels); ``_campaign_charts.html`` turns it into SVG, every label autoescaped. Stages,
+titles and summaries are in the reader's language (Flask-Babel; English outside a request).
 
 - **the funnel**: one horizontal bar per stage of ``results.stats``'s ``funnel`` (targeted →
   queued → sent → delivered → replied → confirmed), each as long as its count against the
@@ -18,6 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
+from appliance.status import N_
+
 from .charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, Gridline, Tick
 
 FUNNEL_LABEL = 62  # room for the stage's name left of the bars
@@ -25,6 +30,34 @@ FUNNEL_ROW = 14
 FUNNEL_VALUE = 58  # room for "1234 (100%)" right of the longest bar
 MAX_SLOTS = 72
 TICKS = 6  # labels under the time chart, at most
+# the funnel's stages (appliance.campaigns.results), and the slot of the time chart, in words
+STAGES = {
+    "targeted": N_("targeted"),
+    "queued": N_("queued"),
+    "sent": N_("sent"),
+    "delivered": N_("delivered"),
+    "replied": N_("replied"),
+    "confirmed": N_("confirmed"),
+}
+LEGENDS = {
+    "hour": N_("replies, per hour"),
+    "day": N_("replies, per day"),
+    "week": N_("replies, per week"),
+}
+SUMMARIES = {
+    "hour": N_(
+        "%(sent)s sent and %(replies)s replies, per hour, at most %(most_sent)s sent and "
+        "%(most_replies)s replies in one hour"
+    ),
+    "day": N_(
+        "%(sent)s sent and %(replies)s replies, per day, at most %(most_sent)s sent and "
+        "%(most_replies)s replies in one day"
+    ),
+    "week": N_(
+        "%(sent)s sent and %(replies)s replies, per week, at most %(most_sent)s sent and "
+        "%(most_replies)s replies in one week"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +112,10 @@ class ActivityChart:
     def empty(self) -> bool:
         return not self.sent and not self.replies
 
+    @property
+    def legend(self) -> str:
+        return _(LEGENDS[self.slot])
+
 
 def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else ""
@@ -93,7 +130,7 @@ def funnel_chart(funnel: Sequence[Mapping[str, object]]) -> FunnelChart:
     bars = []
     for index, stage in enumerate(funnel):
         count = counts[index]
-        label = str(stage["stage"])
+        label = _stage(stage["stage"])
         share = _percent(count, first) if index else ""
         bars.append(
             FunnelBar(
@@ -102,12 +139,26 @@ def funnel_chart(funnel: Sequence[Mapping[str, object]]) -> FunnelChart:
                 width=round(room * count / top, 1),
                 count=count,
                 share=share,
-                title=f"{label}: {count}"
-                + (f" ({share} of {funnel[0]['stage']})" if share else ""),
+                title=(
+                    _(
+                        "%(stage)s: %(count)s (%(share)s of %(first)s)",
+                        stage=label,
+                        count=count,
+                        share=share,
+                        first=_stage(funnel[0]["stage"]),
+                    )
+                    if share
+                    else _("%(stage)s: %(count)s", stage=label, count=count)
+                ),
             )
         )
-    summary = ", ".join(bar.title for bar in bars) if first else "Nobody targeted yet"
+    summary = ", ".join(bar.title for bar in bars) if first else _("Nobody targeted yet")
     return FunnelChart(bars=tuple(bars), summary=summary)
+
+
+def _stage(stage: object) -> str:
+    words = STAGES.get(str(stage))
+    return _(words) if words else str(stage)
 
 
 def _slot_start(moment: datetime, slot: str) -> datetime:
@@ -168,7 +219,7 @@ def activity_chart(
     times = [at for at, _ in (*sent_rows, *reply_rows)]
     total_sent, total_replies = sum(n for _, n in sent_rows), sum(n for _, n in reply_rows)
     if not times:
-        return ActivityChart((), (), (), "hour", 0, 0, "Nothing sent yet")
+        return ActivityChart((), (), (), "hour", 0, 0, _("Nothing sent yet"))
     slot = _slot_for(times)
     starts = _slots(times, slot)
     index = {start.astimezone(UTC): i for i, start in enumerate(starts)}
@@ -192,7 +243,12 @@ def activity_chart(
                 replies_y=reply_top,
                 replies_height=round(HEIGHT - BOTTOM - reply_top, 1),
                 width=bar,
-                title=f"{_label(start, slot, first_day)}: {sent[i]} sent, {replies[i]} replies",
+                title=_(
+                    "%(slot)s: %(sent)s sent, %(replies)s replies",
+                    slot=_label(start, slot, first_day),
+                    sent=sent[i],
+                    replies=replies[i],
+                ),
             )
         )
     every = max(1, -(-len(starts) // TICKS))
@@ -200,9 +256,12 @@ def activity_chart(
         Tick(round(LEFT + i * width, 1), _label(starts[i], slot, first_day))
         for i in range(0, len(starts), every)
     )
-    summary = (
-        f"{total_sent} sent and {total_replies} replies, per {slot}, "
-        f"at most {max(sent)} sent and {max(replies)} replies in one {slot}"
+    summary = _(
+        SUMMARIES[slot],
+        sent=total_sent,
+        replies=total_replies,
+        most_sent=max(sent),
+        most_replies=max(replies),
     )
     return ActivityChart(
         slots=tuple(bars),

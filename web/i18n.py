@@ -27,7 +27,7 @@ from flask import Flask, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from . import words
+from . import cms_words, reasons, words
 from .services import services
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,17 @@ def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(
-        LANGUAGES=LANGUAGES, get_locale=get_locale, state_words=words.state_words
+        LANGUAGES=LANGUAGES,
+        get_locale=get_locale,
+        # globals, not context: the macros of _messages.html are imported without context
+        state_words=words.state_words,
+        source_words=words.source_words,
+        kind_words=words.kind_words,
+        campaign_status_words=words.campaign_status_words,
+        skip_words=words.skip_words,
+        consent_words=words.consent_words,
+        reason_words=reasons.reason_words,
+        cms_words=cms_words.cms_words,
     )
     app.jinja_env.filters["number"] = words.number
 

@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 
 from appliance.status import N_
 
+from .cms_words import cme_words, cms_words
+
 # Values named ``why`` are reasons themselves and are translated again.
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern + r"\Z", re.S), msgid)
@@ -37,7 +39,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("gave up after %(n)s attempts: %(why)s"),
         ),
         (r"SIM problem: (?P<why>.*)", N_("SIM problem: %(why)s")),
-        (r"(?P<why>.*) \(\+CMS ERROR (?P<code>\d+)\)", N_("%(why)s (+CMS ERROR %(code)s)")),
+        # a CMS/CME reason is modem.codes' English for its code (web.cms_words)
+        (r"(?P<cms>.*) \(\+CMS ERROR (?P<code>\d+)\)", N_("%(cms)s (+CMS ERROR %(code)s)")),
+        (r"\+CMS ERROR (?P<code>\d+|\?): (?P<cms>.*)", N_("+CMS ERROR %(code)s: %(cms)s")),
+        (r"\+CMS ERROR: (?P<code>\d+) \((?P<cms>.*)\)", N_("+CMS ERROR %(code)s: %(cms)s")),
+        (r"\+CME ERROR (?P<code>\d+|\?): (?P<cme>.*)", N_("+CME ERROR %(code)s: %(cme)s")),
         (
             r"the validity period passed before a modem could send it",
             N_("the validity period passed before a modem could send it"),
@@ -70,7 +76,29 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"(?P<why>.*); trying again in (?P<seconds>[\d.]+) s",
             N_("%(why)s; trying again in %(seconds)s s"),
         ),
+        # appliance.worker.sending's retries and unknown outcomes
+        (
+            r"(?P<why>.*); retrying at once on another modem",
+            N_("%(why)s; retrying at once on another modem"),
+        ),
+        (
+            r"(?P<why>.*); retrying on this modem in (?P<seconds>\d+) s",
+            N_("%(why)s; retrying on this modem in %(seconds)s s"),
+        ),
+        (r"(?P<why>.*); retrying on this modem", N_("%(why)s; retrying on this modem")),
+        (
+            r"(?P<why>.*); the destination's side: retrying in (?P<seconds>\d+) s",
+            N_("%(why)s; the destination's side: retrying in %(seconds)s s"),
+        ),
+        (r"may or may not have left: (?P<why>.*)", N_("may or may not have left: %(why)s")),
+        (
+            r"may have left \((?P<why>.*)\); sent again as resend_unknown = true",
+            N_("may have left (%(why)s); sent again as resend_unknown = true"),
+        ),
         (r"unknown error", N_("unknown error")),
+        # appliance.campaigning's lookups
+        (r"no code '(?P<code>.*)'", N_("no code '%(code)s'")),
+        (r"no campaign named '(?P<name>.*)'", N_("no campaign named '%(name)s'")),
         (r"timeout", N_("timeout")),
     )
 )
@@ -83,9 +111,14 @@ def reason_words(text: str | None) -> str | None:
     for pattern, msgid in PATTERNS:
         found = pattern.match(text)
         if found:
-            values = {
-                name: reason_words(value) if name == "why" else value
-                for name, value in found.groupdict().items()
-            }
+            values = found.groupdict()
+            code = values.get("code")
+            for name, value in values.items():
+                if name == "why":
+                    values[name] = reason_words(value)
+                elif name == "cms":
+                    values[name] = cms_words(code, value)
+                elif name == "cme":
+                    values[name] = cme_words(code, value)
             return _(msgid, **values)
     return text

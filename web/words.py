@@ -40,6 +40,51 @@ STATES = {
     "low": N_("low"),
     "admin": N_("admin"),
     "volunteer": N_("volunteer"),
+    # an attempt's outcome (appliance.store.attempt_schema.Outcome) and a report's state
+    "refused": N_("refused"),
+    "returned": N_("returned"),
+    "failed": N_("failed"),
+    "pending": N_("pending"),
+    # a webhook's state
+    "active": N_("active"),
+    "paused": N_("paused"),
+}
+# where a message came from (``message.source``) and what it is for (``MessageKind``)
+SOURCES = {
+    "cli": N_("by the CLI"),
+    "api": N_("by the API"),
+    "panel": N_("by the panel"),
+    "campaign": N_("by a campaign"),
+    "sms": N_("by SMS"),
+    "import": N_("by an import"),
+    "form": N_("by a form"),
+    "keyword": N_("by a keyword"),
+    "alert": N_("by an alert"),
+    "email": N_("by email"),
+    "stop": N_("by STOP"),
+    "join": N_("by a join keyword"),
+}
+# a campaign's state (``CampaignStatus``) and why it skipped someone (``SKIP_REASONS``)
+CAMPAIGN_STATES = {
+    "draft": N_("draft"),
+    "running": N_("running"),
+    "paused": N_("paused"),
+    "cancelled": N_("cancelled"),
+    "done": N_("done"),
+}
+SKIPS = {
+    "cap": N_("over the cap per person"),
+    "template": N_("a field of the text is missing"),
+    "optout": N_("opted out"),
+    "consent": N_("no consent"),
+    "other": N_("other"),
+}
+KINDS = {
+    "transactional": N_("transactional"),
+    "campaign": N_("campaign"),
+    "reminder": N_("reminder"),
+    "reply": N_("automatic reply"),
+    "correction": N_("correction"),
 }
 # the codes of modem.at.parsers.network.REGISTRATION_STATUS, English as they are
 REGISTRATIONS = {
@@ -60,6 +105,38 @@ def state_words(state: str | None) -> str:
     """A modem's state, a message's status, a priority or a role, in words."""
     words = STATES.get(state or "")  # type: ignore[call-overload]
     return _(words) if words else (state or "")
+
+
+def source_words(source: str | None) -> str:
+    """Who queued a message or recorded a consent ("by the panel"); a source no table knows
+    (an admin's own words for an opt-out) as it is."""
+    words = SOURCES.get(source or "")
+    return _(words) if words else (source or "?")
+
+
+def campaign_status_words(status: str | None) -> str:
+    words = CAMPAIGN_STATES.get(status or "")
+    return _(words) if words else (status or "")
+
+
+def skip_words(reason: str | None) -> str:
+    """Why a campaign skipped people (``campaign_batch.SKIP_REASONS``), in words."""
+    words = SKIPS.get(reason or "")
+    return _(words) if words else (reason or "")
+
+
+def consent_words(detail: str) -> str:
+    """A consent event's detail, "<source>: <proof>" (``store.contacts``), its source in words;
+    the proof is what a person typed, kept as it is."""
+    source, sep, proof = detail.partition(": ")
+    if not sep or source not in SOURCES:
+        return detail
+    return _("%(source)s: %(proof)s", source=source_words(source), proof=proof)
+
+
+def kind_words(kind: str | None) -> str:
+    words = KINDS.get(kind or "")
+    return _(words) if words else (kind or "")
 
 
 def registration_words(code: str) -> str:

@@ -16,6 +16,10 @@ from html.parser import HTMLParser
 import pytest
 from babel.messages.pofile import read_po
 
+from appliance import webhooks
+from appliance.accounts import add_user
+from appliance.campaigning import operations
+from appliance.store.contacts import ContactValues
 from tests.web.test_i18n_catalogue import CATALOGUE
 from tests.web.test_panel import IMEI, a_modem, queue_message, set_status
 
@@ -74,14 +78,17 @@ COMMON_ENGLISH = set(
     ]
 )
 FIXTURE_TEXT = ("Collecte demain 8h-12h", "OUI, je viendrai", "victor", "alice", "SIMCOM_Ltd",
-                "SIMCOM_SIM800", "Orange F", "/dev/gsm/sim800-1")  # fmt: skip
-VOLUNTEER = ["/", "/queue", "/history", "/inbox", "/compose", "/messages/1", "/messages/2",
-             "/conversation/+33612345678", "/contacts", "/campaigns"]  # fmt: skip
-ADMIN = ["/admin", "/admin/webhooks"]
-# Pages that still show English (statuses and reasons printed raw by their templates, form
-# labels and flashes in Python): strict, so a page fixed without updating this list fails too.
-LEFT = {"/", "/queue", "/history", "/compose", "/messages/1", "/messages/2",
-        "/conversation/+33612345678", "/admin", "/admin/webhooks"}  # fmt: skip
+                "SIMCOM_SIM800", "Orange F", "/dev/gsm/sim800-1", "Bonjour {first_name}",
+                "Bonjour Alice", "https://example.org/hook", "collecte")  # fmt: skip
+ALICE = "+33611111111"
+VOLUNTEER = ["/", "/queue", "/history", "/inbox", "/inbox/calls", "/compose", "/messages/1",
+             "/messages/2", "/conversation/+33612345678", f"/conversation/{ALICE}", "/contacts",
+             f"/contacts/{ALICE}", "/campaigns", "/campaigns/1", "/campaigns/code"]  # fmt: skip
+ADMIN = ["/admin", "/admin/webhooks", "/admin/webhooks/1", "/contacts/new",
+         f"/contacts/{ALICE}/erase", "/contacts/import", "/campaigns/new",
+         "/campaigns/events"]  # fmt: skip
+# Pages that still show English: strict, so a page fixed without updating this list fails too.
+LEFT: set[str] = set()
 
 
 def pages(paths: list[str]) -> list:
@@ -110,23 +117,28 @@ def words(text: str) -> list[str]:
 
 
 class Visible(HTMLParser):
-    """The text a reader sees or hears: text nodes and a few attributes, no script or style."""
+    """The text a reader sees or hears: text nodes and a few attributes; no script or style, no
+    ``<code>`` or ``<kbd>`` (what is typed or read literally: event names, headers, commands,
+    the keywords a person answers with), and nothing
+    marked in another language (``lang="en"``)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.texts: list[str] = []
-        self._hidden = 0
+        self._hidden: list[str] = []  # the open elements whose text is not checked
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self._hidden += 1
+        # an element in another language on purpose: the language menu's "English"
+        other_language = any(n == "lang" and v and not v.startswith("fr") for n, v in attrs)
+        if tag in ("script", "style", "code", "kbd") or (other_language and tag != "html"):
+            self._hidden.append(tag)
         for name, value in attrs:
             if name in ("title", "aria-label", "placeholder", "alt") and value:
                 self.texts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self._hidden -= 1
+        if self._hidden and self._hidden[-1] == tag:
+            self._hidden.pop()
 
     def handle_data(self, data):
         if not self._hidden:
@@ -147,7 +159,7 @@ def english_left(html: str, vocabulary: set[str]) -> list[str]:
 
 
 @pytest.fixture
-def content(store, config) -> None:
+def content(store, config, clock) -> None:
     a_modem(store)
     a_modem(store, imei="861234567890131", state="searching", reason=(
         "searching for a network (registration takes seconds; longer with poor coverage)"),
@@ -156,6 +168,20 @@ def content(store, config) -> None:
     set_status(store, sent.id, "sent", sent_at=T0, modem_imei=IMEI)
     failed = queue_message(store, config)
     set_status(store, failed.id, "failed", reason="gave up after 3 attempts: timeout")
+    refused = queue_message(store, config)
+    set_status(store, refused.id, "queued", reason=(
+        "the number is not allocated to anybody (+CMS ERROR 1); retrying at once on another "
+        "modem"))  # fmt: skip
+    values = ContactValues(ALICE, "Alice", None, "fr", ("Don du sang",), {"Ville": "Lyon"})
+    store.add_contact(values, now=T0 - timedelta(days=30), source="panel", proof="t")
+    campaign = operations.create(store, config, T0, name="collecte", text="Bonjour {first_name}",
+                                 tags=["Don du sang"])  # fmt: skip
+    operations.start(store, config, campaign, T0)
+    store.add_inbound_part(imei=IMEI, iccid=None, sender=ALICE, text="OUI, je viendrai",
+                           sent_at=T0, now=T0, concat=None)  # fmt: skip
+    store.add_missed_call(caller=ALICE, imei=IMEI, iccid=None, rang_at=T0, hung_up=True)
+    webhooks.create_webhook(store, url="https://example.org/hook", events=["message.sent"],
+                            now=clock.now())  # fmt: skip
 
 
 @pytest.mark.parametrize("path", pages(VOLUNTEER))
@@ -163,14 +189,55 @@ def test_volunteer_pages_are_all_french(signed_in, volunteer, content, path) -> 
     page = signed_in("volunteer").get(path, headers=FRENCH)
     assert page.status_code == 200, path
     assert '<html lang="fr">' in page.text
-    assert english_left(page.text, english_words()) == []
+    left = english_left(page.text, english_words())
+    assert not left, "English on " + path + ":\n" + "\n".join(left)
 
 
 @pytest.mark.parametrize("path", pages(ADMIN))
 def test_admin_pages_are_all_french(signed_in, admin, content, path) -> None:
     page = signed_in("admin").get(path, headers=FRENCH)
     assert page.status_code == 200, path
+    left = english_left(page.text, english_words())
+    assert not left, "English on " + path + ":\n" + "\n".join(left)
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "status"),
+    [("volunteer", "/nothing-here", 404), ("volunteer", "/admin", 403),
+     ("admin", "/messages/999999", 404), ("volunteer", "/campaigns/code?code=NOPE", 404)],
+)  # fmt: skip
+def test_error_pages_are_french(signed_in, admin, volunteer, role, path, status) -> None:
+    page = signed_in(role).get(path, headers=FRENCH)
+    assert page.status_code == status
     assert english_left(page.text, english_words()) == []
+
+
+def test_a_bad_request_and_a_form_sent_from_elsewhere_are_french(signed_in, volunteer) -> None:
+    wrong = signed_in("volunteer").post("/language", data={"language": "de"}, headers=FRENCH)
+    assert wrong.status_code == 400 and "doit valoir en, fr ou être vide" in wrong.text
+    expired = signed_in("volunteer", WTF_CSRF_ENABLED=True).post("/language", headers=FRENCH)
+    assert expired.status_code == 400 and "Le formulaire a expiré" in expired.text
+    for page in (wrong, expired):
+        assert english_left(page.text, english_words()) == []
+
+
+def test_the_api_keeps_its_english_json(client, auth) -> None:
+    answer = client.get("/api/v1/messages/999999", headers={**auth, **FRENCH})
+    assert answer.status_code == 404 and answer.is_json
+
+
+def test_login_setup_and_too_many_attempts_are_french(app_factory, store) -> None:
+    client = app_factory(WTF_CSRF_ENABLED=False).test_client()
+    setup = client.get("/setup", headers=FRENCH)
+    assert setup.status_code == 200 and "Aucun utilisateur" in setup.text
+    assert english_left(setup.text, english_words()) == []
+    add_user(store, "alice", "alice-password-1", "admin", T0)
+    login = client.get("/login", headers=FRENCH)
+    assert english_left(login.text, english_words()) == []
+    for _ in range(6):
+        refused = client.post("/login", data={"name": "alice", "password": "wrong"}, headers=FRENCH)
+    assert refused.status_code == 429 and "Réessayez dans" in refused.text
+    assert english_left(refused.text, english_words()) == []
 
 
 def test_the_check_finds_english() -> None:

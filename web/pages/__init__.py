@@ -19,6 +19,7 @@
 - ``admin``: /admin, users and API tokens
 - ``language``: /language, the user's own choice of the panel's language
 - ``webhooks``: /admin/webhooks, the admin's webhooks and their delivery logs
+- ``errors``: the error pages (403, 404...) in the reader's language
 - ``common``: what they share (the id bound of URL rules, role checks, template helpers)
 
 The pages are thin: the logic they show lives in ``appliance`` (``status``, ``intake``,
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
         compose,
         contacts,
         conversation,
+        errors,
         history,
         imports,
         inbox,
@@ -58,3 +60,4 @@ def register(app: Flask) -> None:
     for module in (*groups, admin, webhooks, language):
         app.register_blueprint(module.bp)
     login.install(app)
+    errors.install(app)

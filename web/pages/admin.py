@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from appliance.accounts import (
@@ -28,9 +29,12 @@ from appliance.accounts import (
     users,
 )
 from appliance.store.alerts import recent_alerts
+from appliance.status import N_
 from appliance.store.schema import User
+from web.reasons import reason_words
 from web.services import services
 from web.sessions import PanelUser
+from web.words import state_words
 
 from .common import ID, now, page_group, role_required
 
@@ -70,7 +74,7 @@ def create_token_page() -> Any:
     try:
         token, secret = create_token(services().store, request.form.get("name", ""), now())
     except AccountError as exc:
-        flash(f"Cannot create the token: {exc}.", "error")
+        flash(_("Cannot create the token: %(why)s.", why=reason_words(str(exc))), "error")
         return _admin_page(400)
     return _admin_page(201, new_token={"name": token.name, "secret": secret})
 
@@ -80,18 +84,19 @@ def create_token_page() -> Any:
 def revoke_token_page(token_id: int) -> Any:
     if not revoke_token(services().store, token_id):
         abort(404)
-    flash(f"Token #{token_id} revoked: it no longer opens the API.", "ok")
+    flash(_("Token #%(id)s revoked: it no longer opens the API.", id=token_id), "ok")
     return redirect(url_for("admin.index"), 303)
 
 
 # --- users ---------------------------------------------------------------------------------------
 
 
-def _refused(what: str, exc: AccountError) -> Response:
-    """404 for a user that does not exist; else 400 with a flash naming the problem."""
+def _refused(exc: AccountError, msgid: str, **values: Any) -> Response:
+    """404 for a user that does not exist; else 400 with a flash naming the problem: ``what`` is
+    a msgid, a whole sentence with a ``%(why)s`` for the appliance's reason."""
     if isinstance(exc, UnknownUser):
         abort(404)
-    flash(f"Cannot {what}: {exc}.", "error")
+    flash(_(msgid, why=reason_words(str(exc)), **values), "error")
     return _admin_page(400)
 
 
@@ -116,14 +121,14 @@ def add_user_page() -> Any:
     password = request.form.get("password", "")
     role = request.form.get("role", "volunteer")
     if password != request.form.get("confirm", ""):
-        flash("The two passwords differ.", "error")
+        flash(_("The two passwords differ."), "error")
         return _admin_page(400, new_user={"name": name, "role": role})
     try:
         user = add_user(services().store, name, password, role, now())
     except AccountError as exc:
-        flash(f"Cannot add the user: {exc}.", "error")
+        flash(_("Cannot add the user: %(why)s.", why=reason_words(str(exc))), "error")
         return _admin_page(400, new_user={"name": name, "role": role})
-    flash(f"User {user.name} ({user.role}) added.", "ok")
+    flash(_("User %(name)s (%(role)s) added.", name=user.name, role=state_words(user.role)), "ok")
     return redirect(url_for("admin.index"), 303)
 
 
@@ -134,9 +139,12 @@ def rename_user_page(user_id: int) -> Any:
     try:
         user = rename_user(services().store, user_id, request.form.get("name", ""))
     except AccountError as exc:
-        return _refused(f"rename {old}", exc)
+        return _refused(exc, N_("Cannot rename %(name)s: %(why)s."), name=old)
     _keep_own_session(user)
-    flash(f"User {old} is now {user.name}; their open sessions have ended.", "ok")
+    flash(
+        _("User %(old)s is now %(name)s; their open sessions have ended.", old=old, name=user.name),
+        "ok",
+    )
     return redirect(url_for("admin.index"), 303)
 
 
@@ -146,9 +154,16 @@ def set_role_page(user_id: int) -> Any:
     try:
         user = set_role(services().store, user_id, request.form.get("role", ""))
     except AccountError as exc:
-        return _refused("change the role", exc)
+        return _refused(exc, N_("Cannot change the role: %(why)s."))
     _keep_own_session(user)
-    flash(f"User {user.name} is now {user.role}; their other sessions have ended.", "ok")
+    flash(
+        _(
+            "User %(name)s is now %(role)s; their other sessions have ended.",
+            name=user.name,
+            role=state_words(user.role),
+        ),
+        "ok",
+    )
     if user.id == current_user.id and user.role != "admin":  # the admin page is closed to them
         return redirect(url_for("modems.index"), 303)
     return redirect(url_for("admin.index"), 303)
@@ -160,14 +175,17 @@ def set_password_page(user_id: int) -> Any:
     name = _existing(user_id).name
     password = request.form.get("password", "")
     if password != request.form.get("confirm", ""):
-        flash(f"Cannot change the password of {name}: the two passwords differ.", "error")
+        flash(
+            _("Cannot change the password of %(name)s: the two passwords differ.", name=name),
+            "error",
+        )
         return _admin_page(400)
     try:
         user = set_password(services().store, user_id, password)
     except AccountError as exc:
-        return _refused(f"change the password of {name}", exc)
+        return _refused(exc, N_("Cannot change the password of %(name)s: %(why)s."), name=name)
     _keep_own_session(user)
-    flash(f"New password for {user.name}; their other sessions have ended.", "ok")
+    flash(_("New password for %(name)s; their other sessions have ended.", name=user.name), "ok")
     return redirect(url_for("admin.index"), 303)
 
 
@@ -178,10 +196,12 @@ def end_sessions_page(user_id: int) -> Any:
     try:
         user = end_sessions(services().store, user_id)
     except AccountError as exc:
-        return _refused("end the sessions", exc)
+        return _refused(exc, N_("Cannot end the sessions: %(why)s."))
     _keep_own_session(user)
-    but_here = " (but this one)" if user.id == current_user.id else ""
-    flash(f"Every session of {user.name}{but_here} has ended.", "ok")
+    if user.id == current_user.id:
+        flash(_("Every session of %(name)s (but this one) has ended.", name=user.name), "ok")
+    else:
+        flash(_("Every session of %(name)s has ended.", name=user.name), "ok")
     return redirect(url_for("admin.index"), 303)
 
 
@@ -191,6 +211,6 @@ def delete_user_page(user_id: int) -> Any:
     try:
         user = delete_user(services().store, user_id, acting=current_user.account)
     except AccountError as exc:
-        return _refused("delete the user", exc)
-    flash(f"User {user.name} deleted.", "ok")
+        return _refused(exc, N_("Cannot delete the user: %(why)s."))
+    flash(_("User %(name)s deleted.", name=user.name), "ok")
     return redirect(url_for("admin.index"), 303)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from appliance.campaigning import operations, results
@@ -25,7 +26,9 @@ from appliance.campaigning.operations import (
     CampaignNotFound,
     CampaignStateError,
 )
+from appliance.status import N_
 from appliance.store import Expansion
+from web.reasons import reason_words
 from web.services import services
 
 from .campaign_forms import CodeForm, FollowUpForm, TextForm, show_error
@@ -40,11 +43,14 @@ def _back(campaign_id: int) -> Any:
     return redirect(url_for("campaigns.detail", campaign_id=campaign_id), 303)
 
 
-def _skipped(done: Expansion) -> str:
+def _said(done: Expansion, msgid: str, skipped_msgid: str, **values: Any) -> str:
+    """One of two whole sentences: ``msgid``, or ``skipped_msgid`` with ``%(skipped)s`` the
+    counts skipped for each reason (the appliance's codes: "2 (template)")."""
     skipped = {why: n for why, n in (done.skipped or {}).items() if n}
     if not skipped:
-        return ""
-    return "; skipped: " + ", ".join(f"{n} ({why})" for why, n in skipped.items())
+        return _(msgid, **values)
+    listed = ", ".join(f"{n} ({why})" for why, n in skipped.items())
+    return _(skipped_msgid, skipped=listed, **values)
 
 
 def _move(campaign_id: int, move: Callable[..., Any], said: Callable[[Any], str]) -> Any:
@@ -53,7 +59,7 @@ def _move(campaign_id: int, move: Callable[..., Any], said: Callable[[Any], str]
     try:
         done = move(campaign)
     except (CampaignStateError, CampaignInputError) as refused:
-        flash(str(refused), "error")
+        flash(reason_words(str(refused)), "error")
         return _back(campaign_id)
     flash(said(done), "ok")
     return _back(campaign_id)
@@ -69,15 +75,20 @@ def start(campaign_id: int) -> Any:
         wake_daemon()
         return done
 
-    return _move(campaign_id, run, lambda d: f"Started: {d.queued} message(s) queued{_skipped(d)}.")
+    return _move(campaign_id, run, lambda d: _said(
+        d, N_("Started: %(n)s message(s) queued."),
+        N_("Started: %(n)s message(s) queued; skipped: %(skipped)s."), n=d.queued))  # fmt: skip
 
 
 @bp.route(f"{CAMPAIGN}/pause", methods=["POST"])
 @role_required("admin")
 def pause(campaign_id: int) -> Any:
     store = services().store
-    return _move(campaign_id, lambda c: operations.pause(store, c, now()),
-                 lambda n: f"Paused: {n} queued message(s) wait until it resumes.")  # fmt: skip
+    return _move(
+        campaign_id,
+        lambda c: operations.pause(store, c, now()),
+        lambda n: _("Paused: %(n)s queued message(s) wait until it resumes.", n=n),
+    )
 
 
 @bp.route(f"{CAMPAIGN}/resume", methods=["POST"])
@@ -90,15 +101,18 @@ def resume(campaign_id: int) -> Any:
         wake_daemon()
         return released
 
-    return _move(campaign_id, run, lambda n: f"Resumed: {n} message(s) go again.")
+    return _move(campaign_id, run, lambda n: _("Resumed: %(n)s message(s) go again.", n=n))
 
 
 @bp.route(f"{CAMPAIGN}/cancel", methods=["POST"])
 @role_required("admin")
 def cancel(campaign_id: int) -> Any:
     store = services().store
-    return _move(campaign_id, lambda c: operations.cancel(store, c, now()),
-                 lambda n: f"Cancelled, with its {n} message(s) still queued.")  # fmt: skip
+    return _move(
+        campaign_id,
+        lambda c: operations.cancel(store, c, now()),
+        lambda n: _("Cancelled, with its %(n)s message(s) still queued.", n=n),
+    )
 
 
 def _with_text(campaign_id: int, form_name: str, form: FlaskForm, apply: Callable) -> Any:
@@ -121,7 +135,7 @@ def _with_text(campaign_id: int, form_name: str, form: FlaskForm, apply: Callabl
         show_error(form, refused)
         return detail_page(campaign, 400, **{form_name: form})
     except CampaignStateError as refused:
-        flash(str(refused), "error")
+        flash(reason_words(str(refused)), "error")
         return _back(campaign_id)
 
 
@@ -131,7 +145,7 @@ def edit(campaign_id: int) -> Any:
     def apply(campaign, form):
         store, config = services().store, services().config
         rewritten = operations.edit(store, config, campaign, form.text.data or "", now())
-        flash(f"Text saved; {rewritten} queued message(s) rewritten.", "ok")
+        flash(_("Text saved; %(n)s queued message(s) rewritten.", n=rewritten), "ok")
         return _back(campaign_id)
 
     return _with_text(campaign_id, "edit_form", TextForm(), apply)
@@ -144,7 +158,13 @@ def correct(campaign_id: int) -> Any:
         store, config = services().store, services().config
         done = operations.correct(store, config, campaign, form.text.data or "", now())
         wake_daemon()
-        flash(f"Correction queued for {done.queued} person(s) already told{_skipped(done)}.", "ok")
+        said = _said(
+            done,
+            N_("Correction queued for %(n)s person(s) already told."),
+            N_("Correction queued for %(n)s person(s) already told; skipped: %(skipped)s."),
+            n=done.queued,
+        )
+        flash(said, "ok")
         return _back(campaign_id)
 
     return _with_text(campaign_id, "correct_form", TextForm(), apply)
@@ -161,8 +181,14 @@ def follow_up(campaign_id: int) -> Any:
             name=(form.name.data or "").strip() or None,
         )  # fmt: skip
         wake_daemon()
-        flash(f"Follow-up {made.name} started: {done.queued} message(s) queued to the people "
-              f"who have not answered{_skipped(done)}.", "ok")  # fmt: skip
+        said = _said(
+            done,
+            N_("Follow-up %(name)s started: %(n)s message(s) queued to the people who have not "
+               "answered."),
+            N_("Follow-up %(name)s started: %(n)s message(s) queued to the people who have not "
+               "answered; skipped: %(skipped)s."),
+            name=made.name, n=done.queued)  # fmt: skip
+        flash(said, "ok")
         return redirect(url_for("campaigns.detail", campaign_id=made.id), 303)
 
     return _with_text(campaign_id, "follow_form", FollowUpForm(), apply)
@@ -188,7 +214,7 @@ def code() -> Any:
     try:
         found = results.lookup_code(services().store, typed)
     except CampaignNotFound as missing:
-        form.code.errors = [f"{missing}."]
+        form.code.errors = [f"{reason_words(str(missing))}."]
         return _code_page(form, status=404)
     return _code_page(form, found)
 
@@ -199,15 +225,16 @@ def redeem() -> Any:
     form = CodeForm(request.form)
     typed = (form.code.data or "").strip()
     if not typed or not form.validate():
-        form.code.errors = [*form.code.errors, "Type a code."] if not typed else form.code.errors
+        form.code.errors = [*form.code.errors, _("Type a code.")] if not typed else form.code.errors
         return _code_page(form, status=400)
     try:
         found = results.redeem_code(services().store, typed, now())
     except CampaignNotFound as missing:
-        form.code.errors = [f"{missing}."]
+        form.code.errors = [f"{reason_words(str(missing))}."]
         return _code_page(form, status=404)
     except CampaignStateError as refused:
-        flash(str(refused), "error")
+        flash(reason_words(str(refused)), "error")
         return redirect(url_for("campaign_actions.code", code=typed), 303)
-    flash(f"Code {found['code']} redeemed ({found['number']}, campaign {found['campaign']}).", "ok")
+    flash(_("Code %(code)s redeemed (%(number)s, campaign %(campaign)s).", code=found["code"],
+            number=found["number"], campaign=found["campaign"]), "ok")  # fmt: skip
     return redirect(url_for("campaign_actions.code", code=found["code"]), 303)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from appliance.campaigning.events_import import EventsReport, import_events
@@ -30,7 +31,9 @@ from appliance.campaigning.operations import (
     CampaignStateError,
     find,
 )
+from appliance.status import N_
 from web.bodies import body_limit
+from web.reasons import reason_words
 from web.services import services
 
 from .campaign_forms import EventsForm, EventsUploadForm, show_error
@@ -42,8 +45,8 @@ bp = page_group("campaign_events", __name__)
 MAX_FILE = 5 * 1024 * 1024
 MAX_BODY = MAX_FILE + 1024 * 1024  # the file, the texts and the multipart's envelope
 TOKEN = "string(length=32)"
-TOO_LARGE = f"The file is over {MAX_FILE // (1024 * 1024)} MB: is it an events file?"
-GONE = (
+TOO_LARGE = N_("The file is over %(n)s MB: is it an events file?")  # msgids, said through _
+GONE = N_(
     "That upload is no longer here (an upload is kept for an hour and imported once): "
     "choose the file again."
 )
@@ -84,19 +87,19 @@ def _dry_run(upload: Upload, form: EventsForm, status: int = 200, problem: str |
         if refused.field == "file":  # the file itself cannot be read: choose another
             _uploads().drop_file(upload.token)
             again = EventsUploadForm(formdata=None, data=form.data)
-            again.file.errors = [f"{upload.filename}: {refused.why}"]
+            again.file.errors = [f"{upload.filename}: {reason_words(refused.why)}"]
             return _upload_page(again, 400)
         show_error(form, refused)
         return _preview_page(upload, form, None, 400, problem)
     except CampaignStateError as refused:
-        return _preview_page(upload, form, None, 409, str(refused))
+        return _preview_page(upload, form, None, 409, reason_words(str(refused)))
     return _preview_page(upload, form, report, status, problem)
 
 
 @bp.errorhandler(413)
 def _too_large(error: Exception) -> Any:
     form = EventsUploadForm(formdata=None)
-    form.file.errors = [TOO_LARGE]
+    form.file.errors = [_(TOO_LARGE, n=MAX_FILE // (1024 * 1024))]
     return _upload_page(form, 413)
 
 
@@ -123,10 +126,11 @@ def upload() -> Any:
         return _upload_page(form, 400)
     data = form.file.data.stream.read(MAX_FILE + 1)
     if len(data) > MAX_FILE:
-        form.file.errors = [TOO_LARGE]
+        form.file.errors = [_(TOO_LARGE, n=MAX_FILE // (1024 * 1024))]
         return _upload_page(form, 413)
     if not data.strip():
-        form.file.errors = [f"{form.file.data.filename or 'The file'} is empty."]
+        name = form.file.data.filename
+        form.file.errors = [_("%(file)s is empty.", file=name) if name else _("The file is empty.")]
         return _upload_page(form, 400)
     uploads = _uploads()
     token = uploads.keep(data, form.file.data.filename or "", current_user.id)
@@ -140,7 +144,7 @@ def confirm(token: str) -> Any:
     form = EventsForm()
     if kept is None:
         again = EventsUploadForm(formdata=None, data=form.data)
-        again.file.errors = [GONE]
+        again.file.errors = [_(GONE)]
         return _upload_page(again, 410)
     if not form.validate():
         return _preview_page(kept, form, None, 400)
@@ -155,14 +159,24 @@ def confirm(token: str) -> Any:
         show_error(form, refused)
         return _preview_page(kept, form, None, 400)
     except CampaignStateError as refused:
-        return _preview_page(kept, form, None, 409, str(refused))
+        return _preview_page(kept, form, None, 409, reason_words(str(refused)))
     _uploads().drop_file(token)
     wake_daemon()
-    skipped = ", ".join(f"{n} ({why})" for why, n in report.skipped.items() if n) or "none"
-    flash(f"{kept.filename} imported into {report.campaign}: {report.events} event(s), "
-          f"{report.queued} message(s) queued, skipped: {skipped}; {report.cancelled} "
-          f"cancelled, {report.rewritten} rewritten, {report.corrected} correction(s).",
-          "ok")  # fmt: skip
+    skipped = ", ".join(f"{n} ({why})" for why, n in report.skipped.items() if n) or _("none")
+    said = _(
+        "%(file)s imported into %(campaign)s: %(events)s event(s), %(queued)s message(s) queued, "
+        "skipped: %(skipped)s; %(cancelled)s cancelled, %(rewritten)s rewritten, "
+        "%(corrected)s correction(s).",
+        file=kept.filename,
+        campaign=report.campaign,
+        events=report.events,
+        queued=report.queued,
+        skipped=skipped,
+        cancelled=report.cancelled,
+        rewritten=report.rewritten,
+        corrected=report.corrected,
+    )
+    flash(said, "ok")
     campaign = services().store.campaign(report.campaign)
     if campaign is None:  # renamed or gone meanwhile
         return redirect(url_for("campaigns.index"), 303)

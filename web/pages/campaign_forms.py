@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
@@ -54,37 +56,37 @@ def _text(value: str | None) -> str | None:
 class CampaignForm(FlaskForm):
     """A new campaign: its text, its audience, when it goes, and what its replies do."""
 
-    name = StringField("Name", [Length(max=128)])
-    text = TextAreaField("Text", [Length(max=MAX_TEXT)])
-    tags = StringField("Tags (a contact with any of them; none: every opted-in contact)")
-    field_name = StringField("Free field", [Length(max=64)])
-    field_value = StringField("equals", [Optional(), Length(max=200)])
-    kind = StringField("Kind", default=MessageKind.CAMPAIGN)
-    send_at = StringField("Send at (empty: when started)")
-    window = StringField("Send window (e.g. 18:00-20:00)", [Optional(), Length(max=20)])
+    name = StringField(_l("Name"), [Length(max=128)])
+    text = TextAreaField(_l("Text"), [Length(max=MAX_TEXT)])
+    tags = StringField(_l("Tags (a contact with any of them; none: every opted-in contact)"))
+    field_name = StringField(_l("Free field"), [Length(max=64)])
+    field_value = StringField(_l("equals"), [Optional(), Length(max=200)])
+    kind = StringField(_l("Kind"), default=MessageKind.CAMPAIGN)
+    send_at = StringField(_l("Send at (empty: when started)"))
+    window = StringField(_l("Send window (e.g. 18:00-20:00)"), [Optional(), Length(max=20)])
     window_days = IntegerField(
-        "over days", [Optional(), NumberRange(1, 31, "Between 1 and 31 days.")], default=1
+        _l("over days"), [Optional(), NumberRange(1, 31, _l("Between 1 and 31 days."))], default=1
     )
     confirm_words = StringField(
-        "Words that confirm", [Length(max=200)], default=_default("confirm_words")
+        _l("Words that confirm"), [Length(max=200)], default=_default("confirm_words")
     )
     decline_words = StringField(
-        "Words that decline", [Length(max=200)], default=_default("decline_words")
+        _l("Words that decline"), [Length(max=200)], default=_default("decline_words")
     )
     confirm_tag = StringField(
-        "Tag a confirmation gives", [Length(max=64)], default=_default("confirm_tag")
+        _l("Tag a confirmation gives"), [Length(max=64)], default=_default("confirm_tag")
     )
-    confirm_reply = StringField("Automatic reply to a confirmation", [Length(max=500)])
-    decline_reply = StringField("Automatic reply to a decline", [Length(max=500)])
+    confirm_reply = StringField(_l("Automatic reply to a confirmation"), [Length(max=500)])
+    decline_reply = StringField(_l("Automatic reply to a decline"), [Length(max=500)])
 
     def validate_tags(self, field: StringField) -> None:
         typed_tags(field.data)
 
     def validate_field_name(self, field: StringField) -> None:
         if "=" in (field.data or ""):
-            raise ValidationError("A field's name has no '='.")
+            raise ValidationError(_("A field's name has no '='."))
         if not _text(field.data) and _text(self.field_value.data):
-            raise ValidationError("Name the free field the value is for.")
+            raise ValidationError(_("Name the free field the value is for."))
 
     def tag_list(self) -> list[str]:
         try:
@@ -132,15 +134,17 @@ class CampaignForm(FlaskForm):
 class TextForm(FlaskForm):
     """A new text for a campaign (edit what is queued) or a correction's text."""
 
-    text = TextAreaField("Text", [Length(max=MAX_TEXT)])
+    text = TextAreaField(_l("Text"), [Length(max=MAX_TEXT)])
 
 
 class FollowUpForm(FlaskForm):
     """A follow-up: a new campaign to the people who have not answered after ``days`` days."""
 
-    text = TextAreaField("Text", [Length(max=MAX_TEXT)])
-    days = IntegerField("After days", [InputRequired("Say after how many days.")], default=3)
-    name = StringField("Name of the follow-up", [Optional(), Length(max=128)])
+    text = TextAreaField(_l("Text"), [Length(max=MAX_TEXT)])
+    days = IntegerField(
+        _l("After days"), [InputRequired(_l("Say after how many days."))], default=3
+    )
+    name = StringField(_l("Name of the follow-up"), [Optional(), Length(max=128)])
 
 
 class CodeForm(FlaskForm):
@@ -149,25 +153,25 @@ class CodeForm(FlaskForm):
     class Meta:
         csrf = False  # the lookup is a GET; the redeem's POST is checked by CSRFProtect
 
-    code = StringField("Code", [Length(max=32)])
+    code = StringField(_l("Code"), [Length(max=32)])
 
 
 class EventsForm(FlaskForm):
     """An events campaign's settings for an import of its file: empty keeps what the campaign
     has (a first import needs an invitation or a reminder text)."""
 
-    campaign = StringField("Events campaign (a new name, or one imported before)",
+    campaign = StringField(_l("Events campaign (a new name, or one imported before)"),
                            [Length(max=128)])  # fmt: skip
-    invitation = TextAreaField("Invitation text", [Length(max=MAX_TEXT)])
-    reminder = TextAreaField("Reminder text", [Length(max=MAX_TEXT)])
-    correction = TextAreaField("Correction text", [Length(max=MAX_TEXT)])
-    tags = StringField("Tags (a contact with any of them; none: every opted-in contact)")
-    area_field = StringField("Contacts' free field holding their area", [Length(max=64)])
-    invitation_days = IntegerField("Invitation, days before", [Optional(), NumberRange(0, 365)])
-    invitation_at = StringField("at", [Length(max=5)])
-    reminder_days = IntegerField("Reminder, days before", [Optional(), NumberRange(0, 365)])
-    reminder_at = StringField("at", [Length(max=5)])
-    partial = BooleanField("Keep the good rows (the refused ones are left out)")
+    invitation = TextAreaField(_l("Invitation text"), [Length(max=MAX_TEXT)])
+    reminder = TextAreaField(_l("Reminder text"), [Length(max=MAX_TEXT)])
+    correction = TextAreaField(_l("Correction text"), [Length(max=MAX_TEXT)])
+    tags = StringField(_l("Tags (a contact with any of them; none: every opted-in contact)"))
+    area_field = StringField(_l("Contacts' free field holding their area"), [Length(max=64)])
+    invitation_days = IntegerField(_l("Invitation, days before"), [Optional(), NumberRange(0, 365)])
+    invitation_at = StringField(_l("at"), [Length(max=5)])
+    reminder_days = IntegerField(_l("Reminder, days before"), [Optional(), NumberRange(0, 365)])
+    reminder_at = StringField(_l("at"), [Length(max=5)])
+    partial = BooleanField(_l("Keep the good rows (the refused ones are left out)"))
 
     def validate_tags(self, field: StringField) -> None:
         typed_tags(field.data)
@@ -204,4 +208,4 @@ class EventsForm(FlaskForm):
 class EventsUploadForm(EventsForm):
     """The first step of an events import: the file, with the settings."""
 
-    file = FileField("Events file (CSV)", [FileRequired("Choose an events file.")])
+    file = FileField(_l("Events file (CSV)"), [FileRequired(_l("Choose an events file."))])

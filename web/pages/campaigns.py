@@ -35,16 +35,16 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from appliance.campaigning import operations, results
 from appliance.campaigning.operations import CampaignInputError, CampaignNotFound
 from appliance.store.campaign_schema import Campaign, CampaignStatus
-from web import campaign_charts
+from web import campaign_charts, campaign_words
 from web.services import services
 
 from .campaign_forms import (
-    KINDS,
     MAX_TEXT,
     CampaignForm,
     CodeForm,
@@ -55,7 +55,8 @@ from .campaign_forms import (
 from .common import ID, local_time, now, page_arg, page_group, role_required, zone
 
 bp = page_group("campaigns", __name__)
-bp.add_app_template_global(KINDS, "campaign_kinds")
+bp.add_app_template_global(campaign_words.kind_options, "campaign_kind_options")
+bp.add_app_template_global(campaign_words.preview_words, "campaign_preview_words")
 bp.add_app_template_global(CampaignStatus, "CampaignStatus")
 
 PAGE_SIZE = 50
@@ -143,7 +144,13 @@ def new() -> Any:
     except CampaignInputError as refused:
         show_error(form, refused)
         return _new_page(form, 400, try_preview(form.draft())[0])
-    flash(f"Campaign {made.name} created as a draft: check its preview, then start it.", "ok")
+    flash(
+        _(
+            "Campaign %(name)s created as a draft: check its preview, then start it.",
+            name=made.name,
+        ),
+        "ok",
+    )
     return redirect(url_for("campaigns.detail", campaign_id=made.id), 303)
 
 

@@ -9,6 +9,8 @@ cell's are ("Sport, Culture" is two tags).
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, StringField, TextAreaField
@@ -16,13 +18,15 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from appliance.contacts import cells
 from appliance.numbers import InvalidRecipient, normalise
+from appliance.status import N_
 from appliance.store.contacts import tag_key
+from web.reasons import reason_words
 from web.services import services
 
 # The languages the appliance writes in (``cells.language``), as the select offers them. A plain
 # field and a select in the template: choices as tuples are deprecated in WTForms 3.3, and
 # SelectChoice does not exist before it.
-LANGUAGES = {"": "—", "fr": "français (fr)", "en": "English (en)"}
+LANGUAGES = {"": "—", "fr": N_("French (fr)"), "en": N_("English (en)")}  # msgids
 NAME = 128  # the columns' lengths (appliance.store.contact_schema)
 TAG = 64
 
@@ -31,15 +35,21 @@ def person_number(text: str, region: str) -> str:
     """``text`` as a contact's number (E.164); raises ValidationError with the words to show."""
     text = (text or "").strip()
     if not text:
-        raise ValidationError("Type the number (without '+', it is read as a number of "
-                              f"{region}).")  # fmt: skip
+        raise ValidationError(
+            _("Type the number (without '+', it is read as a number of %(region)s).", region=region)
+        )
     try:
         number = normalise(text, region)
     except InvalidRecipient as error:
-        why = f"{text!r} is not a valid number for {region}: {error.why}."
+        why = _(
+            "%(text)r is not a valid number for %(region)s: %(why)s.",
+            text=text,
+            region=region,
+            why=reason_words(error.why),
+        )
         raise ValidationError(why) from None
     if not number.startswith("+"):
-        raise ValidationError(f"{text!r} is a short code, not a person's number.")
+        raise ValidationError(_("%(text)r is a short code, not a person's number.", text=text))
     return number
 
 
@@ -48,18 +58,20 @@ def typed_tags(text: str) -> list[str]:
     found = cells.tags(text or "")
     for tag in found:
         if len(tag) > TAG or len(tag_key(tag)) > TAG:
-            raise ValidationError(f"the tag {tag[:20]!r}… is longer than {TAG} characters")
+            raise ValidationError(
+                _("the tag %(tag)r… is longer than %(max)s characters", tag=tag[:20], max=TAG)
+            )
     return found
 
 
 class ContactForm(FlaskForm):
     """Names and language of a contact (its page's edit form)."""
 
-    first_name = StringField("First name", [Optional(), Length(max=NAME)])
-    last_name = StringField("Last name", [Optional(), Length(max=NAME)])
+    first_name = StringField(_l("First name"), [Optional(), Length(max=NAME)])
+    last_name = StringField(_l("Last name"), [Optional(), Length(max=NAME)])
     language = StringField(
-        "Language",
-        [AnyOf(list(LANGUAGES), message="Choose fr or en (or nothing).")],
+        _l("Language"),
+        [AnyOf(list(LANGUAGES), message=_l("Choose fr or en (or nothing)."))],
         filters=[lambda value: value or ""],
     )
 
@@ -74,11 +86,11 @@ class ContactForm(FlaskForm):
 class NewContactForm(ContactForm):
     """A contact added by hand: its number, and the proof of the person's consent."""
 
-    number = StringField("Number")
-    tags = StringField("Tags (separated by commas)")
+    number = StringField(_l("Number"))
+    tags = StringField(_l("Tags (separated by commas)"))
     proof = TextAreaField(
-        "Proof of consent",
-        [DataRequired("Say how the person agreed (e.g. 'paper form 2026-11-30')."),
+        _l("Proof of consent"),
+        [DataRequired(_l("Say how the person agreed (e.g. 'paper form 2026-11-30').")),
          Length(max=500)],
     )  # fmt: skip
 
@@ -94,20 +106,20 @@ class NewContactForm(ContactForm):
 class TagForm(FlaskForm):
     """Tags to put on a contact."""
 
-    tag = StringField("Add tags", [DataRequired("Type a tag.")])
+    tag = StringField(_l("Add tags"), [DataRequired(_l("Type a tag."))])
 
     def validate_tag(self, field: StringField) -> None:
         if not typed_tags(field.data):
-            raise ValidationError("Type a tag.")
+            raise ValidationError(_("Type a tag."))
 
 
 class UploadForm(FlaskForm):
     """The first step of an import: the file."""
 
-    file = FileField("CSV file", [FileRequired("Choose a CSV file to import.")])
+    file = FileField(_l("CSV file"), [FileRequired(_l("Choose a CSV file to import."))])
 
 
 class ImportForm(FlaskForm):
     """The second step: import the previewed file, all of it, or only its good rows."""
 
-    partial = BooleanField("Keep the good rows (the refused ones go to a report)")
+    partial = BooleanField(_l("Keep the good rows (the refused ones go to a report)"))

@@ -16,12 +16,14 @@ from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.validators import ValidationError
 
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.store import ErasureRefused
 from appliance.store.contacts import ContactRecord, ContactValues
+from web.reasons import reason_words
 from web.services import services
 
 from .common import now, page_arg, page_group, role_required
@@ -35,7 +37,9 @@ from .contact_forms import (
 )
 
 bp = page_group("contacts", __name__)
-bp.add_app_template_global(LANGUAGES, "languages")
+bp.add_app_template_global(
+    lambda: {code: _(name) if code else name for code, name in LANGUAGES.items()}, "languages"
+)
 
 PAGE_SIZE = 50
 NUMBER = "string(maxlength=32)"  # a number in a URL: as kept (E.164, a short code, a sender)
@@ -143,7 +147,14 @@ def new() -> Any:
     if not added:
         form.number.errors = [f"{form.e164} is already a contact: change it on its page."]
         return render_template("contact_new.html", form=form, existing=form.e164), 400
-    flash(f"Contact {form.e164} added, opted in on: {form.proof.data.strip()}.", "ok")
+    flash(
+        _(
+            "Contact %(number)s added, opted in on: %(proof)s.",
+            number=form.e164,
+            proof=form.proof.data.strip(),
+        ),
+        "ok",
+    )
     return redirect(url_for("contacts.detail", number=form.e164), 303)
 
 
@@ -165,7 +176,7 @@ def edit(number: str) -> Any:
         return _detail(contact, 400, edit=form)
     if not services().store.edit_contact(number, now=now(), **form.values()):
         abort(404)  # erased meanwhile
-    flash("Names and language saved.", "ok")
+    flash(_("Names and language saved."), "ok")
     return redirect(url_for("contacts.detail", number=number), 303)
 
 
@@ -177,7 +188,10 @@ def add_tags(number: str) -> Any:
     if not form.validate():
         return _detail(contact, 400, tag_form=form)
     added = [t for t in typed_tags(form.tag.data) if services().store.tag_contacts([number], t)]
-    flash(f"Tagged {', '.join(added)}." if added else "It already had those tags.", "ok")
+    flash(
+        _("Tagged %(tags)s.", tags=", ".join(added)) if added else _("It already had those tags."),
+        "ok",
+    )
     return redirect(url_for("contacts.detail", number=number), 303)
 
 
@@ -188,7 +202,7 @@ def untag(number: str) -> Any:
     tag = request.form.get("tag", "")
     by = f"panel ({current_user.name})"
     if services().store.remove_tag(number, tag, now=now(), detail=by):
-        flash(f"Tag {tag} removed.", "ok")
+        flash(_("Tag %(tag)s removed.", tag=tag), "ok")
     return redirect(url_for("contacts.detail", number=number), 303)
 
 
@@ -208,10 +222,12 @@ def opt_out(number: str) -> Any:
         number, now=now(), how="panel", keep_strict=config.consent.transactional_after_stop
     )
     if done:
-        flash(f"{number} is opted out: its queued messages are cancelled and nothing more will "
-              "be sent to it.", "ok")  # fmt: skip
+        flash(_("%(number)s is opted out: its queued messages are cancelled and nothing more "
+                "will be sent to it.", number=number), "ok")  # fmt: skip
     else:
-        flash(f"{number} had already opted out; the first opt-out is kept.", "ok")
+        flash(
+            _("%(number)s had already opted out; the first opt-out is kept.", number=number), "ok"
+        )
     return redirect(url_for("contacts.detail", number=number), 303)
 
 
@@ -223,19 +239,28 @@ def erase(number: str) -> Any:
     if request.method == "GET":
         return render_template("contact_erase.html", c=contact)
     if request.form.get("confirm") != number:
-        flash("Confirm the erasure on this page.", "error")
+        flash(_("Confirm the erasure on this page."), "error")
         return render_template("contact_erase.html", c=contact), 400
     try:
         erased = services().store.erase_contact(number)
     except ErasureRefused as exc:  # a message to it is on the air: nothing was erased
-        flash(str(exc), "error")
+        flash(reason_words(str(exc)), "error")
         return render_template("contact_erase.html", c=contact), 409
     if erased is None:
         abort(404)
     flash(
-        f"{number} erased by {current_user.name}: the contact, {erased.tags} tag(s), "
-        f"{erased.fields} free field(s), {erased.messages} message(s) made anonymous, "
-        f"{erased.inbound} received message(s) and {erased.events} event(s) deleted.",
+        _(
+            "%(number)s erased by %(user)s: the contact, %(tags)s tag(s), %(fields)s free "
+            "field(s), %(messages)s message(s) made anonymous, %(inbound)s received message(s) "
+            "and %(events)s event(s) deleted.",
+            number=number,
+            user=current_user.name,
+            tags=erased.tags,
+            fields=erased.fields,
+            messages=erased.messages,
+            inbound=erased.inbound,
+            events=erased.events,
+        ),
         "ok",
     )
     return redirect(url_for("contacts.index"), 303)

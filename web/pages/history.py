@@ -12,11 +12,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import render_template, request
+from flask_babel import gettext as _
 
 from appliance.numbers import InvalidRecipient, normalise
 from appliance.states import Status
 from appliance.store import history
 from appliance.store.history import MessageFilter
+from web.reasons import reason_words
 from web.services import services
 
 from .common import now, page_arg, page_group, role_required, zone
@@ -41,10 +43,15 @@ def _local_day(text: str, field: str, errors: dict[str, str]) -> datetime | None
             raise ValueError
         day = datetime.fromisoformat(text).replace(tzinfo=zone())
     except ValueError:
-        errors[field] = f"{text!r} is not a date (YYYY-MM-DD)"
+        errors[field] = _("%(text)r is not a date (YYYY-MM-DD)", text=text)
         return None
     if not FIRST_DAY <= day.date() <= LAST_DAY:
-        errors[field] = f"{text!r} is out of range ({FIRST_DAY} to {LAST_DAY})"
+        errors[field] = _(
+            "%(text)r is out of range (%(first)s to %(last)s)",
+            text=text,
+            first=FIRST_DAY,
+            last=LAST_DAY,
+        )
         return None
     return day.astimezone(now().tzinfo)
 
@@ -55,10 +62,10 @@ def _history_filter(args: dict[str, str], errors: dict[str, str]) -> MessageFilt
         try:
             recipient = normalise(args["to"], services().config.region)
         except InvalidRecipient as exc:
-            errors["to"] = exc.why
+            errors["to"] = reason_words(exc.why) or exc.why
     status = args["status"] or None
     if status is not None and status not in {s.value for s in Status}:
-        errors["status"] = f"{status!r} is not a message status"
+        errors["status"] = _("%(status)r is not a message status", status=status)
         status = None
     since = _local_day(args["from"], "from", errors)
     until = _local_day(args["until"], "until", errors)

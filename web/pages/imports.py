@@ -22,6 +22,7 @@ import io
 from typing import Any
 
 from flask import Response, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from appliance.contacts.csvfile import decode, sniff_delimiter
@@ -34,7 +35,9 @@ from appliance.contacts.importing import (
     error_report,
     plan_import,
 )
+from appliance.status import N_
 from web.bodies import body_limit
+from web.reasons import reason_words
 from web.services import services
 
 from .common import now, page_group, role_required
@@ -48,19 +51,20 @@ MAX_BODY = MAX_FILE + 1024 * 1024  # the file and the multipart's envelope
 MAX_COLUMNS = 200  # column selects read back from a confirmation
 ERRORS_SHOWN = 200  # the others are in the report
 TOKEN = "string(length=32)"
-TOO_LARGE = (
-    f"The file is over {MAX_FILE // (1024 * 1024)} MB. Split it into smaller files, or import it "
-    "with `smsrelay contacts import FILE` on the appliance."
+# msgids, said through _ in the reader's language
+TOO_LARGE = N_(
+    "The file is over %(n)s MB. Split it into smaller files, or import it with `smsrelay "
+    "contacts import FILE` on the appliance."
 )
-GONE = (
+GONE = N_(
     "That upload is no longer here (an upload is kept for an hour and imported once): "
     "choose the file again."
 )
-DELIMITERS = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab"}
+DELIMITERS = {",": N_("comma (,)"), ";": N_("semicolon (;)"), "\t": N_("tab")}
 ENCODINGS = {
     "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with a BOM",
-    "cp1252": "Windows-1252 (Excel in France)",
+    "utf-8-sig": N_("UTF-8 with a BOM"),
+    "cp1252": N_("Windows-1252 (Excel in France)"),
     "latin-1": "Latin-1",
 }
 
@@ -105,8 +109,12 @@ def _preview_page(
         problem=problem,
         fields=FIELDS,
         errors_shown=ERRORS_SHOWN,
-        delimiter=DELIMITERS.get(plan.read.delimiter, plan.read.delimiter) if plan else None,
-        encoding=ENCODINGS.get(plan.read.encoding or "", plan.read.encoding) if plan else None,
+        delimiter=_(DELIMITERS[plan.read.delimiter])
+        if plan and plan.read.delimiter in DELIMITERS
+        else (plan.read.delimiter if plan else None),
+        encoding=_(ENCODINGS[plan.read.encoding])
+        if plan and plan.read.encoding in ENCODINGS
+        else (plan.read.encoding if plan else None),
     ), status
 
 
@@ -152,11 +160,19 @@ def _chosen_mapping() -> tuple[dict[str, str] | None, str | None]:
         if not field:
             continue
         if field not in FIELDS:
-            return None, f"The column {header!r} cannot be {field!r}: the fields are " + ", ".join(
-                FIELDS
+            return None, _(
+                "The column %(header)r cannot be %(field)r: the fields are %(fields)s",
+                header=header,
+                field=field,
+                fields=", ".join(FIELDS),
             )
         if field in taken:
-            return None, f"The columns {taken[field]!r} and {header!r} cannot both be the {field}."
+            return None, _(
+                "The columns %(first)r and %(second)r cannot both be the %(field)s.",
+                first=taken[field],
+                second=header,
+                field=field,
+            )
         taken[field] = header
         mapping[header] = field
     return (mapping or None), None
@@ -164,7 +180,7 @@ def _chosen_mapping() -> tuple[dict[str, str] | None, str | None]:
 
 @bp.errorhandler(413)
 def _too_large(error: Exception) -> Any:
-    return _upload_page(413, TOO_LARGE)
+    return _upload_page(413, _(TOO_LARGE, n=MAX_FILE // (1024 * 1024)))
 
 
 @bp.route("/contacts/import")
@@ -179,20 +195,26 @@ def index() -> Any:
 def upload() -> Any:
     form = UploadForm()
     if not form.validate():
-        return _upload_page(400, " ".join(form.file.errors) or "Choose a CSV file to import.")
+        return _upload_page(400, " ".join(form.file.errors) or _("Choose a CSV file to import."))
     storage = form.file.data
     data = storage.stream.read(MAX_FILE + 1)
     if len(data) > MAX_FILE:
-        return _upload_page(413, TOO_LARGE)
+        return _upload_page(413, _(TOO_LARGE, n=MAX_FILE // (1024 * 1024)))
     if not data.strip():
-        return _upload_page(400, f"{storage.filename or 'The file'} is empty.")
+        if storage.filename:
+            return _upload_page(400, _("%(file)s is empty.", file=storage.filename))
+        return _upload_page(400, _("The file is empty."))
     uploads = _uploads()
     token = uploads.keep(data, storage.filename or "", current_user.id)
     kept = uploads.load(token, current_user.id)
     try:
         plan = _plan(kept, None)
     except ContactFileError as error:
-        problem = f"{kept.filename} cannot be imported as it is: {error}."
+        problem = _(
+            "%(file)s cannot be imported as it is: %(why)s.",
+            file=kept.filename,
+            why=reason_words(str(error)),
+        )
         return _unreadable(kept, problem, None, automatic=False)
     return _preview_page(kept, plan)
 
@@ -202,14 +224,17 @@ def upload() -> Any:
 def confirm(token: str) -> Any:
     kept = _uploads().load(token, current_user.id)
     if kept is None:
-        return _upload_page(410, GONE)
+        return _upload_page(410, _(GONE))
     mapping, problem = _chosen_mapping()
     if problem is not None:
         return _unreadable(kept, problem, None)
     try:
         plan = _plan(kept, mapping)
     except ContactFileError as error:
-        return _unreadable(kept, f"Cannot read the file with these columns: {error}.", mapping)
+        problem = _(
+            "Cannot read the file with these columns: %(why)s.", why=reason_words(str(error))
+        )
+        return _unreadable(kept, problem, mapping)
     if request.form.get("action") != "import":
         return _preview_page(kept, plan)
     form = ImportForm()
@@ -228,7 +253,7 @@ def confirm(token: str) -> Any:
 def report(token: str) -> Any:
     data = _uploads().report(token, current_user.id)
     if data is None:
-        return _upload_page(410, GONE)
+        return _upload_page(410, _(GONE))
     return Response(
         data,
         mimetype="text/csv",

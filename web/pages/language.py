@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from appliance.accounts import set_language
@@ -21,6 +22,9 @@ bp = page_group("language", __name__)
 def choose() -> Any:
     chosen = request.form.get("language", "")
     if chosen and chosen not in LANGUAGES:
-        abort(400, f"The field 'language' must be one of {', '.join(LANGUAGES)} or empty.")
+        why = _(
+            "The field 'language' must be one of %(codes)s or empty.", codes=", ".join(LANGUAGES)
+        )
+        abort(400, why)
     set_language(services().store, current_user.id, chosen or None)
     return redirect(back(url_for("modems.index")), 303)

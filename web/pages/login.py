@@ -24,10 +24,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from appliance.accounts import AccountError, add_user, end_sessions, user_count
 from appliance.login_limit import TooManyAttempts, log_in
+from web.reasons import reason_words
 from web.services import services
 from web.sessions import PanelUser
 
@@ -86,7 +88,7 @@ def login() -> Any:
         except TooManyAttempts as refused:
             return _too_many(refused)
         if user is None:
-            flash("Wrong name or password.", "error")
+            flash(_("Wrong name or password."), "error")
             return render_template("login.html", name=name), 401
         target = _safe_next(request.args.get("next"))  # before the session: never a 500 after
         session.clear()
@@ -117,12 +119,12 @@ def setup() -> Any:
         name = request.form.get("name", "")
         password = request.form.get("password", "")
         if password != request.form.get("confirm", ""):
-            flash("The two passwords differ.", "error")
+            flash(_("The two passwords differ."), "error")
             return render_template("setup.html", name=name), 400
         try:
             user = add_user(store, name, password, "admin", clock.now())
         except AccountError as exc:
-            flash(str(exc), "error")
+            flash(reason_words(str(exc)), "error")
             return render_template("setup.html", name=name), 400
         session.clear()
         login_user(PanelUser(user))

@@ -179,14 +179,17 @@ def name(imei: str) -> Any:
         if row.iccid and "sim_number" in form:
             sim_changes["number"] = checked_number(form["sim_number"], config.region, "SIM number")
     except BadName as exc:
-        flash(f"Nothing saved. {exc.field} {exc.why}.", "error")
+        flash(
+            _("Nothing saved. %(field)s %(why)s.", field=exc.field, why=reason_words(exc.why)),
+            "error",
+        )
         return redirect(back(url_for("modems.index")), 303)
     try:
         store.name_modem(row.imei, modem_name)
         if sim_changes:
             store.name_sim(row.iccid, **sim_changes)
     except UnknownDevice as exc:
-        flash(str(exc), "error")
+        flash(reason_words(str(exc)), "error")
         return redirect(back(url_for("modems.index")), 303)
-    flash(f"Modem {modem_name or row.imei} saved.", "ok")
+    flash(_("Modem %(name)s saved.", name=modem_name or row.imei), "ok")
     return redirect(back(url_for("modems.index")), 303)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from appliance.states import Status
 from appliance.store import history, tally
 from appliance.store.history import MessageFilter
+from web.reasons import reason_words
 from web.services import services
 
 from .common import ID, back, now, page_group, role_required, wake_daemon
@@ -49,9 +51,17 @@ def _change(message_id: int, action: str) -> Any:
     ok, why = do(message_id, now())
     if ok:
         wake_daemon()
-        flash(f"Message #{message_id}: {why}.", "ok")
+        flash(_("Message #%(id)s: %(why)s.", id=message_id, why=reason_words(why)), "ok")
+    elif action == "cancel":
+        flash(
+            _("Cannot cancel message #%(id)s: %(why)s.", id=message_id, why=reason_words(why)),
+            "error",
+        )
     else:
-        flash(f"Cannot {action} message #{message_id}: {why}.", "error")
+        flash(
+            _("Cannot retry message #%(id)s: %(why)s.", id=message_id, why=reason_words(why)),
+            "error",
+        )
     return redirect(back(url_for("queue.index")), 303)
 
 

@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from appliance import webhooks
+from appliance.status import N_
 from appliance.store.schema import DELIVERED, MAX_ID
 from appliance.webhooks import WebhookError
 from web.services import services
@@ -24,27 +26,27 @@ from .common import role_required
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 
 PAGE_SIZE = 50
-EVENT_HELP = {
-    "message.sent": "a modem sent a message (the network accepted every part)",
-    "message.failed": "a message failed for good (bad number, barred, too many attempts)",
-    "message.delivered": "the network reported a sent message delivered",
-    "message.received": "an SMS came in",
-    "modem.down": "a modem stopped working (unplugged, no answer)",
-    "modem.up": "a modem is working again",
-    "contact.created": "a contact was created through the API, with its consent",
-    "contact.updated": "a contact's names, language, tags or fields changed through the API",
-    "contact.opted_in": "a number opted in (a join keyword, the panel, the API; not imports)",
-    "contact.opted_out": "a number opted out (STOP, the panel, the CLI, the API)",
-    "campaign.started": "a campaign started (or a follow-up did): how many queued and skipped",
-    "campaign.paused": "a campaign was paused: its queued messages wait",
-    "campaign.resumed": "a paused campaign runs again",
-    "campaign.cancelled": "a campaign was cancelled with what it still had queued",
-    "campaign.corrected": "a correction was sent to the people already told",
-    "campaign.events_imported": "an events file was imported (queued, cancelled, corrected)",
-    "campaign.replied": "someone answered a campaign (confirmed, declined or free text)",
-    "campaign.code_redeemed": "a campaign's unique code was redeemed",
-    "call.missed": "someone called a modem's number (hung up and kept as a missed call)",
-    "sim.low_credit": "a SIM's credit went below its modem's credit_low",
+EVENT_HELP = {  # msgids: shown through _ in the reader's language
+    "message.sent": N_("a modem sent a message (the network accepted every part)"),
+    "message.failed": N_("a message failed for good (bad number, barred, too many attempts)"),
+    "message.delivered": N_("the network reported a sent message delivered"),
+    "message.received": N_("an SMS came in"),
+    "modem.down": N_("a modem stopped working (unplugged, no answer)"),
+    "modem.up": N_("a modem is working again"),
+    "contact.created": N_("a contact was created through the API, with its consent"),
+    "contact.updated": N_("a contact's names, language, tags or fields changed through the API"),
+    "contact.opted_in": N_("a number opted in (a join keyword, the panel, the API; not imports)"),
+    "contact.opted_out": N_("a number opted out (STOP, the panel, the CLI, the API)"),
+    "campaign.started": N_("a campaign started (or a follow-up did): how many queued and skipped"),
+    "campaign.paused": N_("a campaign was paused: its queued messages wait"),
+    "campaign.resumed": N_("a paused campaign runs again"),
+    "campaign.cancelled": N_("a campaign was cancelled with what it still had queued"),
+    "campaign.corrected": N_("a correction was sent to the people already told"),
+    "campaign.events_imported": N_("an events file was imported (queued, cancelled, corrected)"),
+    "campaign.replied": N_("someone answered a campaign (confirmed, declined or free text)"),
+    "campaign.code_redeemed": N_("a campaign's unique code was redeemed"),
+    "call.missed": N_("someone called a modem's number (hung up and kept as a missed call)"),
+    "sim.low_credit": N_("a SIM's credit went below its modem's credit_low"),
 }
 
 
@@ -71,7 +73,7 @@ def _harden(response: Response) -> Response:
 def _helpers() -> dict[str, Any]:
     return {
         "when": _when,
-        "event_help": EVENT_HELP,
+        "event_help": {kind: _(words) for kind, words in EVENT_HELP.items()},
         "all_events": webhooks.EVENTS,
         "timezone": services().config.timezone,
         "DELIVERED": DELIVERED,  # a delivery's status (appliance.store.schema), not a bare string
@@ -152,7 +154,9 @@ def activate(webhook_id: int) -> Any:
     hook = _found(webhook_id)
     active = request.form.get("active") == "1"
     webhooks.set_active(services().store, hook.id, active)
-    flash("Webhook enabled." if active else "Webhook paused: no new deliveries until enabled.")
+    flash(
+        _("Webhook enabled.") if active else _("Webhook paused: no new deliveries until enabled.")
+    )
     return redirect(url_for("webhooks.detail", webhook_id=hook.id), 303)
 
 
@@ -164,7 +168,7 @@ def change_events(webhook_id: int) -> Any:
     except WebhookError as error:
         flash(error.why, "error")
     else:
-        flash("Events saved.")
+        flash(_("Events saved."))
     return redirect(url_for("webhooks.detail", webhook_id=hook.id), 303)
 
 
@@ -172,7 +176,7 @@ def change_events(webhook_id: int) -> Any:
 def test(webhook_id: int) -> Any:
     hook = _found(webhook_id)
     webhooks.send_test(services().store, hook.id, services().clock.now())
-    flash("Test event queued: it leaves within a second or two while smsrelay serve runs.")
+    flash(_("Test event queued: it leaves within a second or two while smsrelay serve runs."))
     return redirect(url_for("webhooks.detail", webhook_id=hook.id), 303)
 
 
@@ -180,5 +184,5 @@ def test(webhook_id: int) -> Any:
 def delete(webhook_id: int) -> Any:
     hook = _found(webhook_id)
     webhooks.delete_webhook(services().store, hook.id)
-    flash(f"Webhook {hook.id} and its delivery log deleted.")
+    flash(_("Webhook %(id)s and its delivery log deleted.", id=hook.id))
     return redirect(url_for("webhooks.index"), 303)

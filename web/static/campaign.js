@@ -3,10 +3,15 @@
 // and show it in the same markup as templates/_campaign_preview.html. Text goes in through
 // textContent only: a contact's name or a text is never markup. Without this script the
 // "Preview" buttons post the form and the page comes back with the same preview.
+// Its words come translated from the server in the page (#preview-words, web/campaign_words.py):
+// sentences with %(name)s placeholders that fill() completes, never English written here.
 (function () {
   "use strict";
   if (!window.fetch) return;
   var DRAFT = ["name", "text", "tags", "field_name", "field_value"];
+  var source = document.getElementById("preview-words");
+  if (!source) return;
+  var WORDS = JSON.parse(source.textContent);
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -21,10 +26,24 @@
     return ul;
   }
 
+  // a sentence with its %(name)s placeholders replaced by values: text, or a node as it is
+  function fill(node, sentence, values) {
+    sentence.split(/(%\(\w+\)s)/).forEach(function (piece) {
+      var name = /^%\((\w+)\)s$/.exec(piece);
+      var value = name ? values[name[1]] : piece;
+      if (value === undefined || value === "") return;
+      node.appendChild(value instanceof Node ? value : document.createTextNode(String(value)));
+    });
+    return node;
+  }
+
+  function plural(forms, n) {
+    return WORDS.one.indexOf(n) >= 0 ? forms.one : forms.other;
+  }
+
   function cost(p) {
-    var gsm = p.encoding === "gsm7";
-    return p.parts + " SMS · " + (gsm ? "GSM-7" : "Unicode (UCS-2)") + " · " + p.units + " " +
-      (gsm ? "characters" : "UTF-16 units");
+    var sentence = p.encoding === "gsm7" ? WORDS.cost_gsm : WORDS.cost_ucs2;
+    return fill(el("span", "muted cost"), sentence, { parts: p.parts, units: p.units });
   }
 
   function show(out, data, audience) {
@@ -34,15 +53,13 @@
       return;
     }
     if (audience) {
-      var people = data.audience === 1 ? "person" : "people";
-      var line = el("p", "audience", "Audience: ");
-      line.appendChild(el("strong", "audience-size", String(data.audience)));
-      line.appendChild(document.createTextNode(" " + people + (data.previews.length ?
-        "; the text for the first " + data.previews.length + ":" : ".")));
-      out.appendChild(line);
+      var forms = data.previews.length ? WORDS.audience : WORDS.audience_alone;
+      out.appendChild(fill(el("p", "audience"), plural(forms, data.audience), {
+        size: el("strong", "audience-size", String(data.audience)),
+        first: data.previews.length
+      }));
     } else {
-      out.appendChild(el("p", "audience",
-        "The text for the first contacts of the campaign (who receives it is said above):"));
+      out.appendChild(el("p", "audience", WORDS.text_for_first));
     }
     if (data.problems.length) out.appendChild(list("problems", data.problems));
     if (data.warnings.length) out.appendChild(list("warnings", data.warnings));
@@ -51,7 +68,7 @@
       var li = el("li");
       li.appendChild(el("span", "who", p.contact));
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", "muted cost", cost(p)));
+      li.appendChild(cost(p));
       li.appendChild(el("p", "text", p.text));
       ol.appendChild(li);
     });
