@@ -42,7 +42,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # a CMS/CME reason is modem.codes' English for its code (web.cms_words)
         (r"(?P<cms>.*) \(\+CMS ERROR (?P<code>\d+)\)", N_("%(cms)s (+CMS ERROR %(code)s)")),
         (r"\+CMS ERROR (?P<code>\d+|\?): (?P<cms>.*)", N_("+CMS ERROR %(code)s: %(cms)s")),
-        (r"\+CMS ERROR: (?P<code>\d+) \((?P<cms>.*)\)", N_("+CMS ERROR %(code)s: %(cms)s")),
+        (r"\+CMS ERROR: (?P<code>\d+) \((?P<cms>.*)\)", N_("+CMS ERROR: %(code)s (%(cms)s)")),
         (r"\+CME ERROR (?P<code>\d+|\?): (?P<cme>.*)", N_("+CME ERROR %(code)s: %(cme)s")),
         (
             r"the validity period passed before a modem could send it",

@@ -63,7 +63,8 @@ def volunteer_client(signed_in):
 
 
 def text_of_html(markup: str) -> str:
-    """Text as a person reads it: no tags, entities decoded, spaces folded."""
+    """Text as a person reads it: no tags nor scripts, entities decoded, spaces folded."""
+    markup = re.sub(r"<script\b.*?</script>", " ", markup, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
 
 
@@ -473,8 +474,8 @@ def test_the_conversation_shows_what_was_sent_received_and_the_opt_out(volunteer
     body = response.get_data(as_text=True)
     timeline = text_of_html(body[body.index('<ol class="timeline">') : body.index("</ol>")])
     assert timeline == (
-        " opted in 10:00, panel: paper form 2026-11-20"
-        " 24 Nov 10:00 · sent #1 (cli) Collecte demain 8h sent sent 24 Nov 10:01"
+        " opted in 10:00, by the panel: paper form 2026-11-20"
+        " 24 Nov 10:00 · sent #1 (by the CLI) Collecte demain 8h sent sent 24 Nov 10:01"
         " 25 Nov 10:00 · received #1 STOP"
         " opted out 25 Nov 10:00, sms STOP "
     )

@@ -195,7 +195,10 @@ def index() -> Any:
 def upload() -> Any:
     form = UploadForm()
     if not form.validate():
-        return _upload_page(400, " ".join(form.file.errors) or _("Choose a CSV file to import."))
+        return _upload_page(
+            400,
+            " ".join(str(error) for error in form.file.errors) or _("Choose a CSV file to import."),
+        )
     storage = form.file.data
     data = storage.stream.read(MAX_FILE + 1)
     if len(data) > MAX_FILE:
