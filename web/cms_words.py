@@ -1,8 +1,10 @@
-"""The ``+CMS ERROR`` and ``+CME ERROR`` reasons in the reader's language (issue 16).
+"""The ``+CMS ERROR``/``+CME ERROR`` reasons and the delivery reports' words in the reader's
+language (issue 16).
 
-``modem.codes`` keeps the one table of codes and their English reasons, which the appliance
-stores and the API and the CLI show as they are. The panel says each again through a msgid
-here, found by its code; the English must stay the same as modem.codes' (a test compares
+``modem.codes`` keeps the one table of codes and their English reasons, and
+``modem.pdu.status`` the words of each TP-ST of a delivery report; the appliance stores them
+and the API and the CLI show them as they are. The panel says each again through a msgid
+here, found by its code; the English must stay the same as modem's (a test compares
 them), and a code or a text this table does not know is shown as it came.
 """
 
@@ -123,6 +125,35 @@ CME: dict[int, str] = {
     113: N_("roaming not allowed in this location area"),
 }
 
+# TP-ST of a delivery report (modem.pdu.status, 3GPP TS 23.040 §9.2.3.15)
+REPORTS: dict[int, str] = {
+    0x00: N_("delivered to the recipient's phone"),
+    0x01: N_("forwarded to the recipient, but the service centre cannot confirm delivery"),
+    0x02: N_("replaced by the service centre"),
+    0x20: N_("still trying: network congestion"),
+    0x21: N_("still trying: the recipient's phone is busy"),
+    0x22: N_("still trying: no response from the recipient's phone"),
+    0x23: N_("still trying: service rejected"),
+    0x24: N_("still trying: quality of service not available"),
+    0x25: N_("still trying: error in the recipient's phone"),
+    0x40: N_("failed: remote procedure error"),
+    0x41: N_("failed: incompatible destination"),
+    0x42: N_("failed: connection rejected by the recipient's phone"),
+    0x43: N_("failed: the number cannot be reached"),
+    0x44: N_("failed: quality of service not available"),
+    0x45: N_("failed: no interworking available"),
+    0x46: N_("failed: the validity period expired before delivery"),
+    0x47: N_("failed: deleted by the sender"),
+    0x48: N_("failed: deleted by the service centre's administration"),
+    0x49: N_("failed: the message does not exist at the service centre"),
+    0x60: N_("gave up: network congestion"),
+    0x61: N_("gave up: the recipient's phone is busy"),
+    0x62: N_("gave up: no response from the recipient's phone"),
+    0x63: N_("gave up: service rejected"),
+    0x64: N_("gave up: quality of service not available"),
+    0x65: N_("gave up: error in the recipient's phone"),
+}
+
 
 def cms_words(code: int | str | None, text: str) -> str:
     """The reason of ``+CMS ERROR <code>`` in words, when ``text`` is modem.codes' own."""
@@ -131,6 +162,14 @@ def cms_words(code: int | str | None, text: str) -> str:
 
 def cme_words(code: int | str | None, text: str) -> str:
     return _known(CME, code, text)
+
+
+def report_words(status: int | None, text: str) -> str:
+    """A delivery report's reason in words, by its TP-ST (modem.pdu.status' own English)."""
+    if status is None:
+        return text
+    msgid = REPORTS.get(status)
+    return _(msgid) if msgid is not None and msgid == text else text
 
 
 def _known(table: dict[int, str], code: int | str | None, text: str) -> str:

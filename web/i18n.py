@@ -59,6 +59,7 @@ def install(app: Flask) -> None:
         consent_words=words.consent_words,
         reason_words=reasons.reason_words,
         cms_words=cms_words.cms_words,
+        report_words=cms_words.report_words,
     )
     app.jinja_env.filters["number"] = words.number
 
