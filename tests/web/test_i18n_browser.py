@@ -138,3 +138,39 @@ def test_a_french_volunteers_day_in_chromium(daemon) -> None:  # noqa: F811 (the
         context.close()
 
     assert problems == []
+
+
+def test_the_campaign_preview_script_writes_french(app_factory, store, admin) -> None:
+    """static/campaign.js redraws the live preview with the words the page carries: French
+    sentences, the audience's plural as French has it, no English left in the DOM."""
+    from playwright.sync_api import expect
+
+    from appliance.store.contacts import ContactValues
+    from tests.browser import serving
+    from tests.web.conftest import ADMIN_NAME, ADMIN_PASSWORD
+
+    for number, first in (("+33611111111", "Alice"), ("+33622222222", "Bob")):
+        values = ContactValues(number, first, None, "fr", ("Don du sang",), {})
+        store.add_contact(values, now=T0, source="panel", proof="t")
+    problems: list[str] = []
+    with serving(app_factory()) as url, chromium() as browser:
+        page = watch(browser.new_context(locale="fr-FR").new_page(), problems)
+        page.goto(url + "/login")
+        page.fill("input[name=name]", ADMIN_NAME)
+        page.fill("input[name=password]", ADMIN_PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(url + "/campaigns/new")
+        page.fill("input[name=tags]", "Don du sang")
+        page.fill("#text", "Bonjour {first_name}, collecte samedi")
+        preview = page.locator("#preview")
+        expect(preview.locator("p.audience")).to_have_text(
+            "Public : 2 personnes ; le texte pour les 2 premiers :"
+        )
+        expect(preview.locator(".previews li .cost").first).to_have_text(
+            re.compile(r"^1 SMS · GSM-7 · \d+ caractères$")
+        )
+        page.fill("input[name=tags]", "Personne")
+        expect(preview.locator("p.audience")).to_have_text("Public : 0 personne.")
+        left = english_left(page.content(), english_words())
+        assert not left, "\n".join(left)
+    assert problems == []
