@@ -221,6 +221,15 @@ def test_a_bad_request_and_a_form_sent_from_elsewhere_are_french(signed_in, volu
         assert english_left(page.text, english_words()) == []
 
 
+def test_a_refused_compose_says_why_in_french(signed_in, volunteer) -> None:
+    page = signed_in("volunteer").post(
+        "/compose", data={"to": "06 12\n+33abc", "text": " "}, headers=FRENCH
+    )
+    assert page.status_code in (400, 422)
+    assert "il contient des lettres" in page.text or "il est trop court" in page.text
+    assert english_left(page.text, english_words()) == []
+
+
 def test_the_api_keeps_its_english_json(client, auth) -> None:
     answer = client.get("/api/v1/messages/999999", headers={**auth, **FRENCH})
     assert answer.status_code == 404 and answer.is_json
