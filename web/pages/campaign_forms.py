@@ -24,6 +24,7 @@ from appliance.campaigning.operations import CampaignInputError
 from appliance.store.campaign_schema import Campaign
 from appliance.store.contacts import tag_key
 from appliance.store.schema import MessageKind
+from web.reasons import reason_words
 
 from .contact_forms import typed_tags
 
@@ -43,9 +44,9 @@ def show_error(form: FlaskForm, error: CampaignInputError) -> None:
     name = FIELD_OF.get(error.field, error.field)
     field = getattr(form, name, None) if name != "meta" else None
     if field is not None and hasattr(field, "errors"):
-        field.errors = [*list(field.errors), error.why]
+        field.errors = [*list(field.errors), reason_words(error.why)]
     else:
-        form.form_errors.append(f"{error.field}: {error.why}")
+        form.form_errors.append(f"{error.field}: {reason_words(error.why)}")
 
 
 def _text(value: str | None) -> str | None:

@@ -42,6 +42,7 @@ from appliance.campaigning import operations, results
 from appliance.campaigning.operations import CampaignInputError, CampaignNotFound
 from appliance.store.campaign_schema import Campaign, CampaignStatus
 from web import campaign_charts, campaign_words
+from web.reasons import reason_words
 from web.services import services
 
 from .campaign_forms import (
@@ -136,7 +137,7 @@ def new() -> Any:
         preview, error = try_preview(form.draft())
         if error is not None:
             show_error(form, error)
-            return _new_page(form, 400, problem=error.why)
+            return _new_page(form, 400, problem=reason_words(error.why))
         return _new_page(form, preview=preview)
     store, config = services().store, services().config
     try:
@@ -165,7 +166,9 @@ def live_preview() -> Any:
         return jsonify(field="body", error="send a JSON object"), 400
     text = payload.get("text")
     if not isinstance(text, str) or len(text) > MAX_TEXT:
-        return jsonify(field="text", error=f"a string of at most {MAX_TEXT} characters"), 400
+        return jsonify(
+            field="text", error=_("a string of at most %(n)s characters", n=MAX_TEXT)
+        ), 400
     campaign_id = payload.get("campaign")
     if campaign_id is not None:
         if not isinstance(campaign_id, int) or isinstance(campaign_id, bool):
@@ -183,7 +186,7 @@ def live_preview() -> Any:
         campaign = form.draft()
     preview, error = try_preview(campaign, text)
     if error is not None:
-        return jsonify(field=error.field, error=error.why), 422
+        return jsonify(field=error.field, error=reason_words(error.why)), 422
     return jsonify(preview)
 
 

@@ -145,7 +145,9 @@ def new() -> Any:
         values, now=now(), source="panel", proof=form.proof.data.strip()
     )
     if not added:
-        form.number.errors = [f"{form.e164} is already a contact: change it on its page."]
+        form.number.errors = [
+            _("%(number)s is already a contact: change it on its page.", number=form.e164)
+        ]
         return render_template("contact_new.html", form=form, existing=form.e164), 400
     flash(
         _(

@@ -19,6 +19,7 @@ from appliance import webhooks
 from appliance.status import N_
 from appliance.store.schema import DELIVERED, MAX_ID
 from appliance.webhooks import WebhookError
+from web.reasons import reason_words
 from web.services import services
 
 from .common import role_required
@@ -166,7 +167,7 @@ def change_events(webhook_id: int) -> Any:
     try:
         webhooks.set_events(services().store, hook.id, request.form.getlist("events"))
     except WebhookError as error:
-        flash(error.why, "error")
+        flash(reason_words(error.why), "error")
     else:
         flash(_("Events saved."))
     return redirect(url_for("webhooks.detail", webhook_id=hook.id), 303)
