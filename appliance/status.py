@@ -257,8 +257,11 @@ def credit_words(
             )
         else:
             currency = f" {credit['currency']}" if credit.get("currency") else ""
-            low = tr(", low") if credit.get("low") else ""
-            parts.append(f"{number(amount) if number else f'{amount:.2f}'}{currency}{low} ({at})")
+            written = f"{number(amount) if number else f'{amount:.2f}'}{currency}"
+            if credit.get("low"):
+                parts.append(tr("%(amount)s, low (%(when)s)", amount=written, when=at))
+            else:
+                parts.append(f"{written} ({at})")
     if credit.get("error"):
         parts.append(tr("last query failed: %(error)s", error=credit["error"]))
     if credit.get("asked_at"):

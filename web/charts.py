@@ -168,13 +168,22 @@ def signal_chart(
         runs.append(current)
     lines = tuple(" ".join(f"{x:g},{y:g}" for x, y in run) for run in runs if len(run) > 1)
     dots = tuple(Dot(*run[0]) for run in runs if len(run) == 1)
-    if lows:
+    if lows and latest is not None:
+        summary = _(
+            "Signal over the last %(hours)s hours: between %(low)s and %(high)s dBm, latest "
+            "%(dbm)s dBm",
+            hours=_hours(span),
+            low=min(lows),
+            high=max(highs),
+            dbm=latest,
+        )
+    elif lows:
         summary = _(
             "Signal over the last %(hours)s hours: between %(low)s and %(high)s dBm",
             hours=_hours(span),
             low=min(lows),
             high=max(highs),
-        ) + (_(", latest %(dbm)s dBm", dbm=latest) if latest is not None else "")
+        )
     else:
         summary = _("No signal measured in the last %(hours)s hours", hours=_hours(span))
     grid = tuple(Gridline(_y(v, DBM_FLOOR, DBM_CEILING), str(v)) for v in SIGNAL_GRID)

@@ -169,9 +169,9 @@ class EventsForm(FlaskForm):
     tags = StringField(_l("Tags (a contact with any of them; none: every opted-in contact)"))
     area_field = StringField(_l("Contacts' free field holding their area"), [Length(max=64)])
     invitation_days = IntegerField(_l("Invitation, days before"), [Optional(), NumberRange(0, 365)])
-    invitation_at = StringField(_l("at"), [Length(max=5)])
+    invitation_at = StringField(_l("Invitation time"), [Length(max=5)])
     reminder_days = IntegerField(_l("Reminder, days before"), [Optional(), NumberRange(0, 365)])
-    reminder_at = StringField(_l("at"), [Length(max=5)])
+    reminder_at = StringField(_l("Reminder time"), [Length(max=5)])
     partial = BooleanField(_l("Keep the good rows (the refused ones are left out)"))
 
     def validate_tags(self, field: StringField) -> None:
