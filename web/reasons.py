@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from appliance.status import N_
 
 from .cms_words import cme_words, cms_words
+from .refusals import REFUSALS
 
 # Values named ``why`` are reasons themselves and are translated again.
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -96,68 +97,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("may have left (%(why)s); sent again as resend_unknown = true"),
         ),
         (r"unknown error", N_("unknown error")),
-        # what the compose form refuses (appliance.intake, appliance.outbox, appliance.numbers)
-        (r"enter at least one number", N_("enter at least one number")),
-        (r"choose when to send it", N_("choose when to send it")),
-        (
-            r"(?P<n>\d+) numbers: at most (?P<max>\d+) at once \(use a campaign for more\)",
-            N_("%(n)s numbers: at most %(max)s at once (use a campaign for more)"),
-        ),
-        (
-            r"cannot send to (?P<numbers>.*); nothing was queued",
-            N_("cannot send to %(numbers)s; nothing was queued"),
-        ),
-        (r"cannot send to (?P<number>'.*'): (?P<why>.*)", N_("cannot send to %(number)s: %(why)s")),
-        (r"a '\+' may only stand at the start", N_("a '+' may only stand at the start")),
-        (
-            r"it contains letters; an SMS goes to digits only",
-            N_("it contains letters; an SMS goes to digits only"),
-        ),
-        (
-            r"it contains (?P<char>.*), which is not part of a number",
-            N_("it contains %(char)s, which is not part of a number"),
-        ),
-        (r"it is empty", N_("it is empty")),
-        (r"it has no digits", N_("it has no digits")),
-        (
-            r"it is too long \(at most (?P<n>\d+) digits\)",
-            N_("it is too long (at most %(n)s digits)"),
-        ),
-        (
-            r"the country code after '\+' does not exist",
-            N_("the country code after '+' does not exist"),
-        ),
-        (r"it is not a phone number", N_("it is not a phone number")),
-        (r"it is too short", N_("it is too short")),
-        (r"it is too long", N_("it is too long")),
-        (
-            r"it is too short for a number of (?P<where>.*): is the area code missing\?",
-            N_("it is too short for a number of %(where)s: is the area code missing?"),
-        ),
-        (
-            r"it is too short for a number of (?P<where>.*)",
-            N_("it is too short for a number of %(where)s"),
-        ),
-        (
-            r"it is too long for a number of (?P<where>.*)",
-            N_("it is too long for a number of %(where)s"),
-        ),
-        (
-            r"it does not have the length of a number of (?P<where>.*) \(a digit missing\?\)",
-            N_("it does not have the length of a number of %(where)s (a digit missing?)"),
-        ),
-        (
-            r"it does not have the length of a number of (?P<where>.*)",
-            N_("it does not have the length of a number of %(where)s"),
-        ),
-        (r"is empty", N_("is empty")),
-        (r"is blank \(only spaces or line breaks\)", N_("is blank (only spaces or line breaks)")),
-        (r"(?P<text>'.*') is in the past", N_("%(text)s is in the past")),
-        (r"(?P<text>'.*') is too far in the future", N_("%(text)s is too far in the future")),
-        # appliance.campaigning's lookups
-        (r"no code '(?P<code>.*)'", N_("no code '%(code)s'")),
-        (r"no campaign named '(?P<name>.*)'", N_("no campaign named '%(name)s'")),
         (r"timeout", N_("timeout")),
+        *REFUSALS,  # the forms' refusals (web.refusals)
     )
 )
 

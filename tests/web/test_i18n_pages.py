@@ -230,6 +230,19 @@ def test_a_refused_compose_says_why_in_french(signed_in, volunteer) -> None:
     assert english_left(page.text, english_words()) == []
 
 
+def test_the_admins_refusals_are_french(signed_in, admin) -> None:
+    client = signed_in("admin")
+    short = client.post("/admin/users", data={"name": "zoé", "role": "volunteer",
+                        "password": "court", "confirm": "court"}, headers=FRENCH)  # fmt: skip
+    assert short.status_code == 400
+    assert "le mot de passe doit avoir au moins 8 caractères" in short.text
+    hook = client.post("/admin/webhooks", data={"url": "ftp://example.org/x",
+                       "events": ["message.sent"]}, headers=FRENCH)  # fmt: skip
+    assert hook.status_code == 400 and "seules les URL http:// et https://" in hook.text
+    for page in (short, hook):
+        assert english_left(page.text, english_words()) == []
+
+
 def test_the_api_keeps_its_english_json(client, auth) -> None:
     answer = client.get("/api/v1/messages/999999", headers={**auth, **FRENCH})
     assert answer.status_code == 404 and answer.is_json
