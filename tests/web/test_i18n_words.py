@@ -86,6 +86,12 @@ def test_the_preview_script_gets_french_sentences_from_the_template(french) -> N
         assert msgid in found, msgid  # the template's own msgids: one translation for both
 
 
+def test_rates_use_the_locales_decimal_mark(french) -> None:
+    from web.pages.campaigns import percent
+
+    assert percent(1 / 3) == "33,3 %" and percent(1.0) == "100 %" and percent(None) == "—"
+
+
 def test_english_plural_forms_for_the_script(english) -> None:
     assert campaign_words.preview_words()["one"] == [1]
 

@@ -35,6 +35,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -74,8 +75,9 @@ def when(text: str | None, empty: str = "—") -> str:
 
 @bp.app_template_filter("percent")
 def percent(rate: float | None) -> str:
-    """A rate of ``results.stats`` (0.3333) as people read it ("33.3 %"); none yet: "—"."""
-    return "—" if rate is None else f"{100 * rate:.1f} %".replace(".0 %", " %")
+    """A rate of ``results.stats`` (0.3333) as people read it, with the locale's decimal mark
+    ("33.3 %", "33,3 %"); none yet: "—"."""
+    return "—" if rate is None else f"{format_decimal(round(100 * rate, 1), format='#,##0.#')} %"
 
 
 def find_campaign(campaign_id: int) -> Campaign:
