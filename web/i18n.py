@@ -58,6 +58,7 @@ def install(app: Flask) -> None:
         skip_words=words.skip_words,
         consent_words=words.consent_words,
         reason_words=reasons.reason_words,
+        told_words=reasons.told_words,
         cms_words=cms_words.cms_words,
         report_words=cms_words.report_words,
     )

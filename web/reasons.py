@@ -14,8 +14,9 @@ import re
 
 from flask_babel import gettext as _
 
-from appliance.status import N_
+from appliance.status import DOING, N_
 
+from .alert_words import ALERTS
 from .cms_words import cme_words, cms_words
 from .refusals import REFUSALS
 
@@ -99,6 +100,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unknown error", N_("unknown error")),
         (r"timeout", N_("timeout")),
         *REFUSALS,  # the forms' refusals (web.refusals)
+        *ALERTS,  # the alerts' details and channels (web.alert_words)
     )
 )
 
@@ -119,5 +121,15 @@ def reason_words(text: str | None) -> str | None:
                     values[name] = cms_words(code, value)
                 elif name == "cme":
                     values[name] = cme_words(code, value)
+                elif name == "doing" and value in DOING.values():
+                    values[name] = _(value)
             return _(msgid, **values)
     return text
+
+
+def told_words(text: str | None) -> str | None:
+    """What became of an alert's channels ("email sent; webhook event logged"), each part in
+    the reader's language."""
+    if not text:
+        return text
+    return "; ".join(reason_words(part) or part for part in text.split("; "))

@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po
 from appliance import webhooks
 from appliance.accounts import add_user
 from appliance.campaigning import operations
+from appliance.store.alerts import Seen, record_told, settle_alerts
 from appliance.store.contacts import ContactValues
 from tests.web.test_i18n_catalogue import CATALOGUE
 from tests.web.test_panel import IMEI, a_modem, queue_message, set_status
@@ -78,8 +79,9 @@ COMMON_ENGLISH = set(
     ]
 )
 FIXTURE_TEXT = ("Collecte demain 8h-12h", "OUI, je viendrai", "victor", "alice", "SIMCOM_Ltd",
-                "SIMCOM_SIM800", "Orange F", "/dev/gsm/sim800-1", "Bonjour {first_name}",
-                "Bonjour Alice", "https://example.org/hook", "collecte")  # fmt: skip
+                "/var/lib/smsrelay", "timed out", "SIMCOM_SIM800", "Orange F", "/dev/gsm/sim800-1",
+                "Bonjour {first_name}", "Bonjour Alice", "https://example.org/hook",
+                "collecte")  # fmt: skip
 ALICE = "+33611111111"
 VOLUNTEER = ["/", "/queue", "/history", "/inbox", "/inbox/calls", "/compose", "/messages/1",
              "/messages/2", "/conversation/+33612345678", f"/conversation/{ALICE}", "/contacts",
@@ -182,6 +184,18 @@ def content(store, config, clock) -> None:
     store.add_missed_call(caller=ALICE, imei=IMEI, iccid=None, rang_at=T0, hung_up=True)
     webhooks.create_webhook(store, url="https://example.org/hook", events=["message.sent"],
                             now=clock.now())  # fmt: skip
+    # alerts in the appliance's words, as its judge writes them: open and resolved
+    seen = {("modem_down", IMEI): Seen("Modem 861234567890123 (Orange F) is looking for a "
+                                       "network: the SIM says SIM PIN.", timedelta(0)),
+            ("disk_full", ""): Seen("The disk of /var/lib/smsrelay is 93 % full.", timedelta(0)),
+            ("queue_stuck", ""): Seen("4 message(s) wait and none was sent for 12 minutes.",
+                                      timedelta(0))}  # fmt: skip
+    fired, _ = settle_alerts(store, seen, T0 - timedelta(hours=1))
+    for alert in fired:
+        record_told(
+            store, alert.id, "sms #9 queued; email not sent: timed out; webhook event logged"
+        )
+    settle_alerts(store, {k: v for k, v in seen.items() if k[0] != "disk_full"}, T0)
 
 
 @pytest.mark.parametrize("path", pages(VOLUNTEER))

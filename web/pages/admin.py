@@ -28,8 +28,8 @@ from appliance.accounts import (
     tokens,
     users,
 )
-from appliance.store.alerts import recent_alerts
 from appliance.status import N_
+from appliance.store.alerts import recent_alerts
 from appliance.store.schema import User
 from web.reasons import reason_words
 from web.services import services
