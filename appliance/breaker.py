@@ -7,6 +7,14 @@ a row once in 125 sends), more are a fault, and each further error doubles the S
 success closes the breaker. Only an error that belongs to the destination ("the destination is
 out of service") waits on the message, with the message's own exponential backoff.
 
+How many errors in a row are "bad luck" depends on how often sends fail anyway: where the other
+SIMs see one send in five refused, three in a row happen once in 125 sends by chance, and pausing
+then only costs a send slot. So a streak opens the breaker once chance alone would make it rarer
+than one in a thousand streaks at the refusal rate the *other* SIMs see (a lone SIM: its own),
+never before ``threshold`` errors (3) nor after ``MOST_IN_A_ROW`` (6): at 20 % refused that is 5
+in a row; beside healthy SIMs, a SIM failing every send still pauses at its third error (its
+fourth at start-up, before the others have sent enough to say: ``PRIOR_RATE``).
+
 The pause is counted in the SIM's own cycle, the longer of its pacing interval and the time its
 sends take, not in fixed seconds: a pause costs the sends the SIM could have made meanwhile, and
 that cost is what the breaker bounds. On a real SIM paced at 6 a minute, three errors in a row
@@ -15,6 +23,7 @@ pause it 10 s, then 20, 40, 80 ... up to ``max_pause``.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -74,12 +83,36 @@ def kind(error: ModemError) -> str:
     return "modem"
 
 
+MOST_IN_A_ROW = 6  # errors in a row that open the breaker whatever the refusal rate
+CHANCE = 1e-3  # a streak rarer than this by chance alone is a fault, not bad luck
+WINDOW = 64  # the sends a SIM's refusal rate is measured over
+# Before the SIMs have sent much, the rate is what a middling network gives (one in ten), worth
+# ten sends: a first streak at start-up needs four errors, not three, and a few sends later the
+# measure has taken over (the other SIMs at 0 %: three again; at 20 %: five).
+PRIOR_RATE, PRIOR_SENDS = 0.1, 10
+
+
+def refusal_rate(refused: int, sends: int) -> float:
+    """The share of sends refused, from ``refused`` of ``sends`` and the prior."""
+    return (refused + PRIOR_RATE * PRIOR_SENDS) / (sends + PRIOR_SENDS)
+
+
+def streak_needed(rate: float | None, least: int, most: int = MOST_IN_A_ROW) -> int:
+    """Errors in a row before a SIM pauses, when sends are refused at ``rate`` anyway: the
+    shortest streak chance makes rarer than ``CHANCE``, between ``least`` and ``most``."""
+    needed = least
+    while rate and needed < most and rate**needed > CHANCE:
+        needed += 1
+    return max(needed, least)
+
+
 @dataclass
 class SimBreaker:
     """Consecutive failures of one SIM, and the pause they earn it.
 
-    ``threshold`` failures in a row open the breaker for one cycle; each further failure doubles
-    the pause, up to ``max_pause`` seconds. ``success`` closes it.
+    A streak of failures opens the breaker for one cycle once it is longer than chance explains
+    (``streak_needed``: ``threshold`` at least); each further failure doubles the pause, up to
+    ``max_pause`` seconds. ``success`` closes it.
     """
 
     threshold: int = 3
@@ -87,6 +120,18 @@ class SimBreaker:
     streak: int = 0
     kinds: list[str] = field(default_factory=list)
     send_seconds: float | None = None  # a moving average of how long this SIM's sends take
+    needed: int = 0  # the streak that opens the breaker, fixed when the streak began
+    outcomes: deque[bool] = field(default_factory=lambda: deque(maxlen=WINDOW))  # True: refused
+
+    @property
+    def rate(self) -> float:
+        """The share of this SIM's last sends refused by its fault (``refusal_rate``)."""
+        return refusal_rate(*self.tally())
+
+    def tally(self) -> tuple[int, int]:
+        """(refused, sends) over the window; a copy first, as other threads read it too."""
+        outcomes = tuple(self.outcomes)
+        return sum(outcomes), len(outcomes)
 
     def observe(self, seconds: float) -> None:
         """A send (ok or not) took ``seconds``: the cycle follows what the network does."""
@@ -99,22 +144,27 @@ class SimBreaker:
         """One turn of this SIM: its pacing interval, or the time a send takes if longer."""
         return max(interval, self.send_seconds or 0.0)
 
-    def failure(self, what: str, interval: float) -> float:
-        """Count a failure of kind ``what``; the pause (seconds) it earns, 0 below the threshold."""
+    def failure(self, what: str, interval: float, chance: float | None = None) -> float:
+        """Count a failure of kind ``what``; the pause (seconds) it earns, 0 while the streak is
+        shorter than chance explains at the refusal rate ``chance`` (the other SIMs')."""
+        if self.streak == 0:
+            self.needed = streak_needed(chance, self.threshold)
         self.streak += 1
+        self.outcomes.append(True)
         self.kinds = [*self.kinds, what][-self.threshold :]  # what the reason's words name
-        if self.streak < self.threshold:
+        if self.streak < self.needed:
             return 0.0
-        return min(self.max_pause, self.cycle(interval) * 2 ** (self.streak - self.threshold))
+        return min(self.max_pause, self.cycle(interval) * 2 ** (self.streak - self.needed))
 
     def success(self) -> None:
         self.streak = 0
         self.kinds = []
+        self.outcomes.append(False)
 
     @property
     def open(self) -> bool:
         """The SIM has failed often enough in a row that it pauses between tries."""
-        return self.streak >= self.threshold
+        return self.streak > 0 and self.streak >= self.needed
 
     def words(self, sim: str, pause: float) -> str:
         """ "SIM …1234 (Orange) pauses 40 s after 3 network errors in a row"."""

@@ -192,6 +192,7 @@ class Daemon:
             on_received=self.desk.received,
             on_call=self.desk.missed_call,
             trouble=self.trouble,
+            claim_ahead=self._claim_ahead,
         )
         self.dispatcher = Dispatcher(
             store=self.store,
@@ -447,6 +448,10 @@ class Daemon:
             self.dispatcher.offer(worker)
         elif self.wakeup is not None:
             self.wakeup.set()
+
+    def _claim_ahead(self, worker: object) -> bool:
+        """A worker on the air may take its next message now (``Dispatcher.claim_ahead``)."""
+        return self.dispatcher is not None and self.dispatcher.claim_ahead(worker)
 
     def _panel_requests(self) -> None:
         """What the panel asked of this daemon's modems besides messages: credit queries

@@ -6,7 +6,10 @@ retry's backoff, a SIM's pacing slot, the end of quiet hours). No polling interv
 enqueued by the CLI or the panel reaches AT+CMGS within milliseconds on an idle modem.
 
 Order: priority, then age. Among free modems the least-used SIM (today's parts) goes first. Each
-hand-over is a ``claim`` committed as ``sending`` before the worker writes to the port.
+hand-over is a ``claim`` committed as ``sending`` before the worker writes to the port. A modem on
+the air has its next message claimed shortly before it is free (``claim_ahead``, from the
+worker's errand thread), so no claim sits between two of its sends; that claim is handed over
+(``sending_at`` committed) only just before its ``AT+CMGS``, so a crash before then gives it back.
 """
 
 from __future__ import annotations
@@ -121,7 +124,7 @@ class Dispatcher:
                 if ready_at is not None:
                     soonest(ready_at)
                     continue
-                if self._hand_over(worker, now, left, others_free=free > 1):
+                if self._hand_over(worker, now, left, self._avoid_own(worker, free > 1)):
                     free -= 1
             soonest(self.store.next_due(now))
             if quiet(now, self.config):
@@ -145,7 +148,8 @@ class Dispatcher:
                     try:
                         _, left = self._usage(worker, now)
                         others = any(w is not worker for w in self.pool.available())
-                        handed = self._hand_over(worker, now, left, others_free=others)
+                        avoid_own = self._avoid_own(worker, others)
+                        handed = self._hand_over(worker, now, left, avoid_own)
                     except Exception as exc:  # the dispatcher's thread tries again soon
                         trouble = outage_of(exc)
                         if trouble is None:
@@ -155,8 +159,41 @@ class Dispatcher:
             self.wakeup.set()
         return handed
 
+    def claim_ahead(self, worker: ModemWorker) -> bool:
+        """``worker`` is on the air and will be free in a moment: claim its next message now,
+        from its prefetch thread (``appliance.worker.ahead``), so the claim is not in the gap
+        between its two sends. What failed on this modem is left to the others whenever one is
+        healthy (they claim ahead too). The claim is not yet the hand-over: the message is
+        ``sending`` without ``sending_at`` until the worker is about to write its ``AT+CMGS``
+        (``Store.hand_over``), so a crash or a dead node gives it back to the queue. It carries
+        the node's lease like any claim; the database away, nothing is claimed ahead (the
+        worker's send ends, and the dispatcher's thread looks again: ``DatabaseTrouble``)."""
+        with self._lock:
+            if not worker.takes_ahead or not worker.imei:
+                return False
+            now = self.clock.now()
+            began = time.monotonic()
+            try:
+                _, left = self._usage(worker, now)
+                avoid_own = self.pool.healthy_peers(worker) > 0
+                return self._hand_over(worker, now, left, avoid_own, ahead=True)
+            except Exception as exc:
+                trouble = outage_of(exc)
+                if trouble is None:
+                    raise
+                self.trouble.met(trouble, began)
+                return False
+
+    def _avoid_own(self, worker: ModemWorker, others_free: bool) -> bool:
+        """What failed on this modem goes to another one when another is free: a transient error
+        blames the SIM, not the message. When none is free, this modem takes it again itself
+        (one bad draw is no fault), unless it failed twice in a row and a healthy modem (not
+        pausing after errors) will soon be free: then it leaves its failures to that one."""
+        return others_free or (worker.breaker.streak >= 2 and self.pool.healthy_peers(worker) > 0)
+
     def _usage(self, worker: ModemWorker, now: datetime) -> tuple[int, int]:
-        """(parts its SIM sent today, parts its caps still allow)."""
+        """(parts its SIM sent today, parts its caps still allow: less those sent or on the air
+        that the store does not count yet, ``ModemWorker.parts_unrecorded``)."""
         day, month = period_keys(now, self.config.timezone)
         sim = worker.sim_counts
         if sim is None and worker.iccid:
@@ -170,16 +207,15 @@ class Dispatcher:
             counted_month=sim.month if sim else "",
             sent_month=sim.sent_month if sim else 0,
         )
+        left = max(left - worker.parts_unrecorded, 0)
         return (sim.sent_day if sim and sim.day == day else 0), left
 
-    def _hand_over(self, worker: ModemWorker, now: datetime, left: int, others_free: bool) -> bool:
-        """Claim the best message ``worker`` may send now and give it to it.
-
-        What failed on this modem goes to another one when another is free: a transient error
-        blames the SIM, not the message. When none is free, this modem takes it again itself
-        (one bad draw is no fault), unless it failed twice in a row and a healthy modem (not
-        pausing after errors) will soon be free: then it leaves its failures to that one.
-        """
+    def _hand_over(
+        self, worker: ModemWorker, now: datetime, left: int, avoid_own: bool, ahead: bool = False
+    ) -> bool:
+        """Claim the best message ``worker`` may send now and give it to it (``avoid_own``: not
+        one that last failed on it, ``_avoid_own``; ``ahead``: for when its send on the air
+        ends, ``claim_ahead``)."""
         if left <= 0:
             return False
         claim = Claim(
@@ -189,10 +225,11 @@ class Dispatcher:
             node=self.config.node,
             max_parts=left,
             quiet=quiet(now, self.config),
-            avoid_own_retries=others_free
-            or (worker.breaker.streak >= 2 and self.pool.healthy_peers(worker) > 0),
+            avoid_own_retries=avoid_own,
             consent=self.consent,
             lease_until=self.lease(now),
+            # handed over by the worker, after the outcome it is still writing (issue 14)
+            ahead=ahead or worker.outcomes_pending,
         )
         message = self.store.claim(claim, now)
         if message is None:

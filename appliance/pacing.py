@@ -39,6 +39,13 @@ class Pacer:
         if self.next_at is None or self.next_at < until:
             self.next_at = until
 
+    def free_after(self, parts: int, started_at: datetime) -> datetime:
+        """The latest a send may have to wait for, once a send of ``parts`` parts started at
+        ``started_at`` (the longest jitter, and any hold): whether a message may be claimed
+        ahead for when that send ends (``appliance.worker.ahead``)."""
+        rhythm = started_at + self.interval * max(parts, 1) * (1.0 + self.jitter)
+        return rhythm if self.next_at is None else max(rhythm, self.next_at)
+
     def record(self, parts: int, started_at: datetime) -> None:
         """A send of ``parts`` parts started at ``started_at``."""
         stretch = 1.0 + self._rng.uniform(0.0, self.jitter)

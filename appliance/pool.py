@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from .breaker import refusal_rate
 from .clock import Clock
 from .database_trouble import DatabaseTrouble
 from .states import ModemState
@@ -33,6 +34,7 @@ class Pool:
         on_received: Callable[[int], object] | None = None,
         on_call: Callable[[int], object] | None = None,
         trouble: DatabaseTrouble | None = None,
+        claim_ahead: Callable[[ModemWorker], object] = lambda worker: False,
     ) -> None:
         self.store = store
         self._trouble = trouble
@@ -42,6 +44,7 @@ class Pool:
         self.clock = clock
         self.node = node
         self._on_idle = on_idle
+        self._claim_ahead = claim_ahead  # the dispatcher: a worker's next message, while it sends
         self._lock = threading.Lock()
         self._by_port: dict[str, ModemWorker] = {}
         self._by_imei: dict[str, ModemWorker] = {}
@@ -64,6 +67,8 @@ class Pool:
                 on_call=self._on_call,
                 healthy_peers=self.healthy_peers,
                 trouble=self._trouble,
+                refusal_rate=self.refusal_rate,
+                claim_ahead=self._claim_ahead,
             )
             self._by_port[settings.port] = worker
         return worker.start()
@@ -106,7 +111,7 @@ class Pool:
     def holding(self) -> set[int]:
         """The messages this node's workers hold (claimed and not yet settled): the claims
         whose lease the node renews (``appliance.nodes``)."""
-        return {w.holding for w in self.workers() if w.holding is not None}
+        return set().union(*(w.holding for w in self.workers()))
 
     def healthy_peers(self, worker: ModemWorker) -> int:
         """Modems other than ``worker`` that could send a message now or after their current
@@ -119,6 +124,16 @@ class Pool:
             and other.state in (ModemState.READY, ModemState.BUSY)
             and not other.breaker.open
         )
+
+    def refusal_rate(self, worker: ModemWorker) -> float | None:
+        """The share of sends the other SIMs see refused by their SIM or network (their last
+        sends together), or ``worker``'s own when it is alone: what chance alone gives, against
+        which the breaker judges a streak (``appliance.breaker``)."""
+        others = [other for other in self.workers() if other is not worker]
+        if not others:
+            return worker.breaker.rate
+        tallies = [other.breaker.tally() for other in others]
+        return refusal_rate(sum(t[0] for t in tallies), sum(t[1] for t in tallies))
 
     def check_credit(self, iccids: set[str]) -> None:
         """Hand the panel's credit requests to the workers of those SIMs (others' are left to

@@ -14,6 +14,7 @@ from .store import Store
 # ``RingingStore`` rings after each; ``tests/appliance/test_waiters.py`` checks the names exist.
 SETTLING = (
     "mark_sent",
+    "mark_refused",
     "mark_failed",
     "mark_unknown",
     "add_report",
@@ -39,6 +40,12 @@ class RingingStore(Store):
 
     def mark_sent(self, *args, **kwargs):
         return self._rung(super().mark_sent(*args, **kwargs))
+
+    def mark_refused(self, *args, **kwargs):
+        return self._rung(super().mark_refused(*args, **kwargs))
+
+    def _after_together(self) -> None:  # an outcome written with the next's hand-over
+        self._on_settled()
 
     def mark_failed(self, *args, **kwargs):
         return self._rung(super().mark_failed(*args, **kwargs))

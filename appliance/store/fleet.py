@@ -9,7 +9,7 @@ not a model.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func
 from sqlmodel import col, select
@@ -20,6 +20,8 @@ from . import statements
 from .schema import Message, Modem, SignalSample, Sim, Status
 from .sim_records import SimCounts
 from .transactions import Transactions
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def count_parts(
@@ -88,12 +90,19 @@ class Fleet(Transactions):
             return modem.rejected_pin if modem else None
 
     def sending_by_modem(self) -> dict[str, int]:
-        """Which message each modem is sending now (its ``busy`` state is derived from this)."""
+        """Which message each modem is sending now (its ``busy`` state is derived from this): of
+        a busy modem's two, the one on the air, handed over first (its next, claimed ahead, has
+        no ``sending_at`` until it is handed over: ``appliance.worker.ahead``)."""
         with self.reading() as session:
             rows = session.exec(
-                select(Message.modem_imei, Message.id).where(Message.status == Status.SENDING)
+                select(Message.modem_imei, Message.id, Message.sending_at).where(
+                    Message.status == Status.SENDING
+                )
             ).all()
-        return {imei: message_id for imei, message_id in rows if imei and message_id}
+        # the first of each modem wins: handed over before claimed ahead, then the oldest
+        ordered = sorted(rows, key=lambda r: (r[2] is None, r[2] or _EPOCH, r[1] or 0))
+        ordered.reverse()
+        return {imei: message_id for imei, message_id, _ in ordered if imei and message_id}
 
     def modems(self) -> list[Modem]:
         with self.reading() as session:

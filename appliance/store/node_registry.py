@@ -9,8 +9,10 @@ node's daemon renews with its own row (``renew``) every third of the lease; a cl
 passed belongs to a node that died or lost the database, and another node settles it
 ``unknown`` (``settle_expired_claims``): its SMS may or may not have left, so it is never sent
 again silently, even with ``resend_unknown`` (a node that merely lost the database may still
-send it). A claim is ``sending`` from its first moment, so there is no "claimed but not yet
-sending" message to give back; what a dead node left queued was never claimed and goes to
+send it). A claim made ahead of its modem's next send (``sending`` without ``sending_at``,
+``appliance.worker.ahead``) was never handed over, so it never left: the sweep queues it again
+as it was, for any node, and its node, if alive after all, finds it no longer its own at the
+hand-over and does not send it. What a dead node left queued was never claimed and goes to
 whichever node takes it.
 
 Scheduled jobs (expiry, retention, campaign planning, the lease sweep) must run on one node at
@@ -32,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
 from .attempt_schema import MessageAttempt, Outcome
+from .attempts import requeue_unsent
 from .engine import MIGRATION_LOCK
 from .node_schema import Node
 from .schema import Event, Message, Status
@@ -112,11 +115,12 @@ class NodeRegistry(Transactions):
 
     def settle_expired_claims(self, now: datetime) -> list[tuple[int, str]]:
         """``sending`` messages whose lease passed (their node died, lost the database, or lost
-        the claim) become ``unknown``, with an event each; returns (message id, node). Rows
-        another transaction holds are skipped (the owner writing its outcome now wins)."""
+        the claim) become ``unknown``, with an event each; returns (message id, node). Those
+        claimed ahead and never handed over (no ``sending_at``) go back to the queue instead.
+        Rows another transaction holds are skipped (the owner writing its outcome now wins)."""
         with self.session() as session:
             rows = session.exec(
-                select(Message.id, Message.node)
+                select(Message.id, Message.node, Message.sending_at)
                 .where(
                     Message.status == Status.SENDING,
                     col(Message.lease_until).is_not(None),
@@ -124,7 +128,13 @@ class NodeRegistry(Transactions):
                 )
                 .with_for_update(skip_locked=True)
             ).all()
-            settled = [(message_id, node or "?") for message_id, node in rows if message_id]
+            # claimed ahead and never handed over: never left, queued again
+            requeue_unsent(session, [i for i, _, sending_at in rows if i and sending_at is None])
+            settled = [
+                (message_id, node or "?")
+                for message_id, node, sending_at in rows
+                if message_id and sending_at is not None
+            ]
             for message_id, node in settled:
                 reason = DEAD_NODE.format(node=node)
                 session.execute(

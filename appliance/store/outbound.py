@@ -3,7 +3,10 @@
 The at-most-once rule lives here. ``claim`` writes ``sending`` (with modem, SIM and attempt) and
 commits *before* the driver writes AT+CMGS; only then may the modem send. The commit is on the
 disk when it returns (``engine``: ``synchronous=FULL``), so a crash or a power cut after that
-leaves the row ``sending``, which ``recover`` turns into ``unknown`` at the next start. Nothing
+leaves the row ``sending``, which ``recover`` turns into ``unknown`` at the next start. A claim
+made ahead, while the modem's previous send is on the air (``Claim.ahead``), is ``sending``
+without ``sending_at`` until the worker hands it over (``hand_over``, committed before its
+AT+CMGS): until then it has not left, and ``recover`` queues it again as it was. Nothing
 here is SQLite-only: claims use ``SELECT ... FOR UPDATE SKIP LOCKED`` (ignored by SQLite, where
 one daemon owns the database) so several nodes can share one PostgreSQL database.
 """
@@ -19,6 +22,7 @@ from sqlmodel import col, select
 
 from . import statements
 from .attempt_schema import MessageAttempt, Outcome
+from .attempts import requeue_unsent
 from .consent import DEFAULT_RULES, ConsentRules, held_at_dispatch
 from .fleet import SimCounts, count_parts
 from .queueing import Queueing
@@ -44,6 +48,9 @@ class Claim:
     avoid_own_retries: bool  # another modem is healthy: let it take what failed here
     consent: ConsentRules = DEFAULT_RULES  # the cap per person, checked again as it leaves
     lease_until: datetime | None = None  # the claim is this node's until then (node_registry)
+    # for when the modem's send on the air ends: ``sending`` without ``sending_at`` until the
+    # worker hands it over (``hand_over``) just before its AT+CMGS (appliance.worker.ahead)
+    ahead: bool = False
 
 
 class OutboundMessages(Queueing):
@@ -74,7 +81,7 @@ class OutboundMessages(Queueing):
                 sim_iccid=claim.iccid,
                 node=claim.node,
                 attempts=values["attempts"] + 1,
-                sending_at=now,
+                sending_at=None if claim.ahead else now,
                 lease_until=claim.lease_until,
             )
             if values["concat_ref"] is None:  # kept across retries, so resumed parts join up
@@ -87,6 +94,7 @@ class OutboundMessages(Queueing):
                     "b_iccid": claim.iccid,
                     "b_node": claim.node,
                     "b_now": now,
+                    "b_sending_at": values["sending_at"],
                     "b_lease_until": claim.lease_until,
                     "b_concat_ref": values["concat_ref"],
                 },
@@ -252,14 +260,18 @@ class OutboundMessages(Queueing):
             session.commit()
 
     def recover(self, node: str, resend_unknown: bool, now: datetime) -> list[int]:
-        """After a crash: what this node left ``sending`` may have left. ``unknown`` (or queued
-        again when the operator chose ``resend_unknown``)."""
+        """After a crash: what this node left ``sending`` and handed over may have left:
+        ``unknown`` (or queued again when the operator chose ``resend_unknown``); those ids. A
+        claim made ahead and not handed over (no ``sending_at``: its AT+CMGS was never written,
+        ``appliance.worker.ahead``) is queued again as it was, its attempt not counted."""
         with self.session() as session:
-            ids = list(
-                session.exec(
-                    select(Message.id).where(Message.status == Status.SENDING, Message.node == node)
-                ).all()
-            )
+            rows = session.exec(
+                select(Message.id, Message.sending_at).where(
+                    Message.status == Status.SENDING, Message.node == node
+                )
+            ).all()
+            requeue_unsent(session, [i for i, at in rows if i is not None and at is None])
+            ids = [i for i, sending_at in rows if i is not None and sending_at is not None]
             if ids:
                 reason = "the daemon stopped during the send: it may or may not have left"
                 if resend_unknown:
@@ -283,8 +295,8 @@ class OutboundMessages(Queueing):
                     session.add(
                         Event(at=now, kind="message.unknown", message_id=message_id, detail=reason)
                     )
-                session.commit()
-            return [i for i in ids if i is not None]
+            session.commit()
+            return ids
 
     def expire(self, now: datetime) -> int:
         """Queued messages whose validity passed become ``expired``."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlalchemy import (
     bindparam,
     case,
+    delete,
     func,
     insert,
     literal,
@@ -140,7 +141,7 @@ TAKE = (
         sim_iccid=_param("iccid", m.sim_iccid),
         node=_param("node", m.node),
         attempts=m.attempts + 1,
-        sending_at=NOW,
+        sending_at=_param("sending_at", m.sending_at),  # None: claimed ahead (``HAND_OVER``)
         lease_until=_param("lease_until", m.lease_until),
         concat_ref=_param("concat_ref", m.concat_ref),
     )
@@ -158,6 +159,10 @@ ATTEMPT_BEGUN = insert(ATTEMPT).values(
     started_at=_param("now", a.started_at),
     outcome=Outcome.SENDING,
     part_refs="",
+)
+# a claim ahead given back before it went on the air (``Store.release``): no attempt was made
+ATTEMPT_DROPPED = delete(ATTEMPT).where(
+    a.message_id == _param("id", a.message_id), a.outcome == Outcome.SENDING
 )
 # its end, in the transaction that records the outcome: the message's one open attempt
 ATTEMPT_ENDED = (
@@ -238,6 +243,19 @@ MODEM_SUCCESS = (
     .values(last_success_at=_WHEN, state=ModemState.READY, reason="ready", updated_at=_WHEN)
 )
 
+# the modem row after a refused send: ready, the breaker's words, the error as its last
+MODEM_REFUSED = (
+    update(MODEM)
+    .where(MODEM.c.imei == _param("imei", MODEM.c.imei))
+    .values(
+        state=ModemState.READY,
+        reason=_param("reason", MODEM.c.reason),
+        last_error=_param("error", MODEM.c.last_error),
+        last_error_at=_WHEN,
+        updated_at=_WHEN,
+    )
+)
+
 # --- delivery reports ---------------------------------------------------------------------------
 
 r = REPORT.c
@@ -273,7 +291,45 @@ REPORTS_OF = select(r.part_ref, r.delivered).where(
 RETRY = (
     update(MESSAGE)
     .where(m.id == _param("id", m.id))
-    .values(status=Status.QUEUED, reason=_param("reason", m.reason), due_at=_param("due", m.due_at))
+    .values(
+        status=Status.QUEUED,
+        reason=_param("reason", m.reason),
+        due_at=_param("due", m.due_at),
+        lease_until=None,  # back in the queue: no node's claim (issue 15)
+    )
+)
+GIVE_UP = (
+    update(MESSAGE)
+    .where(m.id == _param("id", m.id))
+    .values(status=Status.FAILED, reason=_param("reason", m.reason), finished_at=NOW)
+)
+# a message claimed ahead of a send that never went on the air: queued as it was, its attempt
+# not counted, its claim's lease gone (``Store.release``, and a dead node's, ``node_registry``)
+RELEASE = (
+    update(MESSAGE)
+    .where(m.id == _param("id", m.id), m.status == Status.SENDING)
+    .values(
+        status=Status.QUEUED,
+        attempts=m.attempts - 1,
+        modem_imei=None,
+        sim_iccid=None,
+        sending_at=None,
+        lease_until=None,
+    )
+)
+# the hand-over of a message claimed ahead (``sending_at`` still None), committed before its
+# ``AT+CMGS``: from here a crash leaves it ``unknown``; before, it goes back to the queue. Only
+# this modem's and node's claim: one given back meanwhile (a sweep) is not sent
+HAND_OVER = (
+    update(MESSAGE)
+    .where(
+        m.id == _param("id", m.id),
+        m.status == Status.SENDING,
+        m.sending_at.is_(None),
+        m.modem_imei == _param("imei", m.modem_imei),
+        m.node == _param("node", m.node),
+    )
+    .values(sending_at=NOW)
 )
 DELIVERED = (
     update(MESSAGE)

@@ -28,6 +28,7 @@ class Transactions:
         # the engine's connections with SQLite's read-only BEGIN (the same pool)
         self.reader = engine.execution_options(sqlite_begin="DEFERRED")
         self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        self._joined = threading.local()  # the connection of a ``together`` block, per thread
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -38,7 +39,12 @@ class Transactions:
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         """One write transaction on a plain connection, for the prebuilt statements of the send
-        path (``statements``): committed on leaving, rolled back on an exception."""
+        path (``statements``): committed on leaving, rolled back on an exception; inside a
+        ``together`` block of this thread, that block's transaction."""
+        joined = getattr(self._joined, "connection", None)
+        if joined is not None:
+            yield joined
+            return
         with self._write_lock, self.engine.begin() as connection:
             yield connection
 
@@ -70,6 +76,23 @@ class Transactions:
                 except Exception:
                     connection.invalidate()  # never back in the pool unsynced
                     raise
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The prebuilt-statement writes (``_writing``) this thread makes in the block, in one
+        transaction: one commit (one fsync) where there were several. A worker writes the
+        outcome of a send with the hand-over of its next (``appliance.worker.ahead``). Writes
+        through ``session`` must not run in the block (SQLite: a second writer waits on it)."""
+        with self._writing() as connection:
+            self._joined.connection = connection
+            try:
+                yield
+            finally:
+                self._joined.connection = None
+        self._after_together()
+
+    def _after_together(self) -> None:
+        """After the commit of a ``together`` block (the daemon's store rings its waiters)."""
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -19,6 +19,10 @@ it through its inbox queue, so a stuck modem stalls only its own worker, never t
 - ``sending``: one send, and what a failure means: whom to blame (``appliance.breaker``), the
   SIM pausing after errors in a row while the message goes again at once, the message waiting
   when the destination is at fault, ``unknown`` when it may have left;
+- ``ahead``: the next message claimed while the current send is on the air, so no claim sits
+  between two sends; what was claimed ahead and cannot go goes back to the queue;
+- ``errands``: the worker's second thread: the store writes of a send that ended (written while
+  the next is on the air) and the claim ahead, in order;
 - ``health``: polls of signal and registration, and the modem's row saved from them;
 - ``healing``: the ladder on a timeout: ESC + ATZ (soft reset) → close and reopen the port →
   AT+CFUN=1,1 (power cycle; a USB dongle vanishes and comes back) → ``failed`` with the reason,

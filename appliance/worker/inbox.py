@@ -8,6 +8,7 @@ the caller.
 
 from __future__ import annotations
 
+import queue
 import time
 from dataclasses import dataclass, field
 
@@ -63,12 +64,19 @@ POLL_DEFER_MAX = 300.0  # seconds
 
 class Inbox:
     """The calls other threads make, mixed into ``ModemWorker`` (whose ``__init__`` makes the
-    queue ``_inbox``, the counter ``_order``, ``_poll_waiting`` and ``_polled_at``)."""
+    queue ``_inbox``, the counter ``_order``, ``_poll_waiting``, ``_polled_at``, and the lock
+    ``_handover`` that keeps ``busy`` and ``_sends_waiting``, the hand-overs not yet taken, in
+    step: a claim ahead may land just as the send before it ends, ``ahead``)."""
 
     def send(self, message: Message) -> None:
-        """Hand over a claimed message (already ``sending`` in the store)."""
-        self.busy = True
-        self.holding = message.id  # its claim's lease is renewed while it is (appliance.nodes)
+        """Hand over a claimed message (already ``sending`` in the store): to a free worker, or
+        to one on the air as its next (``ahead``). Its claim's lease is renewed while this
+        worker holds it (``appliance.nodes``)."""
+        with self._handover:
+            self.busy = True
+            self._sends_waiting += 1
+            if message.id is not None:
+                self._held.add(message.id)
         self._put(_Send(message), _WORK)
 
     def poll(self) -> None:
@@ -86,11 +94,33 @@ class Inbox:
     def _next(self, timeout: float) -> _Item:
         """The next thing to do, by rank (raises ``queue.Empty`` after ``timeout``)."""
         _, _, item = self._inbox.get(timeout=timeout)
-        if isinstance(item, _Poll):
+        if isinstance(item, _Send):
+            with self._handover:
+                self._sends_waiting -= 1
+        elif isinstance(item, _Poll):
             self._poll_waiting = False
         elif isinstance(item, _Credit):
             self._credit_waiting = False
         return item
+
+    def _take_sends(self) -> list[Message]:
+        """Take the hand-overs out of the inbox (the rest stays, in its order)."""
+        kept: list[tuple[int, int, _Item]] = []
+        messages: list[Message] = []
+        with self._handover:
+            while True:
+                try:
+                    entry = self._inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if isinstance(entry[2], _Send):
+                    messages.append(entry[2].message)
+                    self._sends_waiting -= 1
+                else:
+                    kept.append(entry)
+            for entry in kept:
+                self._inbox.put(entry)
+        return messages
 
     def _event(self, event: events.ModemEvent) -> None:
         """From the port's reader thread: an unsolicited result for this worker to handle."""

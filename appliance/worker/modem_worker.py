@@ -27,9 +27,11 @@ from modem import events, pdu
 from modem.device import Modem
 from modem.errors import CommandTimeout, ModemError, PortGone
 
+from .ahead import ClaimingAhead
 from .calls import CallHandling, _Ringing
 from .connecting import Connecting
 from .credit import CreditChecks
+from .errands import Errands
 from .healing import Healing
 from .health import Health
 from .inbox import (
@@ -55,7 +57,16 @@ STALE_MARGIN = 0.5
 
 
 class ModemWorker(
-    Inbox, Connecting, Sending, Recording, Health, Healing, Receiving, CallHandling, CreditChecks
+    Inbox,
+    Connecting,
+    Sending,
+    ClaimingAhead,
+    Recording,
+    Health,
+    Healing,
+    Receiving,
+    CallHandling,
+    CreditChecks,
 ):
     """Owns one port; reports its state to the store and its idleness to the dispatcher."""
 
@@ -72,6 +83,8 @@ class ModemWorker(
         on_received: Callable[[int], object] | None = None,
         on_call: Callable[[int], object] | None = None,
         healthy_peers: Callable[[ModemWorker], int] = lambda worker: 0,
+        refusal_rate: Callable[[ModemWorker], float] = lambda worker: worker.breaker.rate,
+        claim_ahead: Callable[[ModemWorker], object] = lambda worker: False,
         rng: random.Random | None = None,
         trouble: DatabaseTrouble | None = None,
     ) -> None:
@@ -86,6 +99,8 @@ class ModemWorker(
         self._on_received = on_received  # a whole message was stored (the consent desk)
         self._on_call = on_call  # a missed call was stored (the consent desk)
         self._healthy_peers = healthy_peers  # other modems that could take a message now
+        self._refusal_rate = refusal_rate  # what chance gives (the breaker's threshold)
+        self._claim_ahead = claim_ahead  # the dispatcher: this worker's next, while it sends
         self._rng = rng or random.Random()
         self._trouble = trouble or DatabaseTrouble()  # the database in trouble (recording)
         self.pacer = Pacer(settings.max_per_minute, rng=self._rng)
@@ -102,7 +117,16 @@ class ModemWorker(
         self.sim_counts: SimCounts | None = None
         self.group = settings.group
         self.busy = False  # a send is handed over or running
-        self.holding: int | None = None  # the id of that message, until its outcome is written
+        self._handover = threading.Lock()  # busy and _sends_waiting move together (``inbox``)
+        self._sends_waiting = 0  # hand-overs in the inbox, not taken yet
+        self._sending = False  # a send is on the air: its successor may be claimed (``ahead``)
+        self.parts_unrecorded = 0  # sent or on the air, not in sim_counts yet (``ahead``)
+        # the messages handed to this worker until given back or their outcome written: their
+        # claims' leases are renewed (``holding``, ``appliance.nodes``); the one on the air
+        self._held: set[int] = set()
+        self._on_air: int | None = None
+        # the outcome of the send that ended, kept for its next's hand-over (``_outcome``)
+        self._outcome_due: tuple[int, Callable[[], object], Callable[[], object], str] | None = None
         self._inbox: queue.PriorityQueue[tuple[int, int, _Item]] = queue.PriorityQueue()
         self._order = itertools.count()  # first come, first served within a rank
         self._poll_waiting = False
@@ -110,6 +134,7 @@ class ModemWorker(
         self._modem: Modem | None = None
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"modem {self.port}", daemon=True)
+        self._errands = Errands(self._claim_next, name=f"errands {self.port}")
         self._wake_at: datetime | None = None
         # calls (``calls``) and credit (``credit``)
         self._caller_id = False  # AT+CLIP=1 accepted: a RING is followed by its +CLIP
@@ -125,6 +150,7 @@ class ModemWorker(
     # --- called from other threads (the rest is in inbox.py) -----------------------------------
 
     def start(self) -> ModemWorker:
+        self._errands.start()
         self._thread.start()
         return self
 
@@ -132,6 +158,7 @@ class ModemWorker(
         self._stopping.set()
         self._put(_Stop(), _URGENT)
         self._thread.join(timeout)
+        self._errands.stop()
 
     @property
     def alive(self) -> bool:
@@ -157,7 +184,11 @@ class ModemWorker(
                     self._trouble.passed()  # its state was saved: the store takes writes
                 self._serve()
             except Exception as exc:  # a bug or a database outage must not end this modem's thread
-                self.busy, self.holding = False, None  # its claim's lease runs out: unknown
+                self._sending = False
+                with self._handover:
+                    self.busy = self._sends_waiting > 0
+                    self._held.discard(self._on_air)  # type: ignore[arg-type]
+                    # its claim's lease runs out: unknown
                 trouble = outage_of(exc)
                 if trouble is not None:  # no traceback: the database is away (recording)
                     self._trouble.met(trouble, time.monotonic() - STALE_MARGIN)
@@ -172,6 +203,9 @@ class ModemWorker(
                 except Exception:
                     self.state = ModemState.FAILED
                 self._stopping.wait(self.settings.reconnect_after)
+        self._put_outcome_due()
+        self._errands.stop()  # outcomes written, no claim ahead after this: the rest goes back
+        self._release_waiting()
         self._close()
         if self.imei:
             try:
@@ -229,6 +263,8 @@ class ModemWorker(
                 else:
                     item = _Recheck()
             try:
+                if not isinstance(item, _Send):
+                    self._put_outcome_due()  # in order before what this item writes
                 if isinstance(item, _Send):
                     self._send(item.message)
                 elif isinstance(item, _Poll):
@@ -258,7 +294,13 @@ class ModemWorker(
     # --- state ---------------------------------------------------------------------------------
 
     def _done(self) -> None:
-        self.busy, self.holding = False, None
+        """A send is over: free, unless its successor was already handed over (``ahead``)."""
+        with self._handover:
+            self._sending = False
+            self._on_air = None
+            if self._sends_waiting:
+                return
+            self.busy = False
         self._on_idle(self)
 
     def _set(self, state: ModemState, reason: str, **also: object) -> None:
@@ -270,6 +312,8 @@ class ModemWorker(
             self._on_idle(self)
 
     def _save(self, **values: object) -> None:
+        self._put_outcome_due()
+        self._errands.flush()  # the outcomes of earlier sends first: the card's order is theirs
         if self.imei:
             values.setdefault("updated_at", self.clock.now())
             self.store.upsert_modem(self.imei, **values)

@@ -33,7 +33,15 @@ class Receiving:
             self._take(event.message, None)
         elif isinstance(event, events.ReportReceived):
             if self._record_report is not None and self.imei:
-                self._record_report(self.imei, event.report, self.clock.now())
+                # after the outcomes still being written (``errands``): the report must find its
+                # message "sent" with its references; the worker does not wait for them
+                record, imei, report, now = (
+                    self._record_report,
+                    self.imei,
+                    event.report,
+                    self.clock.now(),
+                )
+                self._errands.put(lambda: record(imei, report, now))
             else:
                 self._take(event.report, None)
         elif isinstance(event, events.Unrecognised) and event.problem:
@@ -74,6 +82,7 @@ class Receiving:
                 if self._on_received is not None and whole.id is not None:
                     self._on_received(whole.id)
         else:
+            self._errands.flush()  # its message's outcome first: "sent", with its references
             self.store.add_reports([filed(imei, message, now)])
 
 

@@ -11,9 +11,13 @@ What must hold after the restart:
 - nothing sent twice: each text is on air at most once, across all modems;
 - every ``sent`` or ``delivered`` message is on air exactly once, and every message that is
   neither (nor ``unknown``) is not on air at all;
-- the messages that were ``sending`` at the kill are ``unknown``: the daemon cannot tell whether
-  the network took them, so it does not send them again, including those that never reached the
-  air (that is the price of at-most-once, and why ``unknown`` is shown to the operator).
+- the messages that were ``sending`` and handed over at the kill are ``unknown``: the daemon
+  cannot tell whether the network took them, so it does not send them again, including those
+  that never reached the air (that is the price of at-most-once, and why ``unknown`` is shown
+  to the operator);
+- a modem's next message, claimed ahead while its send was on the air but not yet handed over
+  (``sending`` without ``sending_at``, ``appliance.worker.ahead``), never left: it goes back to
+  the queue and is sent once after the restart, its attempt not counted twice.
 """
 
 from __future__ import annotations
@@ -180,13 +184,19 @@ def test_kill_9_mid_run_loses_nothing_and_sends_nothing_twice(tmp_path, fleet):
             """A PDU that arrived after the delay changed (so a slow one) awaits the network."""
             return server.call(lambda m, now: m.pdus_received > count and m.awaiting_network)
 
-        poll(first, lambda: store.counts()["sending"] == MODEMS, 30, "a send on every modem")
+        def sending_on(imei: str) -> list:
+            rows = store.messages(status=Status.SENDING, limit=TOTAL)
+            return [m for m in rows if m.modem_imei == imei]
+
+        poll(first, lambda: all(sending_on(imei) for imei in imeis), 30, "a send on every modem")
         poll(
             first,
             lambda: all(map(slow_pdu_in_flight, fleet, before)),
             30,
             "a slow send's PDU on every modem",
         )
+        # the stuck modem's next message is claimed ahead while its send waits on the network
+        poll(first, lambda: len(sending_on(imeis[-1])) == 2, 30, "a claim ahead on the stuck one")
         os.kill(first.proc.pid, signal.SIGKILL)
         assert first.proc.wait(timeout=10) == -signal.SIGKILL
     finally:
@@ -195,12 +205,18 @@ def test_kill_9_mid_run_loses_nothing_and_sends_nothing_twice(tmp_path, fleet):
     counts = store.counts()
     assert KILL_AFTER <= counts["sent"] + counts["delivered"] < TOTAL, "killed mid-run"
     in_flight = {m.id: m for m in store.messages(status=Status.SENDING, limit=TOTAL)}
-    assert 1 <= len(in_flight) <= MODEMS, "the rows a crash leaves: sending, claimed by us"
+    per_modem = Counter(m.modem_imei for m in in_flight.values())
+    assert set(per_modem) <= set(imeis) and max(per_modem.values()) <= 2, "on air, and ahead"
     for message in in_flight.values():
-        assert message.node == NODE and message.modem_imei in imeis and message.attempts == 1
-    [never_left] = [m for m in in_flight.values() if m.modem_imei == imeis[-1]]
+        assert message.node == NODE and message.attempts == 1
+    ahead = {i: m for i, m in in_flight.items() if m.sending_at is None}  # never handed over
+    handed = {i: m for i, m in in_flight.items() if m.sending_at is not None}
+    assert max(Counter(m.modem_imei for m in handed.values()).values()) == 1, "one on the air"
+    [never_left] = [m for m in handed.values() if m.modem_imei == imeis[-1]]
+    [stuck_ahead] = [m for m in ahead.values() if m.modem_imei == imeis[-1]]
+    assert not any(on_air(fleet)[m.text] for m in (never_left, stuck_ahead))
     stuck.call(lambda m, now: m.hang(now, duration=1.0))  # drops the send it was waiting on
-    left_after = [m.text for m in in_flight.values() if m is not never_left]
+    left_after = [m.text for m in handed.values() if m.modem_imei != imeis[-1]]
     wait_until(
         lambda: any(on_air(fleet)[text] for text in left_after),
         10,
@@ -232,11 +248,18 @@ def test_kill_9_mid_run_loses_nothing_and_sends_nothing_twice(tmp_path, fleet):
             elif message.status != Status.UNKNOWN:
                 assert air[message.text] == 0, f"message {message.id} is {message.status} but left"
         unknown = {m.id: m for m in messages if m.status == Status.UNKNOWN}
-        assert set(unknown) == set(in_flight), "exactly the messages in flight became unknown"
+        assert set(unknown) == set(handed), "exactly the messages handed over became unknown"
         for message in unknown.values():
             assert "daemon stopped during the send" in message.reason
             assert message.attempts == 1, "an unknown message is not sent again"
-        assert statuses[Status.SENT] + statuses[Status.DELIVERED] == TOTAL - len(in_flight)
+        assert statuses[Status.SENT] + statuses[Status.DELIVERED] == TOTAL - len(handed)
+        # the stuck modem's next, claimed ahead and never handed over: queued again at the
+        # restart, then sent once, on its first counted attempt (``appliance.worker.ahead``)
+        by_id = {m.id: m for m in messages}
+        for message_id in ahead:
+            assert by_id[message_id].status in (Status.SENT, Status.DELIVERED)
+            assert by_id[message_id].attempts == 1
+        assert air[stuck_ahead.text] == 1
         # Both kinds of in-flight message end unknown: the ones the network took after the
         # crash, and the one it never got (at most once: it is not sent again on a guess).
         assert any(air[text] == 1 for text in left_after)

@@ -98,8 +98,11 @@ def test_a_sim_that_keeps_failing_pauses_longer_each_time_and_says_so(
     wait_until(lambda: "10 network errors" in (modem_row(store, imei_of(broken)).reason or ""),
                10, "the card's reason")  # fmt: skip
     pauses = events(store, "sim.pause", imei_of(broken))
+    # alone and failing from its first send, nothing measured yet: the breaker assumes one send
+    # in ten refused (appliance.breaker.PRIOR_RATE), so three in a row could be chance (1 in
+    # 1000) and the fourth opens it
     assert [p.detail.split(" after ")[1] for p in pauses] == [
-        f"{n} network errors in a row" for n in range(3, 11)
+        f"{n} network errors in a row" for n in range(4, 11)
     ]
     assert all(" pauses " in p.detail for p in pauses)
     # each pause is twice the one before: the time between tries widens
@@ -146,3 +149,23 @@ def test_a_destination_error_waits_on_the_message_not_on_the_sim(
     assert (row.due_at - row.sending_at).total_seconds() > 1000  # its own backoff (capped 30 min)
     assert daemon.pool.workers()[0].breaker.streak == 0
     assert events(store, "sim.pause") == []
+
+
+def test_a_sim_that_breaks_beside_healthy_ones_pauses_at_its_third_error(
+    sim_factory, daemon_factory, store, config
+):
+    """The others refuse nothing, so three in a row is no chance: the breaker opens at three."""
+    breaking = sim_factory()
+    healthy = sim_factory()
+    cfg = with_modems(config, explicit(breaking), explicit(healthy))
+    daemon = daemon_factory(0, cfg=cfg, tuning=SLOW_MESSAGE_BACKOFF)
+    ready(daemon, 2)
+    before = [enqueue(store, cfg, FRANCE, f"avant {i}") for i in range(30)]
+    wait_sent(store, *before)
+    breaking.call(lambda m, now: setattr(m.faults, "fail_rate", 1.0))
+    breaking.call(lambda m, now: setattr(m.faults, "fail_codes", (38,)))
+    after = [enqueue(store, cfg, FRANCE, f"après {i}") for i in range(12)]
+    wait_sent(store, *after)
+    pauses = events(store, "sim.pause", imei_of(breaking))
+    assert pauses and pauses[0].detail.endswith("after 3 network errors in a row")
+    assert on_air([healthy, breaking])["après 0"] == 1

@@ -9,7 +9,9 @@ The promises (DESIGN.md, "Each SMS is sent at most once, and never lost"), after
   ``failed`` with a reason (the parts on air are those the store says left), or ``unknown``;
 - ``unknown`` only for a reason: the message was ``sending`` when a run was interrupted, or its
   send had no answer (it "may or may not have left");
-- what was ``sending`` at an interruption is ``unknown``, not sent again;
+- what was ``sending`` and handed over at an interruption is ``unknown``, not sent again; a
+  modem's next message claimed ahead but not handed over (no ``sending_at``,
+  ``appliance.worker.ahead``) has no part on air, and goes back to the queue;
 - no message with a part on air came back ``queued`` without that part counted as sent.
 """
 
@@ -54,8 +56,11 @@ class Run:
 
     messages: list[Message] = field(default_factory=list)
     parts: dict[int, dict[str, int]] = field(default_factory=dict)  # index -> part -> times
-    in_flight: set[int] = field(default_factory=set)  # ``sending`` after an interruption
-    came_back: set[int] = field(default_factory=set)  # a part on air not counted, ``queued``
+    in_flight: set[int] = field(default_factory=set)  # ``sending``, handed over, at a cut
+    ahead: set[int] = field(default_factory=set)  # ``sending``, claimed ahead only, at a cut
+    most_handed_over: int = 0  # the most a modem had handed over and unsettled at one cut
+    # a part on air not counted, ``queued`` (or ``sending`` but never handed over)
+    came_back: set[int] = field(default_factory=set)
     last_log: str = ""
     seconds: float = 0.0
 
@@ -107,8 +112,17 @@ def run_with_interruptions(
         chaos.after_kill(tmp_path)
         poll(None, lambda: networks_idle(fleet), 10, "the networks' answers to the last PDUs")
         parts = by_message(parts_on_air(fleet))
-        for message in read_messages(chaos, database, total):
-            if message.status == Status.SENDING:
+        found = read_messages(chaos, database, total)
+        handed = Counter(
+            m.modem_imei for m in found if m.status == Status.SENDING and m.sending_at is not None
+        )
+        run.most_handed_over = max(run.most_handed_over, *handed.values(), 0)
+        for message in found:
+            if message.status == Status.SENDING and message.sending_at is None:
+                run.ahead.add(message.id)  # never handed over: nothing may be on air
+                if len(parts.get(index_of(message), ())) > message.parts_sent:
+                    run.came_back.add(message.id)
+            elif message.status == Status.SENDING:
                 run.in_flight.add(message.id)
             elif message.status == Status.QUEUED and (
                 len(parts.get(index_of(message), ())) > message.parts_sent
@@ -213,7 +227,8 @@ def figures(run: Run, interruptions: int, what: str) -> str:
     return (
         f"{interruptions} {what}, {len(run.messages)} messages in {run.seconds:.0f} s: "
         f"sent {statuses['sent'] + statuses['delivered']}, failed {statuses['failed']}, "
-        f"unknown {statuses['unknown']} (sending at a cut {len(run.in_flight)}); "
+        f"unknown {statuses['unknown']} (sending at a cut {len(run.in_flight)}, claimed ahead "
+        f"{len(run.ahead)}); "
         f"{parts} parts on air; sent twice {len(broken['sent twice'])} (a part at most {most}x), "
         f"lost {len(broken['lost'])}, queued again {len(run.came_back)}"
     )
