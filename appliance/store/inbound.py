@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from . import statements
 from .erasure import ERASED
 from .outbound import split_refs
-from .schema import Inbound, InboundPart, Message, Status
+from .schema import Inbound, InboundPart, Message, Status, message_of_row
 from .transactions import Transactions
 
 
@@ -151,7 +151,7 @@ class InboundMessages(Transactions):
                 "b_since": report.now - timedelta(days=7),
             },
         ).first()
-        message = Message(**row._asdict()) if row is not None else None
+        message = message_of_row(row._asdict()) if row is not None else None
         # a report that comes after its number was erased (``erasure``) does not bring it back
         recipient = (
             None if message is not None and message.recipient == ERASED else report.recipient

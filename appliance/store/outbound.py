@@ -32,6 +32,7 @@ from .schema import (
     Event,
     Message,
     Status,
+    message_of_row,
 )
 
 
@@ -111,7 +112,7 @@ class OutboundMessages(Queueing):
                     "b_now": now,
                 },
             )
-        return Message(**values)
+        return message_of_row(values)
 
     @staticmethod
     def _first_sendable(connection, statement, params: dict, claim: Claim, now: datetime):

@@ -384,3 +384,14 @@ class WebhookCursor(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=32)
     last_event_id: int = 0
+
+
+def message_of_row(values: dict) -> Message:
+    """A ``Message`` from a row's values, as ``Message(**values)`` makes it but without setting
+    each attribute through SQLModel's and SQLAlchemy's instrumentation: 220 → 40 µs here, and
+    the dispatcher's claim makes one for every send (``bench/claim_queued.py``). Like the
+    constructor it validates nothing (the values are the database's); the instance has its ORM
+    state, so it can be changed and added to a session like any other."""
+    message = Message.model_construct(**values)
+    Message._sa_class_manager.setup_instance(message)
+    return message
