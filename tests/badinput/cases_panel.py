@@ -49,7 +49,7 @@ PANEL_CASES = [
          _compose(when="later", send_at="0001-01-01T00:00"), Seen('HTTP 400', "'0001-01-01T00:00' is in the past")),
     Case("panel", "compose-no-csrf", "Compose without its CSRF token",
          lambda rig: _no_csrf(rig),
-         Seen('HTTP 400', 'The CSRF token is missing.')),
+         Seen('HTTP 400', 'The form expired or came from elsewhere: reload the page and send it again.')),
     Case("panel", "contact-nul-name", "New contact: the first name `A\\0nn`",
          _contact(first_name="A\x00nn"), Seen('HTTP 400', "The field 'first_name' holds a NUL character (character 2)."), note="stored before issue 14"),
     Case("panel", "contact-bad-number", "New contact: the number `06 12 AB`",

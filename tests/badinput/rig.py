@@ -36,7 +36,8 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _PAGE_ERRORS = re.compile(
     r'<(?:span|p) class="(?:field-error|flash error)"[^>]*>(.*?)</(?:span|p)>'
     r'|<ul class="import-errors">\s*<li>(.*?)</li>'
-    r"|<h1>[^<]*</h1>\s*<p>(.*?)</p>",
+    r"|<h1>[^<]*</h1>\s*<p>(.*?)</p>"
+    r'|<p class="why" role="alert">(.*?)</p>',  # the panel's error page (web/pages/errors.py)
     re.S,
 )
 
