@@ -304,15 +304,18 @@ GIVE_UP = (
     .values(status=Status.FAILED, reason=_param("reason", m.reason), finished_at=NOW)
 )
 # a message claimed ahead of a send that never went on the air: queued as it was, its attempt
-# not counted, its claim's lease gone (``Store.release``, and a dead node's, ``node_registry``)
+# not counted, its claim's lease gone (``Store.release``, and a dead node's, ``node_registry``).
+# One whose first parts already left keeps its modem and SIM: only that modem may send the rest
+# (``_claim``: ``parts_sent = 0 OR modem_imei = ...``); without them no modem could ever take it
+# (the soak's message left queued for good after a claim ahead was given back at a fault)
 RELEASE = (
     update(MESSAGE)
     .where(m.id == _param("id", m.id), m.status == Status.SENDING)
     .values(
         status=Status.QUEUED,
         attempts=m.attempts - 1,
-        modem_imei=None,
-        sim_iccid=None,
+        modem_imei=case((m.parts_sent > 0, m.modem_imei), else_=None),
+        sim_iccid=case((m.parts_sent > 0, m.sim_iccid), else_=None),
         sending_at=None,
         lease_until=None,
     )

@@ -112,3 +112,22 @@ def test_a_claim_given_back_or_queued_again_carries_no_lease(any_store):
         assert row.status == Status.QUEUED and row.lease_until is None
     # nothing is left for a sweep to settle
     assert any_store.settle_expired_claims(NOW + LEASE + timedelta(seconds=1)) == []
+
+
+def test_a_claim_ahead_given_back_after_its_first_part_left_stays_with_its_modem(any_store):
+    """A message whose first part left and whose second was refused may only go on from that
+    modem (the concatenation's reference): given back from a claim ahead (a fault, a restart,
+    a dead node), it keeps its modem and SIM, so that modem takes it again and no other does.
+    Before, the release cleared them and no modem could ever claim it (found by the soak)."""
+    news = [NewMessage(recipient="+33612345670", text="x" * 200, parts=2, encoding="gsm7")]
+    (message_id,) = [m.id for m in any_store.enqueue_all(news, NOW)]
+    assert _claim(any_store, ahead=False).id == message_id
+    any_store.mark_progress(message_id, [159], "ICC1", NOW, "2026-12-03", "2026-12")
+    any_store.mark_retry(message_id, "the second part refused", NOW)
+    assert _claim(any_store, ahead=True).id == message_id
+    any_store.release([message_id])
+    back = any_store.get(message_id)
+    assert back.status == Status.QUEUED and back.parts_sent == 1
+    assert (back.modem_imei, back.sim_iccid) == ("1", "ICC1")
+    assert _claim(any_store, imei="2", ahead=False) is None, "another modem may not resume it"
+    assert _claim(any_store, ahead=False).id == message_id, "its own modem takes it again"
