@@ -80,6 +80,15 @@ def store(config) -> Store:
     return Store(engine)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request) -> Store:
+    """The store on SQLite, then on a throwaway PostgreSQL (``tests/pg.py``): a store test
+    that takes it runs on both."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("store")
+    return request.getfixturevalue("postgresql_store")
+
+
 def enqueue(
     store: Store, config: Config, to: str, text: str, *, now: datetime | None = None, **options
 ):

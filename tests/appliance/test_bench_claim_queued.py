@@ -24,13 +24,6 @@ def claim_queued(monkeypatch):
     return claim_queued
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
-
-
 def test_the_bench_fills_its_mix_and_times_each_case(claim_queued, any_store):
     now = claim_queued.NOW
     mix = claim_queued.fill(any_store, ROWS, now)

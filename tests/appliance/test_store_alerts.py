@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from appliance.alerts import judge
@@ -21,13 +20,6 @@ from tests.appliance.conftest import enqueue
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 IMEI = "356938035643809"
 DOWN = {("modem_down", IMEI): Seen(f"Modem {IMEI} is not connected.", timedelta(minutes=10))}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def events(store: Store) -> list[tuple[str, str]]:

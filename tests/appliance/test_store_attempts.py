@@ -25,13 +25,6 @@ NUMBER = "+33612345678"
 DAY, MONTH = "2026-11-23", "2026-11"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
-
-
 def _claim(store, imei: str, now=NOW, iccid: str = "8933000000000000001"):
     claim = Claim(imei=imei, iccid=iccid, group=None, node="pi-entrance", max_parts=10,
                   quiet=False, avoid_own_retries=False)  # fmt: skip

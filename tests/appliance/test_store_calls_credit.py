@@ -7,20 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from appliance.store.schema import Event
 
 NOW = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
 IMEI, ICCID = "356938035643809", "8933150319000000001"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def events(store, kind: str) -> list[Event]:

@@ -20,13 +20,6 @@ RULES = ConsentRules(cap_messages=2, cap_period=timedelta(days=30))
 ALICE, BOB, CHLOE, DAVID, EVE = (f"+336{n}{n}{n}{n}{n}{n}{n}{n}" for n in range(1, 6))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
-
-
 @pytest.fixture
 def base(any_store):
     """Alice and Bob (sport, Lyon and Paris), Chloé (sport, opted out), David (culture), and Eve

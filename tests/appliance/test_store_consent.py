@@ -18,13 +18,6 @@ NUMBER = "+33611111111"
 RULES = ConsentRules(cap_messages=2, cap_period=timedelta(days=30))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
-
-
 def _new(kind=MessageKind.TRANSACTIONAL, *, to=NUMBER, strict=False, due=None) -> NewMessage:
     return NewMessage(
         recipient=to, text="Collecte demain", parts=1, encoding="gsm7",

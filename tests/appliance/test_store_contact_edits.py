@@ -5,22 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from appliance.store.contacts import ContactValues, TagCount
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=2)
 FIELDS = {"Adhésion": date(2025, 1, 4), "Cotisation": 12.5, "Zone": "Nord"}
 ALICE = ContactValues("+33611111111", "Alice", "Martin", "fr", ("Bénévole", "Quartier"), FIELDS)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    """The same store on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def _add(store, values=ALICE, proof="paper form 2026-11-30"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from appliance.store.contacts import ContactValues
@@ -16,13 +15,6 @@ NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
 NUMBER = "+33611111111"
 CONSENT = ("form", "signup form 2026-12-01, ip 192.0.2.7")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def events(store) -> list[tuple[str, str | None, str]]:

@@ -16,14 +16,6 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    """The same store on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
-
-
 def _proof(row: ContactValues) -> str:
     return f"file contacts.csv line {row.line}"
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from appliance.store import NewMessage
 from appliance.store.contacts import ContactValues
 from appliance.store.conversation import Cursor, Kind
@@ -15,14 +13,6 @@ from appliance.store.conversation import Cursor, Kind
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 NUMBER, OTHER = "+33611111111", "+33622222222"
 IMEI = "861234567890123"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    """The same store on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def _send(store, to, text, at):

@@ -21,13 +21,6 @@ from appliance.store.schema import User
 from tests.appliance.conftest import T0
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
-
-
 def _send(store, config: Config, numbers, now: datetime, sender, text="Collecte demain"):
     news = [prepare(config, to=n, text=text, now=now, source="api") for n in numbers]
     return submit_all(store, config, news, now, sender)

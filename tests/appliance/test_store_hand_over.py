@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from appliance.store import Claim, NewMessage
@@ -20,13 +19,6 @@ from appliance.store.schema import Status
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def _queue(store, n: int) -> list[int]:

@@ -8,8 +8,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from appliance.store.logins import Limit, forget_failures, reserve_attempt
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -18,13 +16,6 @@ LIMITS = (
     Limit("account", 10, timedelta(minutes=15)),
     Limit("address", 20, timedelta(minutes=15)),
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def test_racing_attempts_never_pass_the_limit(any_store):

@@ -5,19 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from appliance import views
 
 IMEI = "861234567890123"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    """The same store on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def test_a_modem_receives_until_it_comes_up_send_only_and_again_after(any_store):

@@ -8,7 +8,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import inspect
 from sqlmodel import select
 
@@ -22,13 +21,6 @@ from tests.waiting import wait_until as wait_for
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
 
 
 def _queue(store: Store, n: int = 1) -> list[int]:

@@ -35,13 +35,6 @@ IMEI = "356938035643809"
 SECRET_TEXT = "Zorglub-7Q rendez-vous salle Gaveau"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request):
-    if request.param == "sqlite":
-        return request.getfixturevalue("store")
-    return request.getfixturevalue("postgresql_store")
-
-
 def _new(to: str, text: str, due: datetime | None = None) -> NewMessage:
     return NewMessage(recipient=to, text=text, parts=1, encoding="gsm7", due_at=due)
 
