@@ -59,6 +59,9 @@ class Run:
     in_flight: set[int] = field(default_factory=set)  # ``sending``, handed over, at a cut
     ahead: set[int] = field(default_factory=set)  # ``sending``, claimed ahead only, at a cut
     most_handed_over: int = 0  # the most a modem had handed over and unsettled at one cut
+    # message id -> the cuts that found it claimed ahead only / handed over and unsettled
+    ahead_at: dict[int, list[int]] = field(default_factory=dict)
+    in_flight_at: dict[int, list[int]] = field(default_factory=dict)
     # a part on air not counted, ``queued`` (or ``sending`` but never handed over)
     came_back: set[int] = field(default_factory=set)
     last_log: str = ""
@@ -120,10 +123,12 @@ def run_with_interruptions(
         for message in found:
             if message.status == Status.SENDING and message.sending_at is None:
                 run.ahead.add(message.id)  # never handed over: nothing may be on air
+                run.ahead_at.setdefault(message.id, []).append(number)
                 if len(parts.get(index_of(message), ())) > message.parts_sent:
                     run.came_back.add(message.id)
             elif message.status == Status.SENDING:
                 run.in_flight.add(message.id)
+                run.in_flight_at.setdefault(message.id, []).append(number)
             elif message.status == Status.QUEUED and (
                 len(parts.get(index_of(message), ())) > message.parts_sent
             ):
