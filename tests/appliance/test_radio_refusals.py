@@ -71,6 +71,8 @@ def test_a_radio_refused_at_start_fails_in_words_and_serves_once_allowed(
     set_fault(daemon.simulators[0], radio_refused=False)  # its W_DISABLE switch let go
     wait_until(daemon.pool.available, 10, "the modem ready once AT+CFUN=1 is taken")
     assert daemon.simulators[0].call(lambda m, now: m.cfun) == 1
+    # the pool hears of the modem before its modem.up event is committed: wait for that too
+    wait_until(lambda: events(store, "modem.up"), 10, "the modem.up event recorded")
     assert "its radio was off (+CFUN: 4) and was switched on" in events(store, "modem.up")[-1]
 
 
