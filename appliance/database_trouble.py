@@ -27,24 +27,29 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .store.outage import REFUSES_WRITES, UNAVAILABLE, Outage, outage_of
+from .store.outage import UNAVAILABLE, Outage, outage_of
+from .trouble_note import NOTE, NOTE_SIZE, database_folder, read_trouble, trouble_json
+
+__all__ = [
+    "NOTE",
+    "NOTE_SIZE",
+    "DatabaseTrouble",
+    "database_folder",
+    "kept",
+    "read_trouble",
+    "trouble_json",
+]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 PAUSES = (0.2, 5.0)  # seconds: the first pause before a kept write is tried again, the longest
-
-NOTE = "database-trouble"
-NOTE_SIZE = 1024
-_SQLITE_FILE = re.compile(r"sqlite:///([^?#%]+)")  # as config.loading.parse_url reads it
-_KINDS = (REFUSES_WRITES, UNAVAILABLE)
 
 
 class DatabaseTrouble:
@@ -143,36 +148,3 @@ def kept(
             trouble.passed()
             log.warning("%s recorded", what)
         return result
-
-
-def database_folder(database_url: str) -> Path | None:
-    """The folder of a SQLite database file (None for PostgreSQL), read without SQLAlchemy:
-    ``smsrelay status`` takes the CLI's quick path (``store.direct``)."""
-    found = _SQLITE_FILE.fullmatch(database_url)
-    return Path(found.group(1)).expanduser().parent if found else None
-
-
-def read_trouble(data_dir: Path, database_folder: Path | None = None) -> Outage | None:
-    """The database's trouble, if the daemon said so or the file system of ``database_folder``
-    (SQLite's; None for PostgreSQL) shows it refuses writes."""
-    with contextlib.suppress(OSError):
-        text = (data_dir / NOTE).read_bytes()[:NOTE_SIZE].decode("utf-8", "replace").strip()
-        kind, _, words = text.partition("\n")
-        if kind in _KINDS:
-            return Outage(kind, words.strip())
-    if database_folder is None:
-        return None
-    try:
-        stats = os.statvfs(database_folder)
-    except OSError:
-        return None
-    if stats.f_flag & os.ST_RDONLY:
-        return Outage(REFUSES_WRITES, f"the file system of {database_folder} is read-only")
-    if stats.f_bavail == 0:
-        return Outage(REFUSES_WRITES, f"the disk of {database_folder} is full")
-    return None
-
-
-def trouble_json(outage: Outage | None) -> dict | None:
-    """``status --json``'s ``database_trouble``: null, or its kind and reason."""
-    return {"kind": outage.kind, "reason": outage.words} if outage else None

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from .database_trouble import database_folder, read_trouble, trouble_json
 from .states import ModemState, Status
+from .trouble_note import database_folder, read_trouble, trouble_json
 
 if TYPE_CHECKING:  # only types: the CLI's quick path imports this module without SQLAlchemy
     from .config import Config

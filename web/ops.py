@@ -37,7 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from appliance import views
 from appliance.config import Config
-from appliance.database_trouble import database_folder, read_trouble
+from appliance.trouble_note import database_folder, read_trouble
 from appliance.store import Store
 
 from .api.errors import json_error, routing_error

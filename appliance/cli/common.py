@@ -26,12 +26,13 @@ config_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
-def load(path: Path | None):
-    """The config, or exit 2 naming the file, the key and why."""
+def load(path: Path | None, *, only: Iterable[str] | None = None):
+    """The config, or exit 2 naming the file, the key and why. ``only``: the optional tables a
+    quick command reads (``appliance.config.loading.OPTIONAL``); by default the whole file."""
     from appliance.config import ConfigError, load_config
 
     try:
-        return load_config(path)
+        return load_config(path, only=only)
     except ConfigError as exc:
         fail(str(exc), EXIT_BAD_INPUT)
 

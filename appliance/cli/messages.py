@@ -52,10 +52,12 @@ def messages(
       smsrelay messages --to +33612345678 --json
     """
     from appliance import views
-    from appliance.numbers import InvalidRecipient, normalise
 
-    config = load(config_path)
+    # no optional table; the region checked only to read --to (start-up time)
+    config = load(config_path, only=("numbers",) if recipient else ())
     if recipient:
+        from appliance.numbers import InvalidRecipient, normalise
+
         try:
             recipient = normalise(recipient, config.region)
         except InvalidRecipient as exc:

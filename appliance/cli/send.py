@@ -134,7 +134,7 @@ def send(
     if number is None:  # as click says it of a required argument (exit 2)
         raise click.UsageError("Missing argument 'NUMBER' (or give --to-file FILE).")
     text = text_from(text)
-    config = load(config_path)
+    config = load(config_path, only=SEND_READS)
     now = clock().now
     try:
         new = prepare(config, to=number, text=text, now=now(), **options)
@@ -146,6 +146,12 @@ def send(
     except BadRequest as exc:  # Refused too: the number opted out
         fail(str(exc), EXIT_BAD_INPUT)
     _report([message], store, config, wait, timeout, as_json, single=True)
+
+
+# what queuing one message reads of the file (``appliance.outbox``): the consent rules, what
+# [security] allows, and the region to read the number; a script's start-up time
+# (docs/benchmarks.md, "CLI start-up") need not pay for [alerts] or [imap]
+SEND_READS = ("contacts", "security", "numbers")
 
 
 def _sender(store, config, as_token: str | None):

@@ -29,7 +29,7 @@ def status(config_path: Path | None, as_json: bool) -> None:
         explain_queue,
     )
 
-    config = load(config_path)
+    config = load(config_path, only=())  # no optional table: start-up time
     store = open_quick_store(config)
     now = clock().now()
     with database_errors("cannot read the status"):

@@ -6,6 +6,11 @@ data in ``$XDG_DATA_HOME/smsrelay`` (or ``~/.local/share/smsrelay``), the databa
 ``sqlite:///<data dir>/smsrelay.db``, the node named after the host, the panel on
 127.0.0.1:8080 and modems found by auto-discovery.
 
+The daemon and the panel read the whole file. A script's quick commands (``send``, ``status``,
+``messages``) read only the optional tables they use (``load_config(only=...)``; the others are
+left ``Unread`` and their modules not imported), for their start-up time; the file's shape and
+every table's keys are still checked by every command.
+
 The file is written by volunteers, so every mistake is refused at start with the file, the key
 and the reason in plain words (``smsrelay.toml: modem[2].daily_limit: must be a whole number
 above zero, or false for no limit``) rather than surfacing as a strange behaviour days later.
@@ -32,8 +37,8 @@ Callers import from here (``from appliance.config import Config, load_config``).
 - ``model``: ``Config``, ``ModemConfig``, ``RouteConfig`` (frozen dataclasses), ``ConfigError``
   and the limits values obey;
 - ``loading``: ``load_config``, and the checks of each key or table that needs more than a type;
-- ``tables``: the file read as TOML, tables that hand out typed values and refuse unknown keys,
-  and the list of known keys;
+- ``tables``: the file read as TOML, tables that hand out typed values and refuse unknown keys;
+- ``keys``: the keys each table may hold (apart, so that checking them imports no table's model);
 - ``values``: parsers of values with a syntax of their own (quiet hours, durations, ``bind``);
 - ``machine``: which file, the XDG data folder and the machine's time zone;
 - ``quiet``: quiet hours in the configured local time (``quiet``, ``end_of_quiet``).

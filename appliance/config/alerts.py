@@ -35,18 +35,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-SMTP_KEYS = ["host", "port", "starttls", "ssl", "user", "password", "from", "timeout"]
-ALERTS_KEYS = [
-    "sms_to",
-    "email_to",
-    "modem_down_after",
-    "cap_percent",
-    "queue_stuck_after",
-    "low_credit",
-    "disk_percent",
-]
-MAIL_KEYS = ["to", "forward", "allowed_senders", "listen"]
-IMAP_KEYS = ["host", "port", "ssl", "starttls", "user", "password", "folder", "every"]
 FORWARD_MODES = ("all", "replies")
 
 

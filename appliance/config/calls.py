@@ -24,13 +24,6 @@ at most ``[contacts] auto_replies_per_hour`` automatic replies an hour to one nu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-
-HANG_UP_COMMANDS = ("ATH", "AT+CHUP")  # as ``modem.device.HANG_UP_COMMANDS``
-DEFAULT_CREDIT_EVERY = timedelta(hours=12)
-SHORTEST_CREDIT_EVERY = timedelta(minutes=10)
-CALLS_KEYS = ["reply"]
-MODEM_KEYS = ["hangup_calls", "hangup_command", "credit_code", "credit_every", "credit_low"]
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from .calls import HANG_UP_COMMANDS, SHORTEST_CREDIT_EVERY, CallsConfig
+from .model import HANG_UP_COMMANDS, SHORTEST_CREDIT_EVERY
 from .tables import Table, describe
 from .values import parse_duration
+
+if TYPE_CHECKING:
+    from .calls import CallsConfig
 
 _USSD = re.compile(r"[*#][0-9*#]{0,38}#")
 
 
 def read_calls(table: Table) -> CallsConfig:
+    from .calls import CallsConfig
+
     value = table.values.get("reply", False)
     if value is False:
         return CallsConfig()

@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .keys import RETENTION_KEYS
+
 DEFAULT_JOIN = ("INSCRIPTION", "JOIN")
 DEFAULT_STOP = ("STOP", "STOP SMS", "ARRET", "DESINSCRIPTION", "UNSUBSCRIBE")
 DEFAULT_JOIN_REPLY = (
@@ -33,19 +35,6 @@ DEFAULT_STOP_REPLY = (
     "Vous ne recevrez plus de SMS de notre part. Pour revenir, répondez INSCRIPTION."
 )
 MAX_KEYWORD_LENGTH = 32
-
-CONTACTS_KEYS = [
-    "join_keywords",
-    "stop_keywords",
-    "join_reply",
-    "stop_reply",
-    "cap_messages",
-    "cap_period",
-    "transactional_after_stop",
-    "auto_replies_per_hour",
-    "reply_window",
-]
-RETENTION_KEYS = ["messages", "inbound", "signal_samples", "webhook_deliveries", "events"]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .consent import MAX_KEYWORD_LENGTH, RETENTION_KEYS, ConsentConfig, RetentionConfig
+from .consent import MAX_KEYWORD_LENGTH, ConsentConfig, RetentionConfig
+from .keys import RETENTION_KEYS
 from .tables import Table, describe
 from .values import parse_duration
 

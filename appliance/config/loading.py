@@ -7,20 +7,14 @@ each refusing with the reason in plain words through its table's ``fail``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import time, timedelta
 from pathlib import Path
-from zoneinfo import available_timezones
 
-import phonenumbers
-
-from .alerts_reading import read_alerts, read_imap, read_mail, read_smtp
-from .calls_reading import modem_settings, read_calls
-from .consent_reading import read_consent, read_retention
+from .calls_reading import modem_settings
+from .keys import KNOWN_KEYS
 from .machine import choose_path, default_data_dir, system_timezone, valid_zone
 from .model import (
     DEFAULT_BIND,
@@ -31,22 +25,43 @@ from .model import (
     Config,
     ModemConfig,
     RouteConfig,
+    Unread,
 )
-from .security_reading import read_security
-from .tables import KNOWN_KEYS, Table, check_top_level, describe, read_array, read_table, read_toml
+from .tables import Table, check_top_level, describe, read_array, read_table, read_toml
 from .values import parse_bind, parse_duration, parse_quiet_hours
+
+# The tables a command may leave unread (``load_config(only=...)``), and ``numbers``: the
+# region checked against phonenumbers' list, which a command that parses no number can skip
+OPTIONAL = frozenset(
+    {"contacts", "retention", "calls", "security", "smtp", "alerts", "mail", "imap", "numbers"}
+)
 
 
 def load_config(
-    path: str | Path | None = None, *, environ: Mapping[str, str] = os.environ
+    path: str | Path | None = None,
+    *,
+    environ: Mapping[str, str] = os.environ,
+    only: Iterable[str] | None = None,
 ) -> Config:
-    """Find, read and check the configuration; raises ``ConfigError`` naming what is wrong."""
+    """Find, read and check the configuration; raises ``ConfigError`` naming what is wrong.
+
+    ``only``: the optional tables (``OPTIONAL``) a quick command reads, the others left
+    ``Unread`` and unchecked (their modules not even imported): ``smsrelay status`` needs no
+    ``[alerts]``. The daemon and the panel read the whole file (the default), so a mistake
+    anywhere is still refused when the appliance starts. The file's shape (its tables' names,
+    ``[appliance]``, ``[node]``, ``[web]``, the modems and routes) is always checked."""
     chosen = choose_path(path, environ)
     doc = read_toml(chosen) if chosen is not None else {}
     file = str(chosen) if chosen is not None else "(defaults)"
     check_top_level(file, doc)
+    wanted = OPTIONAL if only is None else frozenset(only)
+    if not wanted <= OPTIONAL:
+        raise ValueError(f"load_config(only=...): unknown tables {sorted(wanted - OPTIONAL)}")
 
-    app = read_table(file, doc, "appliance", KNOWN_KEYS["appliance"])
+    def table(name: str) -> Table:
+        return read_table(file, doc, name, KNOWN_KEYS[name])
+
+    app = table("appliance")
     data_dir_text = app.text("data_dir", example='"/var/lib/smsrelay"')
     database = _database(app)
     folder = chosen.parent if chosen is not None else Path.cwd()
@@ -57,19 +72,19 @@ def load_config(
     else:
         data_dir = default_data_dir(environ)
     database = database or f"sqlite:///{data_dir / 'smsrelay.db'}"
-    node, node_lease = _node(app, read_table(file, doc, "node", KNOWN_KEYS["node"]))
+    node, node_lease = _node(app, table("node"))
     timezone = _timezone(app, environ)
-    region = _region(app)
+    region = _region(app, checked="numbers" in wanted or "security" in wanted)
 
-    web = read_table(file, doc, "web", KNOWN_KEYS["web"])
+    web = table("web")
     bind = web.text("bind", DEFAULT_BIND, example='"127.0.0.1:8080"')
     try:
         parse_bind(bind)
     except ValueError as error:
         web.fail("bind", str(error))
 
-    discovery = read_table(file, doc, "discovery", KNOWN_KEYS["discovery"])
-    defaults_table = read_table(file, doc, "defaults", KNOWN_KEYS["defaults"])
+    discovery = table("discovery")
+    defaults_table = table("defaults")
     base = ModemConfig(port="")
     defaults = ModemConfig(
         port="",
@@ -78,9 +93,6 @@ def load_config(
         monthly_limit=defaults_table.limit("monthly_limit", base.monthly_limit),
         **modem_settings(defaults_table, base),
     )
-    consent = read_consent(read_table(file, doc, "contacts", KNOWN_KEYS["contacts"]))
-    smtp = read_smtp(read_table(file, doc, "smtp", KNOWN_KEYS["smtp"]))
-    mail = read_mail(read_table(file, doc, "mail", KNOWN_KEYS["mail"]), smtp)
     return Config(
         path=chosen,
         database=database,
@@ -98,17 +110,45 @@ def load_config(
         modems=_modems(read_array(file, doc, "modem", KNOWN_KEYS["modem"]), defaults),
         routes=_routes(read_array(file, doc, "route", KNOWN_KEYS["route"])),
         defaults=defaults,
-        consent=consent,
-        retention=read_retention(
-            read_table(file, doc, "retention", KNOWN_KEYS["retention"]), consent
-        ),
-        calls=read_calls(read_table(file, doc, "calls", KNOWN_KEYS["calls"])),
-        security=read_security(read_table(file, doc, "security", KNOWN_KEYS["security"]), region),
-        smtp=smtp,
-        alerts=read_alerts(read_table(file, doc, "alerts", KNOWN_KEYS["alerts"]), region, smtp),
-        mail=mail,
-        imap=read_imap(read_table(file, doc, "imap", KNOWN_KEYS["imap"]), mail),
+        **_sections(table, wanted, region),
     )
+
+
+def _sections(table, wanted: frozenset[str], region: str) -> dict[str, object]:
+    """The optional tables ``wanted``, read and checked (each reader imported only then); the
+    others ``Unread``."""
+    read: dict[str, object] = {}
+    if "contacts" in wanted or "retention" in wanted:
+        from .consent_reading import read_consent, read_retention
+
+        read["consent"] = read_consent(table("contacts"))
+        if "retention" in wanted:
+            read["retention"] = read_retention(table("retention"), read["consent"])
+        if "contacts" not in wanted:
+            read["consent"] = Unread("contacts")
+    if "calls" in wanted:
+        from .calls_reading import read_calls
+
+        read["calls"] = read_calls(table("calls"))
+    if "security" in wanted:
+        from .security_reading import read_security
+
+        read["security"] = read_security(table("security"), region)
+    if wanted & {"smtp", "alerts", "mail", "imap"}:
+        from .alerts_reading import read_alerts, read_imap, read_mail, read_smtp
+
+        smtp = read["smtp"] = read_smtp(table("smtp"))
+        if "alerts" in wanted:
+            read["alerts"] = read_alerts(table("alerts"), region, smtp)
+        if wanted & {"mail", "imap"}:
+            mail = read["mail"] = read_mail(table("mail"), smtp)
+            if "imap" in wanted:
+                read["imap"] = read_imap(table("imap"), mail)
+    field_of = {"contacts": "consent"}
+    for name in OPTIONAL - wanted - {"numbers"}:
+        table(name)  # its keys still checked: a misspelt one is refused by every command
+        read.setdefault(field_of.get(name, name), Unread(name))
+    return read
 
 
 # ``sqlite:///path``, the usual URL: read here without SQLAlchemy, whose import is most of a
@@ -139,7 +179,8 @@ def _node(app: Table, table: Table) -> tuple[str, timedelta]:
     older, name = app.name_text("node"), table.name_text("name")
     if older and name and older != name:
         table.fail("name", f"{name!r} differs from [appliance] node = {older!r}: keep one of them")
-    node = name or older or socket.gethostname()[:MAX_NAME_LENGTH] or "smsrelay"
+    # the host's name as socket.gethostname() gives it, without importing socket
+    node = name or older or os.uname().nodename[:MAX_NAME_LENGTH] or "smsrelay"
     lease = table.whole("lease", 30, low=2, high=3600)
     return node, timedelta(seconds=lease)
 
@@ -220,6 +261,9 @@ def _timezone(app: Table, environ: Mapping[str, str]) -> str:
     if name is None:
         return system_timezone(environ)
     if not valid_zone(name):
+        import difflib
+        from zoneinfo import available_timezones
+
         zones = sorted(available_timezones())
         exact = [zone for zone in zones if zone.lower() == name.lower()]
         close = exact or difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
@@ -228,10 +272,18 @@ def _timezone(app: Table, environ: Mapping[str, str]) -> str:
     return name
 
 
-def _region(app: Table) -> str:
+def _region(app: Table, *, checked: bool) -> str:
+    """``[appliance] region``: two letters, and one of phonenumbers' countries when ``checked``
+    (whenever a number is read: a command that reads none need not import phonenumbers)."""
     region = app.text("region", "FR", example='"FR"')
     assert region is not None
-    if region.upper() not in phonenumbers.SUPPORTED_REGIONS:
+    if checked:
+        import phonenumbers
+
+        known = region.upper() in phonenumbers.SUPPORTED_REGIONS
+    else:
+        known = len(region) == 2 and region.isascii() and region.isalpha()
+    if not known:
         app.fail("region", f"{region!r} is not a country code (ISO 3166, e.g. FR, BE, CH)")
     return region.upper()
 

@@ -8,20 +8,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import time, timedelta
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .alerts import AlertsConfig, ImapConfig, MailConfig, SmtpConfig
-from .calls import DEFAULT_CREDIT_EVERY, CallsConfig
-from .consent import ConsentConfig, RetentionConfig
-from .security import SecurityConfig
 from .values import parse_bind
+
+if TYPE_CHECKING:
+    from .alerts import AlertsConfig, ImapConfig, MailConfig, SmtpConfig
+    from .calls import CallsConfig
+    from .consent import ConsentConfig, RetentionConfig
+    from .security import SecurityConfig
 
 DEFAULT_BIND = "127.0.0.1:8080"
 MAX_NAME_LENGTH = 64  # node and group names fit the store's columns
 MAX_CONCATENATED_PARTS = 255  # the concatenation header counts parts in one octet
 SHORTEST_VALIDITY = timedelta(minutes=5)  # the network's relative validity: 5 min to 63 weeks
 LONGEST_VALIDITY = timedelta(weeks=63)
+
+
+# the calls and credit keys of [defaults] and [[modem]] (what they mean: ``calls``)
+HANG_UP_COMMANDS = ("ATH", "AT+CHUP")  # as ``modem.device.HANG_UP_COMMANDS``
+DEFAULT_CREDIT_EVERY = timedelta(hours=12)
+SHORTEST_CREDIT_EVERY = timedelta(minutes=10)
 
 
 class ConfigError(Exception):
@@ -36,6 +46,37 @@ class ConfigError(Exception):
         self.file = file
         self.key = key
         self.why = why
+
+
+class Unread:
+    """A table the command did not read: ``load_config(only=...)`` reads only the optional
+    tables a quick command uses (``smsrelay send`` reads ``[contacts]`` and ``[security]``, not
+    ``[alerts]``), for a script's start-up time (docs/benchmarks.md, "CLI start-up"). Using one
+    is a mistake of the code, not of the file, and says which table to add to ``only``."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def __getattr__(self, name: str) -> object:
+        raise RuntimeError(
+            f"[{self.table}] was not read (load_config(only=...) leaves it out), yet .{name} "
+            "was asked of it"
+        )
+
+    def __repr__(self) -> str:
+        return f"Unread({self.table!r})"
+
+
+def _default(module: str, name: str):
+    """A section's default, its module imported only when a ``Config`` is built without it (the
+    tests, the defaults), not when the model is imported."""
+
+    def make() -> object:
+        return getattr(import_module(f"{__package__}.{module}"), name)()
+
+    return make
 
 
 @dataclass(frozen=True)
@@ -87,14 +128,18 @@ class Config:
     modems: tuple[ModemConfig, ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     defaults: ModemConfig = field(default_factory=lambda: ModemConfig(port=""))
-    consent: ConsentConfig = field(default_factory=ConsentConfig)  # [contacts]
-    retention: RetentionConfig = field(default_factory=RetentionConfig)
-    calls: CallsConfig = field(default_factory=CallsConfig)  # [calls]
-    security: SecurityConfig = field(default_factory=SecurityConfig)  # [security]
-    smtp: SmtpConfig = field(default_factory=SmtpConfig)  # [smtp] (issue 16)
-    alerts: AlertsConfig = field(default_factory=AlertsConfig)  # [alerts]
-    mail: MailConfig = field(default_factory=MailConfig)  # [mail]
-    imap: ImapConfig = field(default_factory=ImapConfig)  # [imap]
+    consent: ConsentConfig = field(
+        default_factory=_default("consent", "ConsentConfig")
+    )  # [contacts]
+    retention: RetentionConfig = field(default_factory=_default("consent", "RetentionConfig"))
+    calls: CallsConfig = field(default_factory=_default("calls", "CallsConfig"))  # [calls]
+    security: SecurityConfig = field(
+        default_factory=_default("security", "SecurityConfig")
+    )  # [security]
+    smtp: SmtpConfig = field(default_factory=_default("alerts", "SmtpConfig"))  # [smtp] (issue 16)
+    alerts: AlertsConfig = field(default_factory=_default("alerts", "AlertsConfig"))  # [alerts]
+    mail: MailConfig = field(default_factory=_default("alerts", "MailConfig"))  # [mail]
+    imap: ImapConfig = field(default_factory=_default("alerts", "ImapConfig"))  # [imap]
 
     @property
     def zone(self) -> ZoneInfo:

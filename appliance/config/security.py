@@ -29,17 +29,10 @@ Each key relaxes one guard, so that what was relaxed on a box is found in one pl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Network, IPv6Network
+from typing import TYPE_CHECKING
 
-SECURITY_KEYS = [
-    "short_codes",
-    "premium_rate",
-    "webhook_networks",
-    "behind_proxy",
-    "countries",
-    "token_daily_messages",
-    "token_daily_parts",
-]
+if TYPE_CHECKING:
+    from ipaddress import IPv4Network, IPv6Network
 
 
 @dataclass(frozen=True)

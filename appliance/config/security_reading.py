@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ipaddress import ip_network
-
 import phonenumbers
 
 from .security import SecurityConfig
@@ -71,6 +69,8 @@ def _networks(table: Table) -> tuple:
             f'must be a list of address ranges in quotes, e.g. ["192.168.1.0/24"], not '
             f"{describe(value)}",
         )
+    from ipaddress import ip_network
+
     networks = []
     for item in value:
         try:

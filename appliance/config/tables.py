@@ -8,18 +8,14 @@ silently ignoring ``dayly_limit`` would send past the cap the volunteer meant to
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
-from .alerts import ALERTS_KEYS, IMAP_KEYS, MAIL_KEYS, SMTP_KEYS
-from .calls import CALLS_KEYS, MODEM_KEYS
-from .consent import CONTACTS_KEYS, RETENTION_KEYS
+from .keys import KNOWN_KEYS
 from .model import MAX_NAME_LENGTH, ConfigError
-from .security import SECURITY_KEYS
 
 _BOM = b"\xef\xbb\xbf"
 # a limit above this is a typo, and a value past SQLite's 64-bit integers would stop the daemon
@@ -78,6 +74,8 @@ def describe(value: object) -> str:
 
 
 def _suggest(key: str, known: list[str]) -> str:
+    import difflib  # only for a mistake
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
 
@@ -171,41 +169,6 @@ def read_array(file: str, doc: dict, name: str, known: list[str]) -> list[Table]
     return [Table(file, f"{name}[{i}]", item, known) for i, item in enumerate(items, start=1)]
 
 
-KNOWN_KEYS = {
-    "appliance": [
-        "database",
-        "data_dir",
-        "node",
-        "timezone",
-        "region",
-        "quiet_hours",
-        "resend_unknown",
-        "max_parts",
-        "validity",
-    ],
-    "node": ["name", "lease"],
-    "web": ["bind"],
-    "discovery": ["auto"],
-    "defaults": ["max_per_minute", "daily_limit", "monthly_limit", *MODEM_KEYS],
-    "modem": [
-        "port",
-        "pin",
-        "max_per_minute",
-        "daily_limit",
-        "monthly_limit",
-        "group",
-        *MODEM_KEYS,
-    ],
-    "route": ["prefix", "group"],
-    "contacts": CONTACTS_KEYS,
-    "retention": RETENTION_KEYS,
-    "calls": CALLS_KEYS,
-    "security": SECURITY_KEYS,
-    "smtp": SMTP_KEYS,  # issue 16: alerts and mail
-    "alerts": ALERTS_KEYS,
-    "mail": MAIL_KEYS,
-    "imap": IMAP_KEYS,
-}
 _ARRAYS = ("modem", "route")
 
 

@@ -6,7 +6,6 @@ raises ``ValueError`` with the reason in plain words; ``loading`` adds the file 
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from datetime import time, timedelta
 
@@ -51,6 +50,8 @@ def parse_bind(text: str) -> tuple[str, int]:
     if not 0 <= port <= 65535:  # 0: any free port (tests, a second instance)
         raise ValueError(f"port {port} is outside 0-65535")
     if host.startswith("[") and host.endswith("]"):
+        import ipaddress  # only here: [::1]:8080
+
         try:
             ipaddress.IPv6Address(host[1:-1])
         except ValueError:

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Protocol
 
-import phonenumbers
-
 ANY_COUNTRY = "*"
 
 
@@ -71,6 +69,8 @@ def calling_code(recipient: str) -> int | None:
     code (digits without "+")."""
     if not recipient.startswith("+"):
         return None
+    import phonenumbers  # here, not at the top: ``smsrelay status`` reads no number
+
     try:
         return phonenumbers.parse(recipient).country_code
     except phonenumbers.NumberParseException:
@@ -79,6 +79,8 @@ def calling_code(recipient: str) -> int | None:
 
 def country_words(code: int) -> str:
     """``+44 (GB)``; several regions share +1 and +7, so the first is named."""
+    import phonenumbers
+
     region = phonenumbers.region_code_for_country_code(code)
     return f"+{code}" if region in ("ZZ", "001") else f"+{code} ({region})"
 
@@ -138,6 +140,8 @@ def parse_countries(text: str) -> frozenset[int] | None:
     text = text.strip()
     if text.lower() in (ANY_COUNTRY, "any"):
         return None
+    import phonenumbers
+
     codes: set[int] = set()
     for item in (part.strip() for part in text.replace(";", ",").split(",")):
         if not item:

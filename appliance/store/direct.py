@@ -25,26 +25,21 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance.states import Status
 
 from . import sqlite_file
-from .admission import COUNTED, ConsentRules, ContactConsent, NewMessage, queue_all
-from .destinations import SenderRules
 from .kinds import CAPPED_KINDS, MAX_ID
 from .sim_records import SimCounts, SimCredit, SimLabel
+
+if TYPE_CHECKING:  # imported when a message is queued: ``status`` and ``messages`` need neither
+    from .admission import ConsentRules, ContactConsent, NewMessage
+    from .destinations import SenderRules
 
 _SQLITE_FILE = re.compile(r"sqlite:///([^?#%]+)")  # as config.loading.parse_url reads it
 _CAPPED = sorted(CAPPED_KINDS)
 _WHEN = "coalesce(sent_at, sending_at, due_at)"
-# the times the cap counts (consent.COUNTED_TIMES)
-_COUNTED_TIMES = (
-    f"SELECT {_WHEN} FROM message WHERE recipient = ? "
-    f"AND kind IN ({', '.join('?' * len(_CAPPED))}) "
-    f"AND status IN ({', '.join('?' * len(COUNTED))}) "
-    f"AND id != 0 AND ? < {_WHEN} ORDER BY {_WHEN}"
-)
 _CREDIT_COLUMNS = (
     "credit_answer, credit_amount, credit_currency, credit_checked_at, credit_error, "
     "credit_low, credit_asked_at"
@@ -110,6 +105,8 @@ class DirectStore:
     ) -> list[SimpleNamespace]:
         """Queue every message of ``news`` in one transaction, or none: ``admission.queue_all``
         as ``Store.enqueue_all`` runs it."""
+        from .admission import queue_all
+
         sqlite_file.begin_immediate(self.connection)
         try:
             rows = queue_all(_Lookups(self.connection), news, now, rules, sender)
@@ -213,18 +210,29 @@ class _Lookups:
     """``admission.queue_all``'s reads and INSERT on this connection (``Lookups``)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
+        from .admission import COUNTED, ContactConsent
+
         self.connection = connection
+        self.consent = ContactConsent
+        self.counted = COUNTED
+        # the times the cap counts (consent.COUNTED_TIMES)
+        self.counted_sql = (
+            f"SELECT {_WHEN} FROM message WHERE recipient = ? "
+            f"AND kind IN ({', '.join('?' * len(_CAPPED))}) "
+            f"AND status IN ({', '.join('?' * len(COUNTED))}) "
+            f"AND id != 0 AND ? < {_WHEN} ORDER BY {_WHEN}"
+        )
 
     def contact(self, number: str) -> ContactConsent | None:
         row = self.connection.execute(
             "SELECT id, opted_in_at, opted_out_at, opt_out_how FROM contact WHERE number = ?",
             (number,),
         ).fetchone()
-        return ContactConsent(*row) if row is not None else None
+        return self.consent(*row) if row is not None else None
 
     def counted_times(self, number: str, since: datetime) -> list[datetime]:
-        params = (number, *_CAPPED, *COUNTED, sqlite_file.stored_time(since))
-        rows = self.connection.execute(_COUNTED_TIMES, [sqlite_file.stored(p) for p in params])
+        params = (number, *_CAPPED, *self.counted, sqlite_file.stored_time(since))
+        rows = self.connection.execute(self.counted_sql, [sqlite_file.stored(p) for p in params])
         return [sqlite_file.read_time(when) for (when,) in rows]  # type: ignore[misc]
 
     def token_usage(self, token_id: int, since: datetime) -> tuple[int, int]:

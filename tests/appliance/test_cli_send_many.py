@@ -154,6 +154,10 @@ def test_bad_calls_exit_2_with_the_reason(config_path, store, tmp_path, args, wh
 # --- the quick start ------------------------------------------------------------------------------
 
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "flask", "apscheduler", "jinja2")
+# what none of the three needs either (docs/benchmarks.md, "CLI start-up"): the daemon's logging,
+# the tables of [alerts], [smtp], [mail], [imap] and [calls] (``load_config(only=...)``)
+NEEDLESS = ("logging", "appliance.config.alerts", "appliance.config.calls")
+NO_NUMBER = ("phonenumbers",)  # a command that reads no number: not even the region's check
 PROBE = """
 import sys
 from appliance.cli import main
@@ -167,22 +171,24 @@ print("HEAVY", code, sorted(m for m in {heavy!r} if m in sys.modules), file=sys.
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "needless"),
     [
-        ["--help"],
-        ["send", "+33611111111", "Collecte demain"],
-        ["send", "+33611111111", "Collecte demain", "--json"],
-        ["status"],
-        ["status", "--json"],
-        ["messages", "--status", "queued"],
+        (["--help"], NEEDLESS + NO_NUMBER),
+        (["send", "+33611111111", "Collecte demain"], NEEDLESS),
+        (["send", "+33611111111", "Collecte demain", "--json"], NEEDLESS),
+        (["status"], NEEDLESS + NO_NUMBER),
+        (["status", "--json"], NEEDLESS + NO_NUMBER),
+        (["messages", "--status", "queued"], NEEDLESS + NO_NUMBER),
+        (["messages", "--to", "0611111111"], NEEDLESS),
     ],
-    ids=" ".join,
+    ids=lambda value: " ".join(value) if value[0][:1] in "-sm" else "",
 )
-def test_send_status_and_messages_import_nothing_heavy(config_path, store, args):
+def test_send_status_and_messages_import_nothing_heavy(config_path, store, args, needless):
     """On a SQLite store already created, the three commands a script runs go through the quick
-    store (``appliance.store.direct``): none of the heavy libraries is imported."""
+    store (``appliance.store.direct``): none of the heavy libraries is imported, nor what the
+    command does not use (``needless``)."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY + needless), *args],
         env={**os.environ, "SMSRELAY_CONFIG": str(config_path)},
         capture_output=True,
         text=True,
