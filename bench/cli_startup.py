@@ -17,7 +17,18 @@ Two figures per command:
 Bytecode: the runs use compiled ``.pyc`` files, as an installed package has them; a first
 run (not counted) writes them if the environment said ``PYTHONDONTWRITEBYTECODE``.
 
-    .venv/bin/python bench/cli_startup.py [--runs 20] [--checkout DIR] [--json]
+Two layouts (``--layout``, both by default):
+
+- **installed**: what a Raspberry Pi runs after ``pip install ~/smsrelay`` (README, "Install
+  on a Raspberry Pi"): the checkout built and installed (``pip install --no-deps --target``) into
+  a scratch virtual environment, whose ``.pth`` adds this environment's site-packages for the
+  dependencies. The target is judged here;
+- **checkout**: this environment as ``make`` made it, an editable install (``pip install -e``),
+  whose import hook (``__editable___*_finder``, loaded by a ``.pth`` at every start of the
+  interpreter, with ``pathlib``, ``urllib`` and ``ipaddress``) costs every command, even
+  ``python -c pass``, 15–30 ms here.
+
+    .venv/bin/python bench/cli_startup.py [--runs 20] [--layout both] [--checkout DIR] [--json]
 
 ``--checkout DIR`` runs another checkout's code (put first on ``PYTHONPATH``) in this
 environment: ``--checkout ../main`` gives the "before" figures of a change.
@@ -29,7 +40,9 @@ import argparse
 import os
 import subprocess
 import sys
+import sysconfig
 import time
+import venv
 from pathlib import Path
 
 from figures import Figure, Report, percentile, summarise
@@ -62,13 +75,67 @@ def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, fl
     return wall, cpu, done.returncode
 
 
+def installed_python(checkout: Path, folder: Path) -> str:
+    """A scratch virtual environment holding ``checkout`` installed as ``pip install`` puts it
+    (built, not editable), the dependencies taken from this environment; its interpreter."""
+    site = folder / "installed"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "--target", str(site), str(checkout)],
+        check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    env_dir = folder / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    scratch_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    dependencies = sysconfig.get_paths()["purelib"]  # this environment's site-packages
+    Path(scratch_site, "smsrelay-bench.pth").write_text(f"{site}\n{dependencies}\n")
+    return str(python)
+
+
+def measure(report: Report, layout: str, python: str, env: dict[str, str], folder: Path, runs: int):
+    smsrelay = [python, "-c", ENTRY]
+    # the database created and migrated (the full path, once), and the bytecode written
+    for argv in COMMANDS.values():
+        if argv is not None:
+            run_once([*smsrelay, *argv], env, folder)
+    rows = []
+    for name, argv in COMMANDS.items():
+        command = [python, "-c", "pass"] if argv is None else [*smsrelay, *argv]
+        walls, cpus = [], []
+        for _ in range(runs):
+            wall, cpu, _ = run_once(command, env, folder)
+            walls.append(wall * 1000)
+            cpus.append(cpu * 1000)
+        wall_summary, cpu_summary = summarise(walls), summarise(cpus)
+        wall_p95, cpu_p95 = percentile(walls, 95), percentile(cpus, 95)
+        rows.append(
+            f"{name:<14} wall median {wall_summary.median:6.1f} ms, p95 {wall_p95:6.1f}  |  "
+            f"CPU median {cpu_summary.median:6.1f} ms, p95 {cpu_p95:6.1f}"
+        )
+        target = None if argv is None or layout != "installed" else TARGET_MS
+        report.add(Figure(f"{layout}, {name}: wall, median", wall_summary.median, "ms", target))
+        report.add(Figure(f"{layout}, {name}: wall, p95", wall_p95, "ms"))
+        report.add(Figure(f"{layout}, {name}: CPU, median", cpu_summary.median, "ms", target))
+        report.details[f"{layout}, {name}"] = {"wall_ms": walls, "cpu_ms": cpus}
+    report.say(f"{layout}: {runs} runs of each, one process each; CPU = user + system of the child")
+    for row in rows:
+        report.say(f"  {row}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--layout", choices=["installed", "checkout", "both"], default="both")
     parser.add_argument("--checkout", default=None, help="another checkout's code to measure")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     report = Report("cli_startup", "smsrelay as a script runs it: one process per command")
+    report.say(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    checkout = Path(args.checkout or Path(__file__).resolve().parent.parent).resolve()
     with scratch("cli") as folder:
         config = folder / "smsrelay.toml"
         config.write_text(
@@ -76,36 +143,20 @@ def main() -> None:
         )
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["SMSRELAY_CONFIG"] = str(config)
-        if args.checkout:
-            env["PYTHONPATH"] = os.path.abspath(args.checkout)
-            report.say(f"code from {env['PYTHONPATH']}")
-        smsrelay = [sys.executable, "-c", ENTRY]
-        # the database created and migrated (the full path, once), and the bytecode written
-        for argv in COMMANDS.values():
-            if argv is not None:
-                run_once([*smsrelay, *argv], env, folder)
-        rows = []
-        for name, argv in COMMANDS.items():
-            command = [sys.executable, "-c", "pass"] if argv is None else [*smsrelay, *argv]
-            walls, cpus = [], []
-            for _ in range(args.runs):
-                wall, cpu, _ = run_once(command, env, folder)
-                walls.append(wall * 1000)
-                cpus.append(cpu * 1000)
-            wall_summary, cpu_summary = summarise(walls), summarise(cpus)
-            wall_p95, cpu_p95 = percentile(walls, 95), percentile(cpus, 95)
-            rows.append(
-                f"{name:<14} wall median {wall_summary.median:6.1f} ms, p95 {wall_p95:6.1f}  |  "
-                f"CPU median {cpu_summary.median:6.1f} ms, p95 {cpu_p95:6.1f}"
-            )
-            target = None if argv is None else TARGET_MS
-            report.add(Figure(f"{name}: wall, median", wall_summary.median, "ms", target))
-            report.add(Figure(f"{name}: wall, p95", wall_p95, "ms"))
-            report.add(Figure(f"{name}: CPU, median", cpu_summary.median, "ms", target))
-            report.details[name] = {"wall_ms": walls, "cpu_ms": cpus}
-        report.say(f"{args.runs} runs of each, one process each; CPU = user + system of the child")
-        for row in rows:
-            report.say(row)
+        env.pop("PYTHONPATH", None)
+        report.say(f"code from {checkout}")
+        layouts = ["installed", "checkout"] if args.layout == "both" else [args.layout]
+        for layout in layouts:
+            if layout == "installed":
+                python = installed_python(checkout, folder)
+                layout_env = env
+            else:
+                python = sys.executable
+                layout_env = dict(env)
+                if args.checkout:
+                    layout_env["PYTHONPATH"] = str(checkout)
+            measure(report, layout, python, layout_env, folder, args.runs)
+    report.say(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     report.emit(args.json)
 
 
