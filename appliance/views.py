@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from .states import ModemState, Status
-from .trouble_note import database_folder, read_trouble, trouble_json
 
 if TYPE_CHECKING:  # only types: the CLI's quick path imports this module without SQLAlchemy
     from .config import Config
@@ -205,6 +204,8 @@ def status(config: Config, store: Store, now: datetime) -> dict:
                 "credit": _credit(credits.get(m.iccid)) if m.iccid else None,
             }
         )
+    from .trouble_note import database_folder, read_trouble, trouble_json  # status alone
+
     return {
         "node": config.node,
         "nodes": [_node(n, now) for n in nodes.values()],
