@@ -6,12 +6,14 @@ from tests.badinput.catalogue import Case, Seen
 
 
 def _config(content: bytes):
-    """``smsrelay status`` on this config: exit 2 and the ``ConfigError``, or exit 0."""
+    """``smsrelay inbox`` on this config: exit 2 and the ``ConfigError``, or exit 0. (``inbox``
+    reads the whole file, as ``serve`` and the panel do; ``status``, ``send`` and ``messages``
+    read only the tables they use, for their start-up time.)"""
 
     def run(rig):
         path = rig.folder / "bad.toml"
         path.write_bytes(content)
-        return rig.cli("status", "--config", str(path))
+        return rig.cli("inbox", "--limit", "1", "--config", str(path))
 
     return run
 
