@@ -37,8 +37,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from appliance import views
 from appliance.config import Config
-from appliance.trouble_note import database_folder, read_trouble
 from appliance.store import Store
+from appliance.trouble_note import database_folder, read_trouble
 
 from .api.errors import json_error, routing_error
 from .api.requests import bearer_token
