@@ -27,7 +27,7 @@ from flask import Flask, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from . import cms_words, reasons, words
+from . import reasons, words
 from .services import services
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ def install(app: Flask) -> None:
         consent_words=words.consent_words,
         reason_words=reasons.reason_words,
         told_words=reasons.told_words,
-        cms_words=cms_words.cms_words,
-        report_words=cms_words.report_words,
+        cms_words=reasons.code_words,  # modem.codes' words, else the driver's shapes
+        report_words=reasons.delivery_words,
     )
     app.jinja_env.filters["number"] = words.number
 

@@ -17,8 +17,24 @@ from flask_babel import gettext as _
 from appliance.status import DOING, N_
 
 from .alert_words import ALERTS
-from .cms_words import cme_words, cms_words
+from .cms_words import CME, REPORTS, cme_words, cms_words, report_words
+from .modem_reasons import MODEM_REASONS
 from .refusals import REFUSALS
+from .words import kind_words, registration_words, state_words
+
+# Values that are words of the appliance's own, said in the reader's language too.
+FAMILIES = {  # a delivery report's family (modem.pdu.status)
+    "delivered": N_("delivered"),
+    "still trying": N_("still trying"),
+    "failed": N_("failed"),
+    "gave up": N_("gave up"),
+}
+WHO = {"this appliance": N_("this appliance"), "any country": N_("any country"),
+       "no country": N_("no country"),
+       "[security] countries in the config": N_("[security] countries in the config")}  # fmt: skip
+SENDER = re.compile(r"(token|user) ('.*')\Z")  # appliance.senders: "token 'school-script'"
+# texts said whole, by modem.codes' and modem.pdu.status' tables (web.cms_words)
+WHOLE = frozenset(REPORTS.values()) | frozenset(CME.values())
 
 # Values named ``why`` are reasons themselves and are translated again.
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -88,6 +104,51 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("%(why)s; retrying on this modem in %(seconds)s s"),
         ),
         (r"(?P<why>.*); retrying on this modem", N_("%(why)s; retrying on this modem")),
+        # the same with the SIM's pause in brackets (appliance.breaker.words)
+        (
+            r"(?P<why>.*); retrying at once on another modem \((?P<why_pause>.*)\)",
+            N_("%(why)s; retrying at once on another modem (%(why_pause)s)"),
+        ),
+        (
+            r"(?P<why>.*); retrying on this modem in (?P<seconds>\d+) s \((?P<why_pause>.*)\)",
+            N_("%(why)s; retrying on this modem in %(seconds)s s (%(why_pause)s)"),
+        ),
+        (
+            r"(?P<why>.*); retrying on this modem \((?P<why_pause>.*)\)",
+            N_("%(why)s; retrying on this modem (%(why_pause)s)"),
+        ),
+        # a message given back by a modem that was not ready (appliance.worker)
+        (
+            r"modem (?P<imei>\d+) was (?P<state>[\w-]+); queued again",
+            N_("modem %(imei)s was %(state)s; queued again"),
+        ),
+        (r"the modem was not ready; queued again", N_("the modem was not ready; queued again")),
+        # held by the cap per person (appliance.store.admission.held_reason)
+        (
+            r"held: (?P<number>\S+) reached the cap of (?P<cap>\d+) messages in (?P<days>\d+) "
+            r"days; may go from (?P<when>.+)",
+            N_(
+                "held: %(number)s reached the cap of %(cap)s messages in %(days)s days; may go "
+                "from %(when)s"
+            ),
+        ),
+        # a campaign's event removed (appliance.campaigning.events_import)
+        (r"event (?P<event>.+) removed from the file", N_("event %(event)s removed from the file")),
+        # a delivery report's words past modem.pdu.status' table (web.cms_words.REPORTS)
+        (
+            r"gave up: service rejected \(reserved status (?P<status>0x[0-9a-f]+)\)",
+            N_("gave up: service rejected (reserved status %(status)s)"),
+        ),
+        (
+            r"(?P<family>delivered|still trying|failed|gave up) \(status (?P<status>0x[0-9a-f]+), "
+            r"specific to the service centre\)",
+            N_("%(family)s (status %(status)s, specific to the service centre)"),
+        ),
+        (
+            r"(?P<family>delivered|still trying|failed|gave up) \(status (?P<status>0x[0-9a-f]+), "
+            r"reserved\)",
+            N_("%(family)s (status %(status)s, reserved)"),
+        ),
         (
             r"(?P<why>.*); the destination's side: retrying in (?P<seconds>\d+) s",
             N_("%(why)s; the destination's side: retrying in %(seconds)s s"),
@@ -99,6 +160,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"unknown error", N_("unknown error")),
         (r"timeout", N_("timeout")),
+        *MODEM_REASONS,  # a modem's card, its last error, the driver's words (web.modem_reasons)
         *REFUSALS,  # the forms' refusals (web.refusals)
         *ALERTS,  # the alerts' details and channels (web.alert_words)
     )
@@ -109,22 +171,73 @@ def reason_words(text: str | None) -> str | None:
     """``text`` in the reader's language when its shape is known, else as it is."""
     if not text:
         return text
+    said = _shaped(text)
+    if said is None and text in WHOLE:  # a report's reason in "not delivered: …", +CME words
+        return _(text)
+    return text if said is None else said
+
+
+def _shaped(text: str) -> str | None:
+    """``text`` said again by the first pattern that knows its shape, or None."""
     for pattern, msgid in PATTERNS:
         found = pattern.match(text)
         if found:
             values = found.groupdict()
             code = values.get("code")
             for name, value in values.items():
-                if name == "why":
-                    values[name] = reason_words(value)
-                elif name == "cms":
-                    values[name] = cms_words(code, value)
-                elif name == "cme":
-                    values[name] = cme_words(code, value)
-                elif name == "doing" and value in DOING.values():
-                    values[name] = _(value)
+                values[name] = _value_words(name, value, code)
             return _(msgid, **values)
-    return text
+    return None
+
+
+def _value_words(name: str, value: str | None, code: str | None) -> str | None:
+    """A named value of a reason in the reader's language when it is the appliance's words (a
+    reason, a state, a kind, a SIM's label...), else as it came (a number, a port, a name)."""
+    if value is None:
+        return value
+    if name.startswith("why"):
+        return reason_words(value)
+    if name == "cms":
+        return code_words(code, value)
+    if name == "cme":
+        said = cme_words(code, value)
+        return _shaped(value) or value if said == value else said
+    if name == "doing" and value in DOING.values():
+        return _(value)
+    if name == "state":
+        return state_words(value)
+    if name == "stat":
+        return registration_words(value)
+    if name == "kind":
+        return kind_words(value)
+    if name == "family" and value in FAMILIES:
+        return _(FAMILIES[value])
+    if name == "sim_label":
+        if value == "the SIM":
+            return _("the SIM")
+        return _("SIM %(name)s", name=value.removeprefix("SIM "))
+    if name in ("who", "countries", "command"):
+        sender = SENDER.match(value)
+        if sender:
+            kind, who = sender.groups()
+            return (
+                _("token %(name)s", name=who) if kind == "token" else _("user %(name)s", name=who)
+            )
+        return _(WHO[value]) if value in WHO else value
+    return value
+
+
+def code_words(code: int | str | None, text: str) -> str:
+    """A ``+CMS ERROR`` reason (an attempt's, with its code) in words: modem.codes' English for
+    the code, else a shape of the driver's ("manufacturer-specific error 515")."""
+    said = cms_words(code, text)  # another table's words for this code are not its own
+    return _shaped(text) or text if said == text else said
+
+
+def delivery_words(status: int | None, text: str) -> str:
+    """A delivery report's reason (with its TP-ST) in words, a reserved status's too."""
+    said = report_words(status, text)
+    return _shaped(text) or text if said == text else said
 
 
 def told_words(text: str | None) -> str | None:

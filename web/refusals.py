@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from appliance.status import N_
 
+OPTED_OUT = (
+    r"no message may be sent to it \(only the person can opt in again, by texting the join "
+    r"keyword\)"
+)
 REFUSALS: tuple[tuple[str, str], ...] = (
     # the compose form (appliance.intake, appliance.outbox, appliance.numbers)
     (r"enter at least one number", N_("enter at least one number")),
@@ -70,6 +74,54 @@ REFUSALS: tuple[tuple[str, str], ...] = (
     (r"is blank \(only spaces or line breaks\)", N_("is blank (only spaces or line breaks)")),
     (r"(?P<text>'.*') is in the past", N_("%(text)s is in the past")),
     (r"(?P<text>'.*') is too far in the future", N_("%(text)s is too far in the future")),
+    # who may send where, and how much (appliance.outbox, appliance.store.destinations)
+    (r"(?P<number>'.*') is a short code, often a paid service; to write to it, list it in "
+     r"\[security\] short_codes \(e\.g\. short_codes = \[\"(?P<code>\w+)\"\]\)",
+     N_('%(number)s is a short code, often a paid service; to write to it, list it in '
+        '[security] short_codes (e.g. short_codes = ["%(code)s"])')),
+    (r"(?P<number>'.*') is a premium-rate number; to write to such numbers, set \[security\] "
+     r"premium_rate = true",
+     N_("%(number)s is a premium-rate number; to write to such numbers, set [security] "
+        "premium_rate = true")),
+    (r"(?P<why>.*); an admin can allow it: (?P<command>.*)",
+     N_("%(why)s; an admin can allow it: %(command)s")),
+    (r"(?P<why>.*); an admin can raise it: (?P<command>.*)",
+     N_("%(why)s; an admin can raise it: %(command)s")),
+    (r"(?P<number>\S+) is a number of (?P<country>.+?), not allowed for (?P<who>.+?) "
+     r"\(allowed: (?P<countries>.*)\)",
+     N_("%(number)s is a number of %(country)s, not allowed for %(who)s (allowed: "
+        "%(countries)s)")),
+    (r"the daily quota of (?P<who>.+?) is (?P<limit>\d+) messages a day and (?P<done>\d+) were "
+     r"queued today: (?P<more>\d+) more would pass it; it starts again at midnight "
+     r"\((?P<zone>[^)]*)\)",
+     N_("the daily quota of %(who)s is %(limit)s messages a day and %(done)s were queued "
+        "today: %(more)s more would pass it; it starts again at midnight (%(zone)s)")),
+    (r"the daily quota of (?P<who>.+?) is (?P<limit>\d+) parts a day and (?P<done>\d+) were "
+     r"queued today: (?P<more>\d+) more would pass it; it starts again at midnight "
+     r"\((?P<zone>[^)]*)\)",
+     N_("the daily quota of %(who)s is %(limit)s parts a day and %(done)s were queued "
+        "today: %(more)s more would pass it; it starts again at midnight (%(zone)s)")),
+    (r"no modem (?P<imei>\S+) was ever seen here; smsrelay status lists them",
+     N_("no modem %(imei)s was ever seen here; smsrelay status lists them")),
+    # the rules of consent (appliance.store.admission)
+    (r"(?P<number>\S+) is not an opted-in contact: a (?P<kind>\w+) message goes only to "
+     r"contacts who agreed to receive them \(import them with their consent, or let them text "
+     r"the join keyword\)",
+     N_("%(number)s is not an opted-in contact: a %(kind)s message goes only to contacts who "
+        "agreed to receive them (import them with their consent, or let them text the join "
+        "keyword)")),
+    (r"(?P<number>\S+) opted out on (?P<day>[\d-]+) \((?P<how>.*)\): " + OPTED_OUT,
+     N_("%(number)s opted out on %(day)s (%(how)s): no message may be sent to it (only the "
+        "person can opt in again, by texting the join keyword)")),
+    (r"(?P<number>\S+) opted out on (?P<day>[\d-]+): " + OPTED_OUT,
+     N_("%(number)s opted out on %(day)s: no message may be sent to it (only the person can "
+        "opt in again, by texting the join keyword)")),
+    (r"(?P<number>\S+) opted out \((?P<how>.*)\): " + OPTED_OUT,
+     N_("%(number)s opted out (%(how)s): no message may be sent to it (only the person can "
+        "opt in again, by texting the join keyword)")),
+    (r"(?P<number>\S+) opted out: " + OPTED_OUT,
+     N_("%(number)s opted out: no message may be sent to it (only the person can opt in "
+        "again, by texting the join keyword)")),
     # appliance.campaigning's lookups
     (r"no code '(?P<code>.*)'", N_("no code '%(code)s'")),
     (r"no campaign named '(?P<name>.*)'", N_("no campaign named '%(name)s'")),

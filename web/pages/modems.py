@@ -86,7 +86,7 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
                 last_success_at=row.last_success_at if row else None,
                 last_error_at=row.last_error_at if row else None,
                 credit=credit_words(
-                    status["credit"], moment, tr=_, when=local_time, number=words.money
+                    _credit(status["credit"]), moment, tr=_, when=local_time, number=words.money
                 ),
                 credit_low=bool(status["credit"] and status["credit"]["low"]),
                 signal=charts.signal_chart(
@@ -104,10 +104,20 @@ def _cards(moment: datetime) -> tuple[dict, list[ModemCard]]:
     return data, cards
 
 
+def _credit(credit: dict | None) -> dict | None:
+    """The SIM's credit, why its last query failed in the reader's language."""
+    if not credit or not credit.get("error"):
+        return credit
+    return {**credit, "error": reason_words(credit["error"])}
+
+
 def _context() -> dict[str, Any]:
     moment = now()
     data, cards = _cards(moment)
-    stalled = explain_database(data["database_trouble"], tr=_) or explain_queue(
+    trouble = data["database_trouble"]
+    if trouble:  # the outage's words (appliance.store.outage), translated
+        trouble = {**trouble, "reason": reason_words(trouble["reason"])}
+    stalled = explain_database(trouble, tr=_) or explain_queue(
         data["queue"], data["modems"], moment, node=services().config.node, tr=_
     )
     return {"data": data, "cards": cards, "stalled": stalled, "now": moment}
