@@ -20,7 +20,7 @@ from .alert_words import ALERTS
 from .cms_words import CME, REPORTS, cme_words, cms_words, report_words
 from .modem_reasons import MODEM_REASONS
 from .refusals import REFUSALS
-from .words import kind_words, registration_words, state_words
+from .words import campaign_status_words, kind_words, registration_words, state_words
 
 # Values that are words of the appliance's own, said in the reader's language too.
 FAMILIES = {  # a delivery report's family (modem.pdu.status)
@@ -210,6 +210,8 @@ def _value_words(name: str, value: str | None, code: str | None) -> str | None:
         return registration_words(value)
     if name == "kind":
         return kind_words(value)
+    if name == "status":
+        return campaign_status_words(value)
     if name == "family" and value in FAMILIES:
         return _(FAMILIES[value])
     if name == "sim_label":
