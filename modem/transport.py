@@ -7,11 +7,14 @@ ModemManager cannot talk to the same modem at the same time and interleave comma
 
 ``SerialException`` and ``OSError`` never leave this module: they become ``PortGone`` (the device
 vanished: unplugged, re-enumerated after a reset) or ``PortBusy`` (somebody else holds the lock).
+Nor does ``termios.error``, which is neither: pyserial's ``flush`` is ``tcdrain``, and on a tty
+whose device vanished after the bytes were written it raises that with EIO.
 """
 
 from __future__ import annotations
 
 import errno
+import termios
 import threading
 from collections.abc import Callable
 
@@ -95,8 +98,8 @@ class SerialTransport:
         with self._write_lock:
             try:
                 ser.write(data)
-                ser.flush()
-            except (serial.SerialException, OSError) as exc:
+                ser.flush()  # tcdrain: termios.error (EIO) when the device vanished meanwhile
+            except (serial.SerialException, OSError, termios.error) as exc:
                 raise PortGone(f"{self.port}: {exc}") from exc
 
     def _read_loop(self) -> None:
