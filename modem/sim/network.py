@@ -15,7 +15,7 @@ from typing import Literal
 from modem import pdu
 
 from .results import urc
-from .storage import REC_UNREAD, tpdu_length
+from .storage import ALL, REC_READ, REC_UNREAD, tpdu_length
 
 
 @dataclass
@@ -52,6 +52,21 @@ class NetworkSide:
         )
         self._network_queue.extend(Inbound("deliver", part) for part in parts)
         self._offer(now)
+
+    def held_sms(self) -> int:
+        """SMS-DELIVER parts not yet taken by the TE: those the network still holds for this
+        modem (not registered, hung, storage full) and those stored in its storages (a TE reads
+        then deletes them, AT+CMGR/AT+CMGD, TS 27.005 §3.5.3/§3.5.4). What a test waits on before
+        it counts what the TE stored: zero once the TE has read and deleted everything."""
+        waiting = sum(1 for item in self._network_queue if item.kind == "deliver")
+        stored = sum(
+            1
+            for store in self.storages.values()
+            for _, message in store.listing(ALL)
+            if message.stat in (REC_UNREAD, REC_READ)  # received: not the TE's own drafts
+            and isinstance(pdu.decode(message.pdu), pdu.Deliver)  # not a status report
+        )
+        return waiting + stored
 
     def next_reference(self) -> int:
         """The TP-Message-Reference of the next part sent (TS 23.040 §9.2.3.6)."""

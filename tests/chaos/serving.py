@@ -185,3 +185,9 @@ def by_message(parts: Counter) -> dict[int, Counter]:
 def networks_idle(fleet) -> bool:
     """No simulated network is still to answer a PDU (after a kill: what left has left)."""
     return not any(server.call(lambda m, now: m.awaiting_network) for server in fleet)
+
+
+def inbound_held(fleet) -> int:
+    """SMS parts the simulated modems still hold for the daemon (``FakeModem.held_sms``): at
+    their network, or on their SIM, which the daemon empties only once it stored them."""
+    return sum(server.call(lambda m, now: m.held_sms()) for server in fleet)

@@ -250,3 +250,23 @@ def test_cnmi_values_out_of_the_profile_ranges() -> None:
     assert dte.cmd("AT+CNMI=3,1,0,0,0") == b"\r\n+CMS ERROR: 303\r\n"
     assert dte.cmd("AT+CNMI=2,1,0,2,0") == ok()
     assert dte.cmd("AT+CNMI?") == ok("+CNMI: 2,1,0,2,0")
+
+
+def test_held_sms_counts_what_the_te_has_not_read_and_deleted() -> None:
+    """``held_sms``: what the soak waits on before it counts the inbox (issue 14)."""
+    dte = quiet("huawei-e173")
+    m = dte.modem
+    dte.cmd("AT+CNMI=2,1,0,2,0")  # reports stored too (+CDSI): they are not SMS held
+    _send_with_report(dte)
+    dte.advance(m.faults.report_delay)
+    m.faults.no_network = True
+    m.deliver_sms("+33698765432", "ж" * 80, dte.t)  # two parts, kept by the network
+    assert b"+CMTI" not in dte.advance(5.0) and m.held_sms() == 2
+    m.faults.no_network = False  # noticed at the next moment the modem is driven
+    out = dte.advance(1.0) + dte.advance(5.0)
+    assert out.count(b"+CMTI: ") == 2 and m.held_sms() == 2  # on the SIM now
+    dte.cmd("AT+CMGR=0")
+    assert m.held_sms() == 2  # read is not taken: the TE deletes once it has stored it
+    dte.cmd("AT+CMGD=0")
+    dte.cmd("AT+CMGD=1")
+    assert m.held_sms() == 0 and m.store("SR").used == 1
