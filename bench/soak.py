@@ -191,11 +191,12 @@ def run_soak(
         started = time.monotonic()
         next_out = next_in = next_sample = 0.0
         next_fault = FIRST_FAULT
-        while (now := (time.monotonic() - started) / scale) < duration:
-            if not serve.alive():
-                raise RuntimeError(f"the daemon exited:\n{serve.output()[-3000:]}")
+
+        def traffic(upto: float) -> None:
+            """Queue the outbound and deliver the inbound due before ``upto`` (simulated)."""
+            nonlocal next_out, next_in
             due = []
-            while next_out <= now:
+            while next_out < upto:
                 due.append(soak.queued + len(due))
                 next_out += 3600.0 / outbound
             if due:
@@ -205,12 +206,17 @@ def run_soak(
                 ]
                 submit_all(store, config, news, moment)
                 soak.queued += len(due)
-            while next_in <= now:
+            while next_in < upto:
                 server = fleet[soak.delivered_in % modems]
                 text = inbound_text(soak.delivered_in)
                 server.call(lambda m, t, s=text: m.deliver_sms("+33612345678", s, t))
                 soak.delivered_in += 1
                 next_in += 3600.0 / inbound
+
+        while (now := (time.monotonic() - started) / scale) < duration:
+            if not serve.alive():
+                raise RuntimeError(f"the daemon exited:\n{serve.output()[-3000:]}")
+            traffic(now)
             faults.end_due(now)
             if next_fault <= now:
                 soak.faults[faults.start(now)] += 1
@@ -220,6 +226,7 @@ def run_soak(
                 soak.samples.append(sample(serve.proc.pid, wal, now / 60.0, on_air))
                 next_sample += SAMPLE_EVERY
             time.sleep(STEP)
+        traffic(duration)  # a last step that overran the end (a loaded machine) queued less
         faults.end_all()
         deadline = time.monotonic() + settle_timeout
         while True:
