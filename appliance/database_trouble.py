@@ -8,7 +8,7 @@ database-trouble``: a file of ``NOTE_SIZE`` bytes made when the daemon starts an
 then only overwritten in place, which a full disk still allows (the blocks are the file's
 already) and a folder made read-only too (the file is open). Its first line is the kind
 (``refuses writes`` or ``unavailable``), the rest the words. A file system remounted read-only
-refuses even that, so ``read_trouble`` also asks the file system of a SQLite database itself
+refuses even that, so ``trouble_note.read_trouble`` also asks the file system of a SQLite database itself
 (``statvfs``: read-only, or no block left for the daemon's user).
 
 Whoever meets the trouble (a worker recording an outcome, the dispatcher claiming, the
@@ -34,17 +34,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .store.outage import UNAVAILABLE, Outage, outage_of
-from .trouble_note import NOTE, NOTE_SIZE, database_folder, read_trouble, trouble_json
-
-__all__ = [
-    "NOTE",
-    "NOTE_SIZE",
-    "DatabaseTrouble",
-    "database_folder",
-    "kept",
-    "read_trouble",
-    "trouble_json",
-]
+from .trouble_note import NOTE, NOTE_SIZE
 
 log = logging.getLogger(__name__)
 

@@ -24,18 +24,16 @@ from appliance.store.engine import create_engine_for, migrate
 from tests.appliance.conftest import FAST_TUNING
 from tests.appliance.test_cli import write_config
 from tests.conftest import TIME_SCALE
-from tests.waiting import wait_until
+from tests.waiting import scaled_by_load, wait_until
 
 ROUNDS = 7
 TARGET = 0.100  # seconds, issue 16
 
 
 def allowance() -> float:
-    """The target on a quiet machine; on a shared one whose load is above its cores, the target
-    times the contention (each runnable process gets a core that share of the time), at most
-    0.5 s: still half of what polling at the 2 s safety re-read would average."""
-    contention = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return min(TARGET * max(1.0, contention), 0.5)
+    """At most 0.5 s under load: still half of what polling at the 2 s safety re-read would
+    average."""
+    return scaled_by_load(TARGET, 0.5)
 
 
 @pytest.fixture

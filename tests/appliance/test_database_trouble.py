@@ -20,9 +20,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from appliance.cli import main
-from appliance.database_trouble import NOTE, NOTE_SIZE, DatabaseTrouble, kept, read_trouble
+from appliance.database_trouble import DatabaseTrouble, kept
 from appliance.status import explain_database
 from appliance.store import Outage, outage_of
+from appliance.trouble_note import NOTE, NOTE_SIZE, read_trouble
 
 FULL = Outage("refuses writes", "the disk is full (database or disk is full)")
 AWAY = Outage("unavailable", "the database cannot be reached (connection refused)")

@@ -19,7 +19,6 @@ above what the same appliance shows at real speed.
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from datetime import UTC
@@ -31,19 +30,11 @@ from appliance.daemon import Daemon, Simulation
 from modem import pdu
 from modem.sim.handler import LINE_GAP
 from tests.appliance.conftest import FAST_TUNING
-from tests.waiting import wait_until
+from tests.waiting import scaled_by_load, wait_until
 
 MESSAGES = 100
 SCALE = 0.2  # real seconds per simulated second: 100 messages (156 parts) in about 10 s
 BOUND = 1.0  # real seconds from the +CMTI to the stored row (issue 14; bench/inbound_burst.py)
-
-
-def bound() -> float:
-    """``BOUND`` on a quiet machine (docs/benchmarks.md §13 measures it there); on a shared one
-    whose load is above its cores, ``BOUND`` times the contention (each runnable process gets a
-    core that share of the time), at most 3 s, as test_cli_wait_latency allows its target."""
-    contention = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return min(BOUND * max(1.0, contention), 3 * BOUND)
 
 
 # the modem's own time on the path, in its seconds: the +CMTI line, then the echo, the +CMGR
@@ -99,7 +90,7 @@ def test_a_burst_of_100_is_stored_within_1_s_of_each_cmti_and_leaves_the_sim_emp
     assert len(latencies) == MESSAGES
     ranked = sorted(latencies.values())
     p50, p99, worst = statistics.median(ranked), ranked[int(0.99 * (len(ranked) - 1))], ranked[-1]
-    allowed = bound()
+    allowed = scaled_by_load(BOUND, 3 * BOUND)  # docs/benchmarks.md §13: the quiet figure
     assert worst < allowed, f"p50 {p50:.3f} s, p99 {p99:.3f} s, max {worst:.3f} s (< {allowed:.2f})"
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.database_trouble import read_trouble
+from appliance.trouble_note import read_trouble
 from tests.chaos import faulty_disk
 from tests.chaos.faulted import Scene, run_with_faults
 from tests.chaos.runs import broken_promises, figures, summary
