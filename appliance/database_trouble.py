@@ -8,8 +8,8 @@ database-trouble``: a file of ``NOTE_SIZE`` bytes made when the daemon starts an
 then only overwritten in place, which a full disk still allows (the blocks are the file's
 already) and a folder made read-only too (the file is open). Its first line is the kind
 (``refuses writes`` or ``unavailable``), the rest the words. A file system remounted read-only
-refuses even that, so ``trouble_note.read_trouble`` also asks the file system of a SQLite database itself
-(``statvfs``: read-only, or no block left for the daemon's user).
+refuses even that, so ``trouble_note.read_trouble`` also asks the file system of a SQLite
+database itself (``statvfs``: read-only, or no block left for the daemon's user).
 
 Whoever meets the trouble (a worker recording an outcome, the dispatcher claiming, the
 delivery reports' thread) calls ``met``; what shows it passed calls ``passed``: a write that
