@@ -85,7 +85,13 @@ def test_a_radio_found_off_later_and_refused_is_given_up_then_retried(daemon_fac
     daemon.pool.poll_all()  # the health poll finds it off; the worker tries AT+CFUN=1
     row = failed_with(store, "refused to switch it on (AT+CFUN=1: ")
     assert "operation not allowed" in row.reason
-    assert any("refused to switch it on" in d for d in events(store, "modem.down"))
+    # the modem's row is written before its modem.down event is committed: wait for that too
+    given_up = wait_until(
+        lambda: [d for d in events(store, "modem.down") if "refused to switch it on" in d],
+        10,
+        "the modem.down event recorded",
+    )
+    assert any("refused to switch it on" in d for d in given_up)
     set_fault(simulator, radio_refused=False)
     wait_until(daemon.pool.available, 10, "ready again after a fresh bring-up")
 
