@@ -143,6 +143,9 @@ def run_with_interruptions(
             counts = store.counts()
             return counts["queued"] == 0 and counts["sending"] == 0
 
+        # Serving first: the last cut may have come after everything settled, and a SIGTERM
+        # while Python still imports kills the daemon before its handler exists (exit -15).
+        poll(final, final.serving, SETTLE_TIMEOUT, "the last daemon serving")
         poll(final, settled, SETTLE_TIMEOUT, "every message settled after the last interruption")
         poll(final, lambda: networks_idle(fleet), 10, "the networks' last answers")
         assert final.stop() == 0, final.output()[-3000:]
