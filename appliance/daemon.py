@@ -39,6 +39,7 @@ from .pool import Pool
 from .privacy import apply_retention
 from .reports import ReportRecorder
 from .ringing_store import RingingStore
+from .send_socket_server import SendSocket
 from .store.engine import create_engine_for, migrate
 from .store.file_modes import database_paths, exposed, make_private_folder
 from .waiters import ring, waiters_path
@@ -147,6 +148,7 @@ class Daemon:
         self._on_signals = False
         self.frontends: list[Stoppable] = []
         self.mail_listener: MailListener | None = None  # issue 16: [mail] listen
+        self.send_socket: SendSocket | None = None  # issue 16: ``smsrelay send`` hands over
 
     # --- start and stop ------------------------------------------------------------------------
 
@@ -221,6 +223,8 @@ class Daemon:
         ).start()
         self.scheduler = self._schedule()
         self.scheduler.start()
+        # the system's clock, not the daemon's: the message is queued as the CLI would queue it
+        self.send_socket = SendSocket(self.store, self.config, SystemClock().now).start()
         if self.config.mail.listen is not None:
             try:
                 self.mail_listener = MailListener(self.store, self.config, self.clock).start()
@@ -254,6 +258,8 @@ class Daemon:
             begin = getattr(frontend, "begin_stop", None)
             if begin is not None:
                 begin()
+        if self.send_socket is not None:  # first: no new message while it stops
+            self.send_socket.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self.mail_listener is not None:

@@ -3,9 +3,15 @@
 
 Every run is a new process, as a shell script makes one, started the way the installed entry
 point starts (``python -c 'from appliance.cli import main; main()'``, what ``.venv/bin/smsrelay``
-runs). ``send`` writes to a scratch SQLite database created beforehand (a first ``send`` would
-create and migrate it, once), with no daemon running: its wake-up finds nobody to wake.
-``status`` and ``messages`` read that database after the sends.
+runs). ``send`` is measured twice:
+
+- **send, daemon up**, the appliance's everyday: ``smsrelay serve`` runs (on a data folder of
+  its own, without modems: the messages wait in its queue), and ``send`` hands it the message
+  over its socket (``appliance.send_socket``), which spares it the number rules and the store;
+- **send**: no daemon on that data folder, so ``send`` queues it itself, in a scratch SQLite
+  database created beforehand (a first ``send`` would create and migrate it, once).
+
+``status`` and ``messages`` read the second database after the sends.
 
 Two figures per command:
 
@@ -43,16 +49,21 @@ import sys
 import sysconfig
 import time
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from figures import Figure, Report, percentile, summarise
 from rig import scratch
 
 TARGET_MS = 150.0
+DAEMON_CONFIG = "<the daemon's config>"  # replaced by its path once written
 ENTRY = "import sys; from appliance.cli import main; sys.argv[0] = 'smsrelay'; sys.exit(main())"
 COMMANDS = {
     "--help": ["--help"],
     "send": ["send", "+33612345678", "Collecte demain 8h-12h, salle des fêtes"],
+    # the appliance's everyday: ``smsrelay serve`` runs, and ``send`` hands it the message
+    "send, daemon up": ["send", "--config", DAEMON_CONFIG, "+33612345678", "Rappel: collecte"],
     "status": ["status"],
     "messages": ["messages", "--limit", "20"],
     "python alone": None,  # the interpreter's own start, for comparison
@@ -98,26 +109,60 @@ def installed_python(checkout: Path, folder: Path) -> str:
     return str(python)
 
 
-def command_line(python: str, argv: list[str] | str | None) -> list[str]:
+def command_line(python: str, argv: list[str] | str | None, daemon_config: Path) -> list[str]:
     if argv is None or isinstance(argv, str):
         return [python, "-c", argv or "pass"]
+    argv = [str(daemon_config) if a == DAEMON_CONFIG else a for a in argv]
     return [python, "-c", ENTRY, *argv]
 
 
-def measure(report: Report, layouts: dict[str, tuple[str, dict]], folder: Path, runs: int):
+@contextmanager
+def daemon(folder: Path, env: dict[str, str], checkout: Path) -> Iterator[Path]:
+    """``smsrelay serve`` on a data folder of its own, without modems (the messages wait in
+    its queue), from this environment; its config's path. The daemon's code is ``checkout``'s,
+    as the commands'."""
+    config = folder / "smsrelay.toml"
+    folder.mkdir()
+    config.write_text(
+        '[appliance]\ndata_dir = "data"\n[discovery]\nauto = false\n', encoding="utf-8"
+    )
+    log = folder / "serve.log"
+    daemon_env = dict(env, PYTHONPATH=str(checkout))
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "appliance", "serve", "--config", str(config),
+             "--bind", "127.0.0.1:0"],
+            cwd=folder, env=daemon_env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while "smsrelay serving" not in log.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"smsrelay serve did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.05)
+        yield config
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def measure(
+    report: Report, layouts: dict[str, tuple[str, dict]], folder: Path, runs: int, served: Path
+):
     """Each round runs every command once in every layout, in turn: a machine whose speed
-    drifts (a shared host; the writeback after an install) shifts them all alike."""
+    drifts (a shared host; the writeback after an install) shifts them all alike. ``served``:
+    the config of the daemon that runs meanwhile."""
     for python, env in layouts.values():
         # the database created and migrated (the full path, once), and the bytecode written
         for argv in COMMANDS.values():
-            run_once(command_line(python, argv), env, folder)
+            run_once(command_line(python, argv, served), env, folder)
     samples: dict[tuple[str, str], tuple[list[float], list[float]]] = {
         (layout, name): ([], []) for layout in layouts for name in COMMANDS
     }
     for _ in range(runs):
         for name, argv in COMMANDS.items():
             for layout, (python, env) in layouts.items():
-                wall, cpu, _ = run_once(command_line(python, argv), env, folder)
+                wall, cpu, _ = run_once(command_line(python, argv, served), env, folder)
                 samples[layout, name][0].append(wall * 1000)
                 samples[layout, name][1].append(cpu * 1000)
     for layout in layouts:
@@ -167,7 +212,8 @@ def main() -> None:
                 checkout_env["PYTHONPATH"] = str(checkout)
             layouts["checkout"] = (sys.executable, checkout_env)
         report.say(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        measure(report, layouts, folder, args.runs)
+        with daemon(folder / "served", env, checkout) as served:
+            measure(report, layouts, folder, args.runs, served)
     report.say(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     report.emit(args.json)
 

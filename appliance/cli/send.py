@@ -116,8 +116,6 @@ def send(
       echo "Rappel: collecte demain" | smsrelay send 0612345678 - --at 2026-12-01T18:00
       smsrelay send --to-file donneurs.csv "Bonjour {first_name}, collecte demain"
     """
-    from appliance.outbox import BadRequest, QuotaExceeded, prepare, submit
-
     options = {
         "send_at": send_at,
         "priority": priority,
@@ -134,18 +132,55 @@ def send(
     if number is None:  # as click says it of a required argument (exit 2)
         raise click.UsageError("Missing argument 'NUMBER' (or give --to-file FILE).")
     text = text_from(text)
+    if not wait and _through_daemon(config_path, number, text, options, as_token, as_json):
+        return
     config = load(config_path, only=SEND_READS)
-    now = clock().now
+    from appliance.outbox import BadRequest, QuotaExceeded
+    from appliance.queue_one import queue_one
+
+    opened = []
+
+    def open_store():
+        opened.append(open_quick_store(config))
+        return opened[0]
+
     try:
-        new = prepare(config, to=number, text=text, now=now(), **options)
-        store = open_quick_store(config)
         with database_errors("cannot queue the message"):
-            message = submit(store, config, new, now(), _sender(store, config, as_token))
+            message = queue_one(
+                open_store, config, to=number, text=text, options=options, as_token=as_token,
+                now=clock().now,
+            )  # fmt: skip
     except QuotaExceeded as exc:
         fail(str(exc), EXIT_QUOTA)
     except BadRequest as exc:  # Refused too: the number opted out
         fail(str(exc), EXIT_BAD_INPUT)
-    _report([message], store, config, wait, timeout, as_json, single=True)
+    _report([message], opened[0], config, wait, timeout, as_json, single=True)
+
+
+def _through_daemon(config_path, number, text, options, as_token, as_json) -> bool:
+    """Handed to the daemon running on this data folder (``appliance.send_socket``), its
+    answer printed (or its error said, with its exit code); False when none may take it.
+    Only the file's shape is read here: the daemon checked the rest when it started, and
+    answers only if it read this very file."""
+    from appliance.send_socket import NoAnswer, ask
+
+    config = load(config_path, only=())
+    request = {"to": number, "text": text, "options": options, "as_token": as_token}
+    try:
+        answer = ask(config, request)
+    except NoAnswer as exc:
+        fail(
+            f"the daemon did not answer ({exc}): the message may or may not be queued; "
+            "see `smsrelay messages`",
+            EXIT_FAILED,
+        )
+    if answer is None:
+        return False
+    if "queued" not in answer:
+        fail(str(answer.get("error")), int(answer.get("exit", EXIT_FAILED)))
+    view = answer["queued"]
+    emit(view, as_json, [str(view["id"])])
+    return True
 
 
 # what queuing one message reads of the file (``appliance.outbox``): the consent rules, what
@@ -154,23 +189,11 @@ def send(
 SEND_READS = ("contacts", "security", "numbers")
 
 
-def _sender(store, config, as_token: str | None):
-    """The rules of the token ``--as-token`` names (None: the appliance's); exit 2 if none."""
-    if as_token is None:
-        return None
-    from appliance.senders import token_rules
-
-    with database_errors("cannot read the token"):
-        row = store.token_named(as_token)
-    if row is None:
-        fail(f"--as-token: no token named {as_token!r} (see `smsrelay token list`)", EXIT_BAD_INPUT)
-    return token_rules(config, row)
-
-
 def _send_many(config_path, to_file, text, options, wait, timeout, as_json, as_token) -> None:
     """``--to-file``: every line checked (``recipients_file``), then all queued in one
     transaction, or none."""
     from appliance.outbox import BadRequest, QuotaExceeded, submit_all
+    from appliance.queue_one import NoSuchToken, sender_rules
     from appliance.recipients_file import RecipientsError, prepare_batch
 
     if to_file == "-" and text in (None, "-"):
@@ -188,7 +211,11 @@ def _send_many(config_path, to_file, text, options, wait, timeout, as_json, as_t
     except RecipientsError as exc:
         fail(f"{to_file}: nothing queued:\n{exc}", EXIT_BAD_INPUT)
     store = open_quick_store(config)
-    sender = _sender(store, config, as_token)
+    try:
+        with database_errors("cannot read the token"):
+            sender = sender_rules(store, config, as_token)
+    except NoSuchToken as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
     try:
         with database_errors("cannot queue the messages (nothing was queued)"):
             messages = submit_all(store, config, batch.messages, now(), sender)

@@ -51,7 +51,7 @@ def load_config(
     anywhere is still refused when the appliance starts. The file's shape (its tables' names,
     ``[appliance]``, ``[node]``, ``[web]``, the modems and routes) is always checked."""
     chosen = choose_path(path, environ)
-    doc = read_toml(chosen) if chosen is not None else {}
+    doc, digest = read_toml(chosen) if chosen is not None else ({}, None)
     file = str(chosen) if chosen is not None else "(defaults)"
     check_top_level(file, doc)
     wanted = OPTIONAL if only is None else frozenset(only)
@@ -95,6 +95,7 @@ def load_config(
     )
     return Config(
         path=chosen,
+        digest=digest,
         database=database,
         data_dir=data_dir,
         node=node,

@@ -125,6 +125,7 @@ class Config:
     validity: timedelta | None = timedelta(days=2)
     bind: str = DEFAULT_BIND
     auto_discovery: bool = True
+    digest: str | None = None  # the file's length and CRC-32 (``tables.read_toml``)
     modems: tuple[ModemConfig, ...] = ()
     routes: tuple[RouteConfig, ...] = ()
     defaults: ModemConfig = field(default_factory=lambda: ModemConfig(port=""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
@@ -26,7 +27,9 @@ MAX_LIMIT = 1_000_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def read_toml(path: Path) -> dict:
+def read_toml(path: Path) -> tuple[dict, str]:
+    """The file's tables, and its digest (its length and CRC-32): what ``send`` compares with
+    the daemon's to know they read the same file (``appliance.send_socket``)."""
     file = str(path)
     try:
         raw = path.read_bytes()
@@ -45,7 +48,7 @@ def read_toml(path: Path) -> dict:
             file, f"line {line}", f"is not UTF-8 text (byte {error.start}); save it as UTF-8"
         ) from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), f"{len(raw)}:{zlib.crc32(raw):08x}"
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         where = re.search(r"\(at line (\d+), column (\d+)\)$", message)
