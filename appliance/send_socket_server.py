@@ -1,10 +1,12 @@
 """The daemon's end of ``smsrelay send``'s socket (``send_socket`` says why and the protocol).
 
-A thread per connection (``socketserver``): a request is one message, queued in milliseconds,
-but a client that connects and says nothing must not hold the others up, so reading it has a
-timeout. What the daemon answers is what the CLI would have printed or said: the message's
-JSON view, or the error's words and exit code. ``elsewhere`` (the client does it itself) only
-before any work: another config, another protocol version.
+A thread per connection: a request is one message, queued in milliseconds, but a client that
+connects and says nothing must not hold the others up, so reading it has a timeout. Not
+``socketserver``: its ``shutdown`` waits for a poll interval, which every stop of the daemon
+would pay (or an idle Pi would wake for); a blocked ``accept`` ends at once when ``stop`` shuts
+the listening socket down. What the daemon answers is what the CLI would have printed or said:
+the message's JSON view, or the error's words and exit code. ``elsewhere`` (the client does it
+itself) only before any work: another config, another protocol version.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import errno
 import json
 import logging
 import os
-import socketserver
+import socket
 import stat
 import sys
 import threading
@@ -50,7 +52,7 @@ class SendSocket:
         self.now = now
         self.path = socket_path(config)
         self._fingerprint = fingerprint(config)
-        self._server: _Server | None = None
+        self._listener: socket.socket | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> SendSocket:
@@ -59,28 +61,63 @@ class SendSocket:
             log.warning("no send socket: its path %s is too long for a Unix socket", address)
             return self
         _remove_stale(address)  # the wake-up socket already proved no other daemon is here
-        self._server = _Server(address, _Handler)
-        self._server.answer = self.answer
-        os.chmod(address, private_modes()[1])  # as the database's files: who may write them
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.5},
-            name="send-socket", daemon=True,
-        )  # fmt: skip
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(address)
+            os.chmod(address, private_modes()[1])  # as the database's files: who may write them
+            listener.listen(16)
+        except BaseException:
+            listener.close()
+            raise
+        self._listener = listener
+        self._thread = threading.Thread(target=self._accept, name="send-socket", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        if self._server is None:
+        """Stop taking requests at once (a request being answered finishes on its thread)."""
+        if self._listener is None:
             return
-        self._server.shutdown()
-        self._server.server_close()
+        try:  # Linux wakes a thread blocked in accept() on a listening socket shut down
+            self._listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._listener.close()
         if self._thread is not None:
             self._thread.join(timeout=10)
         try:
             os.unlink(self.path)
         except FileNotFoundError:
             pass
-        self._server = None
+        self._listener = None
+
+    def _accept(self) -> None:
+        listener = self._listener
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # shut down by ``stop``
+                return
+            threading.Thread(
+                target=self._serve, args=(connection,), name="send-request", daemon=True
+            ).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        """One request, one answer; a client that says nothing in ``READ_TIMEOUT`` is dropped."""
+        with connection:
+            connection.settimeout(READ_TIMEOUT)
+            try:
+                line = _read_request(connection)
+            except OSError:  # the client went, or said nothing in time
+                return
+            if line is None:
+                answer = _error(f"the request is over {MAX_REQUEST} bytes", EXIT_FAILED)
+            else:
+                answer = self.answer(line)
+            try:
+                connection.sendall(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
+            except OSError:
+                log.info("send socket: the client left before its answer")
 
     def answer(self, line: bytes) -> dict[str, Any]:
         """The answer to one request line (never raises)."""
@@ -149,24 +186,15 @@ def _remove_stale(address: str) -> None:
     os.unlink(address)
 
 
-class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
-    answer: Callable[[bytes], dict[str, Any]]
-
-
-class _Handler(socketserver.StreamRequestHandler):
-    timeout = READ_TIMEOUT
-
-    def handle(self) -> None:
-        try:
-            line = self.rfile.readline(MAX_REQUEST + 1)
-        except OSError:  # the client went, or said nothing in time
-            return
-        if len(line) > MAX_REQUEST:
-            answer = _error(f"the request is over {MAX_REQUEST} bytes", EXIT_FAILED)
-        else:
-            answer = self.server.answer(line)  # type: ignore[attr-defined]
-        try:
-            self.wfile.write(json.dumps(answer, ensure_ascii=False).encode("utf-8") + b"\n")
-        except OSError:
-            log.info("send socket: the client left before its answer")
+def _read_request(connection: socket.socket) -> bytes | None:
+    """The request's line (up to its newline, or all the client sent); None past
+    ``MAX_REQUEST``."""
+    data = b""
+    while b"\n" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > MAX_REQUEST:
+            return None
+    return data.split(b"\n", 1)[0]
