@@ -34,15 +34,24 @@ test: lint
 chaos: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -rP -m chaos tests/chaos  # -rP: each run's figures
 
-# The panel's French (web/translations, issue 16): extract the strings, merge them into each
+# The French (issue 16): the panel's (web/translations): extract the strings, merge them into each
 # language's messages.po (then translate the new msgids there), compile the .mo (the panel also
 # compiles a stale .mo at start-up, web/i18n.py).
+# The appliance's own words (alert SMS and emails, forwarded mail; [appliance] language) are a
+# second domain, appliance/translations/<lang>/LC_MESSAGES/appliance.po (babel-appliance.cfg;
+# appliance.language compiles a stale .mo in memory).
 POT := web/translations/messages.pot
+APPLIANCE_POT := appliance/translations/appliance.pot
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k tr --sort-output --no-location \
 		--project smsrelay -o $(POT) .
 	$(BIN)/pybabel update -i $(POT) -d web/translations --no-fuzzy-matching --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d web/translations --statistics
+	$(BIN)/pybabel extract -F babel-appliance.cfg -k N_ -k N_plural:1,2 --sort-output --no-location \
+		--project smsrelay -o $(APPLIANCE_POT) .
+	$(BIN)/pybabel update -D appliance -i $(APPLIANCE_POT) -d appliance/translations \
+		--no-fuzzy-matching --ignore-pot-creation-date --ignore-obsolete
+	$(BIN)/pybabel compile -D appliance -d appliance/translations --statistics
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -8,6 +8,9 @@
   other (the appliance never writes to a number that said STOP behind its rules' back): the
   refusal is logged and noted on the alert, and email and webhooks still carry it.
 - **Email** to ``[alerts] email_to`` through ``[smtp]``.
+
+The SMS and the email are in ``[appliance] language`` (``wording``); the webhook's JSON is the
+stored, English detail, unchanged.
 - **Webhook**: the ``alert.fired`` / ``alert.resolved`` event, written with the alert's row
   (``appliance.store.alerts``), posted signed by the webhook sender like every other event.
 """
@@ -19,22 +22,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from appliance.config import Config
+from appliance.language import sms_safe, speaking
 from appliance.mail.outgoing import MailError, send_mail
 from appliance.outbox import BadRequest, prepare, submit
 from appliance.store import Store
 from appliance.store.alerts import AlertRecord
 
-from .conditions import TITLES
+from .wording import words
 
 log = logging.getLogger(__name__)
-
-
-def words(alert: AlertRecord, resolved: bool) -> tuple[str, str]:
-    """The subject and the text of an alert, or of its "resolved"."""
-    title = TITLES.get(alert.condition, alert.condition)
-    if resolved:
-        return f"[smsrelay] resolved: {title}", f"Resolved: {alert.detail}"
-    return f"[smsrelay] alert: {title}", f"Alert: {alert.detail}"
 
 
 class Channels:
@@ -47,10 +43,11 @@ class Channels:
 
     def tell(self, alert: AlertRecord, resolved: bool) -> str:
         """Send what is configured; what became of each, in words."""
-        subject, text = words(alert, resolved)
+        language = speaking(self.config.language, self.config.timezone)
+        subject, text = words(alert.condition, alert.detail, resolved, language)
         told = []
         if self.config.alerts.sms_to:
-            told.append(self._sms(self.config.alerts.sms_to, text))
+            told.append(self._sms(self.config.alerts.sms_to, sms_safe(text)))
         if self.config.alerts.email_to:
             told.append(self._email(subject, text))
         told.append("webhook event logged")

@@ -14,21 +14,15 @@ from appliance.config import Config, quiet
 from appliance.status import DOING, SENDING_STATES, STALE_AFTER
 from appliance.store.alerts import Facts, Seen
 
+from . import wording
+from .wording import english
+
 MODEM_DOWN = "modem_down"
 SIM_CAP = "sim_cap"
 QUEUE_STUCK = "queue_stuck"
 LOW_CREDIT = "low_credit"
 DISK_FULL = "disk_full"
 NOW = timedelta(0)
-
-# the subject line of each condition, for the SMS and the email
-TITLES = {
-    MODEM_DOWN: "modem down",
-    SIM_CAP: "SIM near its daily cap",
-    QUEUE_STUCK: "queue not moving",
-    LOW_CREDIT: "low credit",
-    DISK_FULL: "disk nearly full",
-}
 
 
 def judge(
@@ -41,59 +35,59 @@ def judge(
         for modem in facts.modems:
             why = _down(modem, now)
             if why:
-                seen[(MODEM_DOWN, modem.imei)] = Seen(
-                    f"Modem {modem.imei}{_on(modem.operator)} {why}.", alerts.modem_down_after
-                )
+                detail = english(why[0], modem=modem.imei + _on(modem.operator), **why[1])
+                seen[(MODEM_DOWN, modem.imei)] = Seen(detail, alerts.modem_down_after)
     today = now.astimezone(config.zone).date().isoformat()
     for sim in facts.sims:
         limit = sim.daily_limit
         percent = alerts.cap_percent
         if percent and limit and sim.day == today and sim.sent_day * 100 >= limit * percent:
             seen[(SIM_CAP, sim.iccid)] = Seen(
-                f"SIM {sim.iccid} sent {sim.sent_day} of its {limit} parts today "
-                f"({sim.sent_day * 100 // limit} %).",
+                english(
+                    wording.SIM_CAP, iccid=sim.iccid, sent=sim.sent_day, limit=limit,
+                    percent=sim.sent_day * 100 // limit,
+                ),
                 NOW,
-            )
+            )  # fmt: skip
         if alerts.low_credit and sim.credit_low:
-            currency = f" {sim.credit_currency}" if sim.credit_currency else ""
-            amount = (
-                f" ({sim.credit_amount:.2f}{currency})" if sim.credit_amount is not None else ""
+            amount, currency = sim.credit_amount, sim.credit_currency
+            msgid = wording.CREDIT_IN if currency else wording.CREDIT_AMOUNT
+            detail = (
+                english(wording.CREDIT, iccid=sim.iccid)
+                if amount is None
+                else english(msgid, iccid=sim.iccid, amount=f"{amount:.2f}", currency=currency)
             )
-            seen[(LOW_CREDIT, sim.iccid)] = Seen(f"SIM {sim.iccid} is low on credit{amount}.", NOW)
+            seen[(LOW_CREDIT, sim.iccid)] = Seen(detail, NOW)
     stuck = alerts.queue_stuck_after
     # not in quiet hours, nor in the first minutes after them (the night's messages leave then)
     hushed = stuck is not None and (quiet(now, config) or quiet(now - stuck, config))
     if stuck is not None and facts.oldest_due is not None and not hushed:
         nothing_left = facts.last_sent is None or now - facts.last_sent >= stuck
         if now - facts.oldest_due >= stuck and nothing_left:
+            span = wording.minutes(max(1, round(stuck.total_seconds() / 60)))
             seen[(QUEUE_STUCK, "")] = Seen(
-                f"{facts.waiting} message(s) wait and none was sent for {_minutes(stuck)}.",
-                NOW,
+                english(wording.QUEUE_STUCK, n=facts.waiting, minutes=span), NOW
             )
     full = alerts.disk_percent
     if full is not None and disk_percent is not None and disk_percent >= full:
         seen[(DISK_FULL, "")] = Seen(
-            f"The disk of {config.data_dir} is {disk_percent:.0f} % full.", NOW
+            english(wording.DISK_FULL, folder=config.data_dir, percent=f"{disk_percent:.0f}"), NOW
         )
     return seen
 
 
-def _down(modem, now: datetime) -> str | None:
-    """Why a modem counts as down (cannot send), or None."""
+def _down(modem, now: datetime) -> tuple[str, dict[str, str]] | None:
+    """Why a modem counts as down (cannot send): the detail's msgid and values, or None."""
     stale = modem.seen_at is not None and now - modem.seen_at > STALE_AFTER
     if stale and modem.state != "absent":
-        return f"has not been heard from since {modem.seen_at:%Y-%m-%d %H:%M} UTC"
+        return wording.MODEM_STALE, {"when": f"{modem.seen_at:%Y-%m-%d %H:%M}"}
     if modem.state in SENDING_STATES:
         return None
     doing = DOING.get(modem.state, modem.state)
-    reason = f": {modem.reason}" if modem.reason and modem.reason != modem.state else ""
-    return f"is {doing}{reason}"
+    if modem.reason and modem.reason != modem.state:
+        return wording.MODEM_DOING_WHY, {"doing": doing, "why": modem.reason}
+    return wording.MODEM_DOING, {"doing": doing}
 
 
 def _on(operator: str | None) -> str:
     return f" ({operator})" if operator else ""
-
-
-def _minutes(span: timedelta) -> str:
-    minutes = max(1, round(span.total_seconds() / 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"

@@ -51,6 +51,7 @@ KNOWN_KEYS = {
         "node",
         "timezone",
         "region",
+        "language",
         "quiet_hours",
         "resend_unknown",
         "max_parts",

@@ -1,8 +1,8 @@
 """``load_config``: find the file, read it, check every key, and build the ``Config``.
 
 The checks of each key that needs more than a type live here, one function per key or table
-(the database URL, quiet hours, validity, time zone, region, ``[[modem]]``, ``[[route]]``),
-each refusing with the reason in plain words through its table's ``fail``.
+(the database URL, quiet hours, validity, time zone, region, language, ``[[modem]]``,
+``[[route]]``), each refusing with the reason in plain words through its table's ``fail``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .keys import KNOWN_KEYS
 from .machine import choose_path, default_data_dir, system_timezone, valid_zone
 from .model import (
     DEFAULT_BIND,
+    LANGUAGES,
     LONGEST_VALIDITY,
     MAX_CONCATENATED_PARTS,
     MAX_NAME_LENGTH,
@@ -102,6 +103,7 @@ def load_config(
         node_lease=node_lease,
         timezone=timezone,
         region=region,
+        language=_language(app),
         quiet_hours=_quiet_hours(app),
         resend_unknown=app.flag("resend_unknown", False),
         max_parts=app.whole("max_parts", 10, low=1, high=MAX_CONCATENATED_PARTS),
@@ -287,6 +289,16 @@ def _region(app: Table, *, checked: bool) -> str:
     if not known:
         app.fail("region", f"{region!r} is not a country code (ISO 3166, e.g. FR, BE, CH)")
     return region.upper()
+
+
+def _language(app: Table) -> str:
+    """``[appliance] language``: one of the languages the appliance has words in."""
+    language = app.text("language", "en", example='"fr"')
+    assert language is not None
+    if language not in LANGUAGES:
+        known = ", ".join(f"{code!r} ({name})" for code, name in LANGUAGES.items())
+        app.fail("language", f"{language!r} is not a language the appliance speaks: {known}")
+    return language
 
 
 def _modems(tables: list[Table], defaults: ModemConfig) -> tuple[ModemConfig, ...]:

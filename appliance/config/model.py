@@ -26,6 +26,9 @@ MAX_NAME_LENGTH = 64  # node and group names fit the store's columns
 MAX_CONCATENATED_PARTS = 255  # the concatenation header counts parts in one octet
 SHORTEST_VALIDITY = timedelta(minutes=5)  # the network's relative validity: 5 min to 63 weeks
 LONGEST_VALIDITY = timedelta(weeks=63)
+# ``[appliance] language``: the languages of what the appliance writes to people (alert SMS and
+# emails, forwarded mail), each named in itself; English, the source, needs no catalogue
+LANGUAGES = {"en": "English", "fr": "Français"}
 
 
 # the calls and credit keys of [defaults] and [[modem]] (what they mean: ``calls``)
@@ -119,6 +122,7 @@ class Config:
     timezone: str
     node_lease: timedelta = timedelta(seconds=30)  # [node] lease
     region: str = "FR"
+    language: str = "en"  # [appliance] language: alerts' and mail's words (appliance.language)
     quiet_hours: tuple[time, time] | None = None
     resend_unknown: bool = False
     max_parts: int = 10

@@ -24,6 +24,7 @@ from email.utils import parseaddr
 
 from appliance.clock import Clock
 from appliance.config import Config
+from appliance.language import N_, speaking
 from appliance.store import Store
 
 from .listener import Refusal, ReplyHandler
@@ -32,6 +33,9 @@ from .outgoing import MailError, send_mail
 log = logging.getLogger(__name__)
 
 BATCH = 50  # mails a poll takes; the rest wait for the next
+# what an allowed sender whose mail was refused is told, in [appliance] language
+NOT_SENT_SUBJECT = N_("Not sent: %(subject)s")
+NOT_SENT = N_("Your mail was not sent as an SMS: %(why)s.")
 
 
 class ImapPoller:
@@ -90,18 +94,18 @@ class ImapPoller:
             self.handler.take(mail)
         except Refusal as refusal:
             if refusal.allowed:
-                self._tell(mail, refusal.why)
+                self._tell(mail, refusal)
 
-    def _tell(self, mail: EmailMessage, why: str) -> None:
+    def _tell(self, mail: EmailMessage, refusal: Refusal) -> None:
         """An allowed sender's mail refused: say why by email, when a mail server is set."""
         address = parseaddr(str(mail.get("From", "")))[1]
         if self.config.smtp.host is None or not address:
             return
-        subject = f"Not sent: {mail.get('Subject', '')}"
+        language = speaking(self.config.language, self.config.timezone)
+        subject = language.gettext(NOT_SENT_SUBJECT) % {"subject": mail.get("Subject", "")}
+        text = language.gettext(NOT_SENT) % {"why": refusal.said(language)}
         try:
-            send_mail(
-                self.config.smtp, [address], subject, f"Your mail was not sent as an SMS: {why}."
-            )
+            send_mail(self.config.smtp, [address], subject, text)
         except MailError as error:
             log.warning("could not tell %s why: %s", address, error)
 

@@ -22,6 +22,7 @@ The same judgement (``ReplyHandler.take``) serves the IMAP poller (``imap_poll``
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -31,6 +32,7 @@ from aiosmtpd.controller import Controller
 
 from appliance.clock import Clock
 from appliance.config import Config
+from appliance.language import N_, Language
 from appliance.outbox import BadRequest, prepare, submit
 from appliance.store import Store
 
@@ -40,16 +42,29 @@ from .subject import NoNumber, number_in
 log = logging.getLogger(__name__)
 
 MAX_MAIL = 1_000_000  # bytes: a reply is a few lines; a mail with attachments is refused
+NO_TEXT = N_("the mail has no text of its own above the quoted message")
+NOT_SENT = N_("not sent to %(number)s: %(why)s")  # why: the admission's words (English)
 
 
 class Refusal(Exception):
-    """A mail that becomes no SMS: ``str()`` is the SMTP answer, ``why`` its words, ``allowed``
-    whether the sender may be told (never a stranger: no mail to forged addresses)."""
+    """A mail that becomes no SMS: ``str()`` is the SMTP answer (English: a protocol's words,
+    ASCII), ``why`` its words, ``allowed`` whether the sender may be told (never a stranger: no
+    mail to forged addresses); ``said`` the words for the sender told by email, in a language."""
 
-    def __init__(self, code: str, why: str, allowed: bool = True) -> None:
+    def __init__(
+        self,
+        code: str,
+        why: str,
+        allowed: bool = True,
+        said: Callable[[Language], str] | None = None,
+    ) -> None:
         super().__init__(f"{code} {why}")
         self.why = why
         self.allowed = allowed
+        self._said = said
+
+    def said(self, language: Language) -> str:
+        return self._said(language) if self._said else self.why
 
 
 class ReplyHandler:
@@ -79,18 +94,23 @@ class ReplyHandler:
             number = number_in(str(mail.get("Subject", "")), self.config.region)
         except NoNumber as error:
             log.warning("mail from %s refused: %s", address, error)
-            raise Refusal("550 5.1.3", str(error)) from None
+            raise Refusal("550 5.1.3", str(error), said=error.said) from None
         text = new_text(body_text(mail))
         if not text:
             log.warning("mail from %s to %s refused: no text above the quote", address, number)
-            raise Refusal("550 5.6.0", "the mail has no text of its own above the quoted message")
+            raise Refusal("550 5.6.0", NO_TEXT, said=lambda language: language.gettext(NO_TEXT))
         now = self.clock.now()
         try:
             new = prepare(self.config, to=number, text=text, now=now, source="email")
             message = submit(self.store, self.config, new, now)
         except BadRequest as refused:
             log.warning("mail from %s to %s refused: %s", address, number, refused.why)
-            raise Refusal("550 5.7.1", f"not sent to {number}: {refused.why}") from None
+            values = {"number": number, "why": refused.why}
+            raise Refusal(
+                "550 5.7.1",
+                NOT_SENT % values,
+                said=lambda language: language.gettext(NOT_SENT) % values,
+            ) from None
         log.info("mail from %s queued as message %s to %s", address, message.id, number)
         return f"250 2.0.0 queued as SMS #{message.id} to {number}"
 

@@ -11,9 +11,23 @@ from __future__ import annotations
 
 import phonenumbers
 
+from appliance.language import N_, Language
+
+NONE = N_("the subject %(subject)s names no phone number")
+SEVERAL = N_("the subject %(subject)s names several numbers: %(numbers)s")
+
 
 class NoNumber(ValueError):
-    """A subject naming no number, or several; the message says which."""
+    """A subject naming no number, or several; the message says which (``said``: in a
+    language, for the person told by email)."""
+
+    def __init__(self, msgid: str, **values: str) -> None:
+        super().__init__(msgid % values)
+        self.msgid = msgid
+        self.values = values
+
+    def said(self, language: Language) -> str:
+        return language.gettext(self.msgid) % self.values
 
 
 def number_in(subject: str, region: str) -> str:
@@ -25,7 +39,7 @@ def number_in(subject: str, region: str) -> str:
         )
     }
     if not found:
-        raise NoNumber(f"the subject {subject!r} names no phone number")
+        raise NoNumber(NONE, subject=repr(subject))
     if len(found) > 1:
-        raise NoNumber(f"the subject {subject!r} names several numbers: {', '.join(sorted(found))}")
+        raise NoNumber(SEVERAL, subject=repr(subject), numbers=", ".join(sorted(found)))
     return found.pop()

@@ -104,10 +104,13 @@ def test_each_condition_has_its_threshold_and_can_be_turned_off(config):
 
 
 def test_a_sender_with_a_line_break_makes_a_one_line_subject():
+    from appliance.language import speaking
     from appliance.mail.forwarding import subject
 
-    assert subject("Bad\r\nBcc: x@y") == "SMS from Bad Bcc: x@y"
-    assert subject("\n") == "SMS from an unknown sender"
+    english, french = speaking("en"), speaking("fr")
+    assert subject("Bad\r\nBcc: x@y", english) == "SMS from Bad Bcc: x@y"
+    assert subject("\n", english) == "SMS from an unknown sender"
+    assert subject("\n", french) == "SMS d'un expéditeur inconnu"
 
 
 def test_a_queue_is_not_stuck_in_quiet_hours_nor_just_after(config):
