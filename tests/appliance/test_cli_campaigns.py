@@ -26,7 +26,7 @@ CONTACTS = (
 TEXT = "Bonjour {first_name}, collecte samedi à {fields.ville}"
 
 
-def run(config_path, group: str, command: str, *args: str) -> Result:  # noqa: F811
+def run(config_path, group: str, command: str, *args: str) -> Result:
     """``smsrelay GROUP COMMAND --config FILE ARGS...`` in-process; a crash fails the test."""
     argv = [group, command, "--config", str(config_path), *args]
     result = CliRunner().invoke(main, argv)
@@ -35,11 +35,11 @@ def run(config_path, group: str, command: str, *args: str) -> Result:  # noqa: F
     return result
 
 
-def _campaign(config_path, *args: str) -> Result:  # noqa: F811
+def _campaign(config_path, *args: str) -> Result:
     return run(config_path, "campaign", *args)
 
 
-def _imported(tmp_path, config_path, store):  # noqa: F811
+def _imported(tmp_path, config_path, store):
     file = tmp_path / "adherents.csv"
     file.write_text(CONTACTS, encoding="utf-8")
     result = run(config_path, "contacts", "import", str(file), "--yes")
@@ -48,7 +48,7 @@ def _imported(tmp_path, config_path, store):  # noqa: F811
     assert result.exit_code == 0, result.output
 
 
-def test_create_preview_start_and_exact_statistics(tmp_path, config_path, store, daemon_for):  # noqa: F811
+def test_create_preview_start_and_exact_statistics(tmp_path, config_path, store, daemon_for):
     _imported(tmp_path, config_path, store)
     created = _campaign(config_path, "create", "collecte", "--text", TEXT, "--tag", "sport",
                         "--json")  # fmt: skip
@@ -97,7 +97,7 @@ def test_create_preview_start_and_exact_statistics(tmp_path, config_path, store,
     assert [(c["name"], c["status"]) for c in listed] == [("collecte", "running")]
 
 
-def test_cancel_cancels_what_is_queued_and_start_then_refuses(tmp_path, config_path, store):  # noqa: F811
+def test_cancel_cancels_what_is_queued_and_start_then_refuses(tmp_path, config_path, store):
     _imported(tmp_path, config_path, store)
     later = ["--text", "Bonjour {first_name}", "--tag", "sport", "--at", "+1d"]
     assert _campaign(config_path, "create", "plus-tard", *later).exit_code == 0
@@ -111,7 +111,7 @@ def test_cancel_cancels_what_is_queued_and_start_then_refuses(tmp_path, config_p
     assert stats["messages"]["cancelled"] == 3 and stats["status"] == "cancelled"
 
 
-def test_bad_input_exits_2_and_an_unknown_campaign_1(tmp_path, config_path, store):  # noqa: F811
+def test_bad_input_exits_2_and_an_unknown_campaign_1(tmp_path, config_path, store):
     bad = _campaign(config_path, "create", "x", "--text", "Bonjour {% if x %}", "--tag", "a")
     assert bad.exit_code == 2 and "text: " in bad.stderr and "line 1, column 9" in bad.stderr
     at = _campaign(config_path, "create", "x", "--text", "Hi", "--tag", "a", "--at", "hier")

@@ -16,19 +16,21 @@ import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from appliance.config import load_config
-from appliance.daemon import Daemon, Simulation
+from appliance.daemon import Daemon
 from appliance.send_socket import MAX_REQUEST, socket_path
-from appliance.store import Store
-from appliance.store.engine import create_engine_for, migrate
-from tests.appliance.conftest import FAST_TUNING
-from tests.appliance.test_cli import write_config
-from tests.conftest import TIME_SCALE
+
+# the CLI's tests' own: the config file, the store it names, a daemon reading that file
+from tests.appliance.test_cli import (  # noqa: F401
+    _no_config_from_the_environment,
+    config_path,
+    daemon_for,
+    store,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 # ``smsrelay`` as the entry point runs it; after it, the modules it imported, on standard error
@@ -45,28 +47,8 @@ PROBE = (
 
 
 @pytest.fixture
-def config_path(tmp_path, monkeypatch) -> Path:
-    monkeypatch.delenv("SMSRELAY_CONFIG", raising=False)
-    return write_config(tmp_path)
-
-
-@pytest.fixture
-def store(config_path) -> Iterator[Store]:
-    engine = create_engine_for(load_config(config_path).database)
-    migrate(engine)
-    yield Store(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def daemon(config_path, store) -> Iterator[Daemon]:
-    started = Daemon(
-        load_config(config_path),
-        simulation=Simulation(modems=1, time_scale=TIME_SCALE),
-        tuning=FAST_TUNING,
-    ).start()
-    yield started
-    started.stop()
+def daemon(daemon_for) -> Daemon:
+    return daemon_for()
 
 
 def smsrelay(config_path: Path, *args: str) -> tuple[int, str, str, list[str]]:

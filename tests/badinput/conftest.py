@@ -12,7 +12,7 @@ from tests.web.conftest import T0, migrated_database  # noqa: F401 - a fixture, 
 
 
 @pytest.fixture
-def rig(tmp_path, migrated_database, fast_hashing) -> Iterator[Rig]:  # noqa: F811
+def rig(tmp_path, migrated_database, fast_hashing) -> Iterator[Rig]:
     made = Rig(tmp_path, migrated_database, ManualClock(T0))
     yield made
     made.close()

@@ -12,7 +12,7 @@ from appliance.accounts import add_user, check_login
 from .test_database import HEAD, _alembic, engine, revision, url  # noqa: F401 - fixtures
 
 
-def test_the_login_limit_and_session_epoch_go_up_and_down_again(engine):  # noqa: F811
+def test_the_login_limit_and_session_epoch_go_up_and_down_again(engine):
     from appliance.store import Store
 
     store = Store(engine)

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from .test_database import HEAD, _alembic, engine, revision, url  # noqa: F401 - fixtures
 
 
-def test_the_modem_s_receives_goes_up_and_down_again(engine):  # noqa: F811
+def test_the_modem_s_receives_goes_up_and_down_again(engine):
     from appliance.store import Store
 
     store = Store(engine)

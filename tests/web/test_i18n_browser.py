@@ -32,7 +32,7 @@ REPLY = "OUI, je viendrai. Quelle salle ?"
 ANSWER = "La salle des fêtes, à côté de la mairie. Merci !"
 
 
-def test_a_french_volunteers_day_in_chromium(daemon) -> None:  # noqa: F811 (the fixture)
+def test_a_french_volunteers_day_in_chromium(daemon) -> None:
     from playwright.sync_api import expect
 
     url = daemon.frontends[0].url.rstrip("/")
