@@ -73,9 +73,7 @@ def quota_to_store(field: str, text: str) -> int | None:
     if value == NO_QUOTA:
         return -1
     if not (value.isascii() and value.isdigit() and len(value) <= MAX_QUOTA_DIGITS):
-        raise BadLimit(
-            field, "quota", f"{text!r} is not a whole number, 'none' or 'default'", text
-        )
+        raise BadLimit(field, "quota", f"{text!r} is not a whole number, 'none' or 'default'", text)
     return int(value)
 
 

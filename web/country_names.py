@@ -33,9 +33,7 @@ def country_name(code: int) -> str:
 
 def country_regions(code: int) -> str:
     """Every territory of a calling code, named: "États-Unis, Canada, …" for +1."""
-    regions = [
-        r for r in phonenumbers.region_codes_for_country_code(code) if r != NON_GEOGRAPHIC
-    ]
+    regions = [r for r in phonenumbers.region_codes_for_country_code(code) if r != NON_GEOGRAPHIC]
     return ", ".join(_territory(region) for region in regions)
 
 

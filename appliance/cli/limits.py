@@ -22,9 +22,7 @@ COUNTRIES_HELP = (
 
 def _bad_input(exc) -> NoReturn:
     """Exit 2 naming the option of each field that cannot be read (``appliance.limits``)."""
-    fail(
-        "; ".join(f"--{p.field.replace('_', '-')}: {p}" for p in exc.problems), EXIT_BAD_INPUT
-    )
+    fail("; ".join(f"--{p.field.replace('_', '-')}: {p}" for p in exc.problems), EXIT_BAD_INPUT)
 
 
 def _words(row, config) -> str:

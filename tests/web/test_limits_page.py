@@ -62,7 +62,7 @@ def test_the_page_shows_each_sender_in_the_readers_language(
     assert "+32 Belgium" in page and "+33 France" in page and "+41 Switzerland" in page
     assert "5 messages a day" in page and "no quota of SMS parts" in page
     assert "1 message, 2 SMS parts" in page  # today's use
-    assert "Premium-rate numbers</dt>\n    <dd>refused" in page
+    assert "Premium-rate numbers</dt>\n    <dd>Refused for every user and token." in page
     assert 'value="+32, +33"' in page  # the form holds the token's own list as typed
     french = text(admin_client.get("/admin/limits", headers=FRENCH))
     assert "+32 Belgique" in french and "+41 Suisse" in french
@@ -132,7 +132,7 @@ def test_bad_input_is_named_on_the_form_and_nothing_is_written(
     assert "Nothing was saved for school-script: " + label in page
     error = re.search(rf'id="error-token{row.id}-(\w+)">([^<]*)<', page)
     assert error is not None and words in error.group(2)
-    assert "<details class=\"user-actions\" open>" in page  # the row's form stays open, as typed
+    assert '<details class="user-actions" open>' in page  # the row's form stays open, as typed
     assert stored(store, row.id) == ("33", 7, None)  # the good fields were not written either
 
 
@@ -163,9 +163,12 @@ def test_volunteers_and_strangers_are_refused(signed_in, app_factory, store, scr
     assert client.get("/admin/limits").status_code == 403
     data = token_form(row.id, countries="*")
     assert client.post(f"/admin/limits/tokens/{row.id}", data=data).status_code == 403
-    assert client.post(
-        f"/admin/limits/users/{volunteer.id}", data={f"user{volunteer.id}-countries": "*"}
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/admin/limits/users/{volunteer.id}", data={f"user{volunteer.id}-countries": "*"}
+        ).status_code
+        == 403
+    )
     stranger = app_factory(WTF_CSRF_ENABLED=False).test_client()
     answer = stranger.post(f"/admin/limits/tokens/{row.id}", data=data)
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
@@ -200,8 +203,9 @@ def test_a_limit_set_on_the_page_is_the_one_admission_enforces(
     assert client.post("/api/v1/messages", json=abroad, headers=headers).status_code == 201
     assert client.post("/api/v1/messages", json=home, headers=headers).status_code == 201
     over = client.post("/api/v1/messages", json=home, headers=headers)
-    assert over.status_code == 429 and "daily quota of token 'school-script' is 2" in (
-        over.json["error"]
+    assert (
+        over.status_code == 429
+        and "daily quota of token 'school-script' is 2" in (over.json["error"])
     )
     assert "2 messages, 2 SMS parts" in text(admin_client.get("/admin/limits"))
     form = token_form(row.id, countries="FR", daily_messages="", no_message_quota="y")
