@@ -90,3 +90,40 @@ def test_the_use_of_today_starts_at_local_midnight(any_store, config) -> None:
     assert (token.daily_parts, token.own_daily_parts) == (None, None)
     tomorrow = tokens_limits(any_store, config, after + timedelta(days=1))[0]
     assert (tomorrow.used_messages, tomorrow.used_parts) == (0, 0)
+
+
+def test_the_cli_writes_through_the_same_function(tmp_path, monkeypatch) -> None:
+    """``smsrelay token limit`` / ``user limit``: every bad field named by its option, exit 2,
+    nothing written; an unknown user exit 1."""
+    from click.testing import CliRunner
+
+    from appliance.cli import main
+    from appliance.config import load_config
+    from appliance.store import Store
+    from appliance.store.engine import create_engine_for, migrate
+
+    monkeypatch.delenv("SMSRELAY_CONFIG", raising=False)
+    path = tmp_path / "smsrelay.toml"
+    path.write_text(
+        f'[appliance]\ndatabase = "sqlite:///{tmp_path}/smsrelay.db"\n[discovery]\nauto = false\n',
+        encoding="utf-8",
+    )
+    engine = create_engine_for(load_config(path).database)
+    migrate(engine)
+    store = Store(engine)
+    create_token(store, "school-script", T0)
+    add_user(store, "marie", "marie-password", "volunteer", T0)
+
+    def run(*args: str):
+        return CliRunner().invoke(main, [args[0], args[1], "--config", str(path), *args[2:]])
+
+    bad = run("token", "limit", "school-script", "--countries", "Narnia", "--daily-messages",
+              "-5", "--daily-parts", "3")  # fmt: skip
+    assert bad.exit_code == 2
+    assert "--countries: 'Narnia' is neither a country calling code" in bad.output
+    assert "--daily-messages: '-5' is not a whole number, 'none' or 'default'" in bad.output
+    assert store.token_named("school-script").daily_parts is None
+    assert run("user", "limit", "marie", "--countries", "FR,CH").exit_code == 0
+    assert users_limits(store, load_config(path))[0].own_countries == "33,41"
+    assert run("user", "limit", "nobody", "--countries", "FR").exit_code == 1
+    engine.dispose()
