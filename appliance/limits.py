@@ -32,12 +32,14 @@ if TYPE_CHECKING:
 DEFAULT = "default"
 NO_QUOTA = "none"
 MAX_QUOTA_DIGITS = 9  # fits the column (an int) and any appliance's day
+MAX_STORED_COUNTRIES = 255  # the columns' length (api_token.countries, app_user.countries)
 
 
 class BadLimit(ValueError):
     """One field that cannot be read. ``field``: "countries", "daily_messages" or
     "daily_parts"; ``problem``: "country" (``item`` the piece that is no country, None when
-    none was given) or "quota" (``item`` the text typed)."""
+    none was given), "too_many" (more countries than the column keeps) or "quota" (``item``
+    the text typed)."""
 
     def __init__(self, field: str, problem: str, why: str, item: str | None = None) -> None:
         super().__init__(why)
@@ -59,9 +61,15 @@ def countries_to_store(text: str) -> str | None:
     if text.strip().lower() == DEFAULT:
         return None
     try:
-        return stored_countries(parse_countries(text))
+        stored = stored_countries(parse_countries(text))
     except UnknownCountry as exc:
         raise BadLimit("countries", "country", str(exc), exc.item) from None
+    if len(stored) > MAX_STORED_COUNTRIES:  # PostgreSQL would refuse the row
+        count = stored.count(",") + 1
+        raise BadLimit(
+            "countries", "too_many", f"{count} countries are more than can be kept: use * for any"
+        )
+    return stored
 
 
 def quota_to_store(field: str, text: str) -> int | None:

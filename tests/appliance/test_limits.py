@@ -127,3 +127,27 @@ def test_the_cli_writes_through_the_same_function(tmp_path, monkeypatch) -> None
     assert users_limits(store, load_config(path))[0].own_countries == "33,41"
     assert run("user", "limit", "nobody", "--countries", "FR").exit_code == 1
     engine.dispose()
+
+
+def many_countries(count: int) -> str:
+    """``count`` countries of three-digit calling codes, typed as regions ("AD,AO,...")."""
+    import phonenumbers
+
+    regions = sorted(
+        r
+        for r in phonenumbers.SUPPORTED_REGIONS
+        if phonenumbers.country_code_for_region(r) >= 200
+        and phonenumbers.region_code_for_country_code(phonenumbers.country_code_for_region(r))
+        == r
+    )
+    return ",".join(regions[:count])
+
+
+def test_more_countries_than_the_column_keeps_are_refused(any_store) -> None:
+    """65 three-digit codes are 259 characters stored: PostgreSQL would refuse the row."""
+    row, _ = create_token(any_store, "school-script", T0)
+    assert change_token_limits(any_store, row.id, countries=many_countries(64)).countries
+    with pytest.raises(BadLimits, match="65 countries are more than can be kept") as bad:
+        change_token_limits(any_store, row.id, countries=many_countries(65), daily_parts="3")
+    assert bad.value.problems[0].problem == "too_many"
+    assert any_store.token_named("school-script").daily_parts is None

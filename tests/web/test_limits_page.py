@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from appliance.accounts import create_token, revoke_token
 from appliance.store.schema import User
+from tests.appliance.test_limits import many_countries
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
 
@@ -118,6 +119,7 @@ def _user(store, user_id: int) -> User:
         ({"daily_messages": "3", "no_message_quota": "y"}, "Messages a day",
          "Give a number or tick “no quota”, not both."),
         ({"countries": "3" * 300}, "Countries", "255"),
+        ({"countries": many_countries(65)}, "Countries", "more countries than can be kept"),
     ],
 )  # fmt: skip
 def test_bad_input_is_named_on_the_form_and_nothing_is_written(
@@ -144,7 +146,7 @@ def test_bad_input_in_french(admin_client, store, volunteer) -> None:
     )
     assert answer.status_code == 400
     page = text(answer)
-    assert "Rien n’a été enregistré pour victor : Pays" in page
+    assert "Rien n’a été enregistré pour victor : Pays : " in page
     assert _user(store, volunteer.id).countries is None
 
 

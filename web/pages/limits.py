@@ -116,6 +116,8 @@ def _problem_words(problem: BadLimit) -> str:
             "Give at least one country (33, +44, BE), * for any, or leave it empty for the "
             "appliance's default."
         )
+    if problem.problem == "too_many":
+        return _("That is more countries than can be kept: use * for any country.")
     if problem.problem == "country":
         return _(
             "%(item)s is neither a country calling code (33, +44) nor a country (FR, BE).",
@@ -140,7 +142,7 @@ def _refused(kind: str, row_id: int, name: str, form: FlaskForm, problems: list[
 def _invalid(kind: str, row_id: int, name: str, form: FlaskForm) -> Any:
     """400: the page with this row's form as typed; a flash names each field in error."""
     wrong = "; ".join(
-        f"{field.label.text}: {' '.join(str(e) for e in field.errors)}"
+        _("%(field)s: %(why)s", field=field.label.text, why=" ".join(map(str, field.errors)))
         for field in form
         if field.errors and field.type != "CSRFTokenField"
     )
