@@ -137,8 +137,7 @@ def many_countries(count: int) -> str:
         r
         for r in phonenumbers.SUPPORTED_REGIONS
         if phonenumbers.country_code_for_region(r) >= 200
-        and phonenumbers.region_code_for_country_code(phonenumbers.country_code_for_region(r))
-        == r
+        and phonenumbers.region_code_for_country_code(phonenumbers.country_code_for_region(r)) == r
     )
     return ",".join(regions[:count])
 
