@@ -1,10 +1,12 @@
 """``smsrelay token limit`` and ``smsrelay user limit``: where a token or a user may send
-(country calling codes) and a token's daily quota (``appliance.senders``,
-``store.destinations``). Imported with ``tokens`` and ``users`` (``main.ALSO_IMPORT``)."""
+(country calling codes) and a token's daily quota, read and written by ``appliance.limits``
+as the panel's /admin/limits does (the rules: ``appliance.senders``, ``store.destinations``).
+Imported with ``tokens`` and ``users`` (``main.ALSO_IMPORT``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -18,28 +20,9 @@ COUNTRIES_HELP = (
 )
 
 
-def _countries(text: str) -> str | None:
-    """The stored form of --countries (None: the config's default); exit 2 when unreadable."""
-    from appliance.store.destinations import parse_countries, stored_countries
-
-    if text.strip().lower() == "default":
-        return None
-    try:
-        return stored_countries(parse_countries(text))
-    except ValueError as exc:
-        fail(f"--countries: {exc}", EXIT_BAD_INPUT)
-
-
-def _quota(option: str, text: str) -> int | None:
-    """A stored quota: a number, -1 for "none", None for the config's default."""
-    value = text.strip().lower()
-    if value == "default":
-        return None
-    if value == "none":
-        return -1
-    if not (value.isascii() and value.isdigit() and len(value) <= 9):
-        fail(f"{option}: {text!r} is not a whole number, 'none' or 'default'", EXIT_BAD_INPUT)
-    return int(value)
+def _bad_input(exc) -> NoReturn:
+    """Exit 2 naming the option of each field that cannot be read (``appliance.limits``)."""
+    fail("; ".join(f"--{p.field.replace('_', '-')}: {p}" for p in exc.problems), EXIT_BAD_INPUT)
 
 
 def _words(row, config) -> str:
@@ -74,22 +57,20 @@ def token_limit(config_path: Path | None, which: str, countries, daily_messages,
     Example:
       smsrelay token limit school-script --countries 33,32 --daily-messages 200
     """
+    from appliance.limits import BadLimits, change_token_limits
     from appliance.store.sender_limits import UnknownSender
 
-    changes: dict[str, object] = {}
-    if countries is not None:
-        changes["countries"] = _countries(countries)
-    if daily_messages is not None:
-        changes["daily_messages"] = _quota("--daily-messages", daily_messages)
-    if daily_parts is not None:
-        changes["daily_parts"] = _quota("--daily-parts", daily_parts)
     config = load(config_path)
     store = open_store(config)
     key: str | int = (
         int(which) if which.isascii() and which.isdigit() and len(which) < 10 else which
     )
     try:
-        row = store.set_token_limits(key, **changes)
+        row = change_token_limits(
+            store, key, countries=countries, daily_messages=daily_messages, daily_parts=daily_parts
+        )
+    except BadLimits as exc:
+        _bad_input(exc)
     except UnknownSender as exc:
         fail(f"{exc} (see `smsrelay token list`)", EXIT_FAILED)
     click.echo(_words(row, config))
@@ -106,14 +87,16 @@ def user_limit(config_path: Path | None, name: str, countries: str):
     Example:
       smsrelay user limit alice --countries 33,32,41
     """
+    from appliance.limits import BadLimits, change_user_countries
     from appliance.senders import user_rules
     from appliance.store.destinations import countries_words
     from appliance.store.sender_limits import UnknownSender
 
-    stored = _countries(countries)
     config = load(config_path)
     try:
-        row = open_store(config).set_user_countries(name, stored)
+        row = change_user_countries(open_store(config), name, countries)
+    except BadLimits as exc:
+        _bad_input(exc)
     except UnknownSender as exc:
         fail(f"{exc} (see `smsrelay user list`)", EXIT_FAILED)
     click.echo(f"user {row.name}: may send to {countries_words(user_rules(config, row).countries)}")

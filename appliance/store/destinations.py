@@ -34,6 +34,15 @@ class RefusedDestination(ValueError):
         self.number = number
 
 
+class UnknownCountry(ValueError):
+    """A list of countries that names no country, or an item that is none: ``item`` is the
+    piece typed ("Narnia", "999"), None when the list is empty."""
+
+    def __init__(self, why: str, item: str | None = None) -> None:
+        super().__init__(why)
+        self.item = item
+
+
 class OverQuota(ValueError):
     """A token's messages of the day would pass its quota: nothing was queued."""
 
@@ -136,7 +145,7 @@ def check_quota(rules: SenderRules, used: tuple[int, int], news: Sequence[_News]
 
 def parse_countries(text: str) -> frozenset[int] | None:
     """``"33, +32, BE"`` -> {33, 32}; ``"*"`` or ``"any"`` -> None (any country). Calling
-    codes with or without "+", or ISO 3166 regions (FR). Raises ValueError naming the item."""
+    codes with or without "+", or ISO 3166 regions (FR). Raises UnknownCountry naming the item."""
     text = text.strip()
     if text.lower() in (ANY_COUNTRY, "any"):
         return None
@@ -150,16 +159,17 @@ def parse_countries(text: str) -> frozenset[int] | None:
         if digits.isascii() and digits.isdigit() and len(digits) <= 3:
             code = int(digits)
             if phonenumbers.region_code_for_country_code(code) == "ZZ":
-                raise ValueError(f"{item!r} is not a country calling code")
+                raise UnknownCountry(f"{item!r} is not a country calling code", item)
         elif item.isascii() and item.upper() in phonenumbers.SUPPORTED_REGIONS:
             code = phonenumbers.country_code_for_region(item.upper())
         else:
-            raise ValueError(
-                f"{item!r} is neither a country calling code (33, +44) nor a country (FR, BE)"
+            raise UnknownCountry(
+                f"{item!r} is neither a country calling code (33, +44) nor a country (FR, BE)",
+                item,
             )
         codes.add(code)
     if not codes:
-        raise ValueError('no country given: list calling codes ("33,32") or "*" for any')
+        raise UnknownCountry('no country given: list calling codes ("33,32") or "*" for any')
     return frozenset(codes)
 
 

@@ -5,9 +5,11 @@ means "the config's default" (``[security]``)."""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from datetime import datetime
 
-from .schema import ApiToken, User
+from sqlmodel import col, func, select
+
+from .schema import ApiToken, Message, User
 from .transactions import Transactions
 
 UNCHANGED = object()
@@ -63,11 +65,36 @@ class SenderLimits(Transactions):
             session.commit()
             return token
 
-    def set_user_countries(self, name: str, countries: str | None) -> User:
+    def tokens_usage(self, since: datetime) -> dict[int, tuple[int, int]]:
+        """The messages and parts each token queued from ``since`` (the admin's "used today",
+        counted as ``Lookups.token_usage`` counts them for the quota); tokens without any are
+        absent."""
+        with self.reading() as session:
+            query = (
+                select(
+                    col(Message.token_id),
+                    func.count(),
+                    func.coalesce(func.sum(col(Message.parts)), 0),
+                )
+                .where(col(Message.token_id).is_not(None), col(Message.created_at) >= since)
+                .group_by(col(Message.token_id))
+            )
+            return {
+                int(token_id): (int(messages), int(parts))
+                for token_id, messages, parts in session.exec(query)
+            }
+
+    def set_user_countries(self, who: str | int, countries: str | None) -> User:
+        """Change a user's countries (``who``: their id or name)."""
         with self.session() as session:
-            user = session.exec(select(User).where(User.name == name.strip())).first()
+            if isinstance(who, int):
+                user = session.get(User, who)
+            else:
+                user = session.exec(select(User).where(User.name == who.strip())).first()
             if user is None:
-                raise UnknownSender(f"no user named {name.strip()!r}")
+                raise UnknownSender(
+                    f"no user {who}" if isinstance(who, int) else f"no user named {who.strip()!r}"
+                )
             user.countries = countries
             session.add(user)
             session.commit()

@@ -17,7 +17,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from appliance import webhooks
-from appliance.accounts import add_user
+from appliance.accounts import add_user, create_token
 from appliance.campaigning import operations
 from appliance.store.alerts import Seen, record_told, settle_alerts
 from appliance.store.contacts import ContactValues
@@ -86,7 +86,7 @@ ALICE = "+33611111111"
 VOLUNTEER = ["/", "/queue", "/history", "/inbox", "/inbox/calls", "/compose", "/messages/1",
              "/messages/2", "/conversation/+33612345678", f"/conversation/{ALICE}", "/contacts",
              f"/contacts/{ALICE}", "/campaigns", "/campaigns/1", "/campaigns/code"]  # fmt: skip
-ADMIN = ["/admin", "/admin/webhooks", "/admin/webhooks/1", "/contacts/new",
+ADMIN = ["/admin", "/admin/limits", "/admin/webhooks", "/admin/webhooks/1", "/contacts/new",
          f"/contacts/{ALICE}/erase", "/contacts/import", "/campaigns/new",
          "/campaigns/events"]  # fmt: skip
 # Pages that still show English: strict, so a page fixed without updating this list fails too.
@@ -184,6 +184,8 @@ def content(store, config, clock) -> None:
     store.add_missed_call(caller=ALICE, imei=IMEI, iccid=None, rang_at=T0, hung_up=True)
     webhooks.create_webhook(store, url="https://example.org/hook", events=["message.sent"],
                             now=clock.now())  # fmt: skip
+    script, _ = create_token(store, "collecte", T0)  # its limits on /admin/limits
+    store.set_token_limits(script.id, countries="32,33,41", daily_messages=200, daily_parts=-1)
     # alerts in the appliance's words, as its judge writes them: open and resolved
     seen = {("modem_down", IMEI): Seen("Modem 861234567890123 (Orange F) is looking for a "
                                        "network: the SIM says SIM PIN.", timedelta(0)),

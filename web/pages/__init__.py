@@ -16,7 +16,8 @@
   (statistics, charts, replies) and its export; ``campaign_actions``: its moves (start, pause,
   resume, cancel, edit, correct, follow up) and codes; ``campaign_events``: /campaigns/events,
   an events file previewed as a schedule then imported; forms in ``campaign_forms``
-- ``admin``: /admin, users and API tokens
+- ``admin``: /admin, users and API tokens; ``limits``: /admin/limits, where each user and token
+  may send and a token's daily quota (``appliance.limits``)
 - ``language``: /language, the user's own choice of the panel's language
 - ``webhooks``: /admin/webhooks, the admin's webhooks and their delivery logs
 - ``errors``: the error pages (403, 404...) in the reader's language
@@ -47,6 +48,7 @@ def register(app: Flask) -> None:
         imports,
         inbox,
         language,
+        limits,
         login,
         message,
         modems,
@@ -57,7 +59,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(common.TEMPLATE_GLOBALS)
     groups = (login, modems, queue, history, message, inbox, compose, contacts, imports,
               conversation, campaigns, campaign_actions, campaign_events)  # fmt: skip
-    for module in (*groups, admin, webhooks, language):
+    for module in (*groups, admin, limits, webhooks, language):
         app.register_blueprint(module.bp)
     login.install(app)
     errors.install(app)
