@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from appliance.status import DOING, N_
 
+from . import campaign_problems, events_file_words
 from .alert_words import ALERTS
 from .cms_words import CME, REPORTS, cme_words, cms_words, report_words
 from .modem_reasons import MODEM_REASONS
@@ -163,6 +164,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         *MODEM_REASONS,  # a modem's card, its last error, the driver's words (web.modem_reasons)
         *REFUSALS,  # the forms' refusals (web.refusals)
         *ALERTS,  # the alerts' details and channels (web.alert_words)
+        *campaign_problems.CAMPAIGN_PROBLEMS,  # a campaign's text (web.campaign_problems)
+        *events_file_words.EVENTS_FILE_WORDS,  # an events file (web.events_file_words)
     )
 )
 
@@ -195,6 +198,11 @@ def _value_words(name: str, value: str | None, code: str | None) -> str | None:
     reason, a state, a kind, a SIM's label...), else as it came (a number, a port, a name)."""
     if value is None:
         return value
+    said = campaign_problems.value_words(name, value)
+    if said is None:
+        said = events_file_words.value_words(name, value, reason_words)
+    if said is not None:
+        return said
     if name.startswith("why"):
         return reason_words(value)
     if name == "cms":

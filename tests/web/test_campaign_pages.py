@@ -345,7 +345,7 @@ def test_an_unknown_campaign_is_a_404(volunteer_client, admin_client, donors):
 def test_start_pause_resume_and_cancel(admin_client, donors, config):
     campaign = made(donors, config, text="Bonjour {first_name}, {fields.ville}")
     page = text_of(admin_client.post(f"/campaigns/{campaign.id}/start", follow_redirects=True))
-    assert "Started: 2 message(s) queued; skipped: 1 (template)." in page
+    assert "Started: 2 message(s) queued; skipped: 1 (a field of the text is missing)." in page
     assert donors.campaign(campaign.id).status == "running"
     page = text_of(admin_client.post(f"/campaigns/{campaign.id}/pause", follow_redirects=True))
     assert "Paused: 2 queued message(s) wait until it resumes." in page

@@ -30,6 +30,7 @@ from appliance.status import N_
 from appliance.store import Expansion
 from web.reasons import reason_words
 from web.services import services
+from web.words import skip_words
 
 from .campaign_forms import CodeForm, FollowUpForm, TextForm, show_error
 from .campaigns import detail_page, find_campaign, try_preview
@@ -45,11 +46,12 @@ def _back(campaign_id: int) -> Any:
 
 def _said(done: Expansion, msgid: str, skipped_msgid: str, **values: Any) -> str:
     """One of two whole sentences: ``msgid``, or ``skipped_msgid`` with ``%(skipped)s`` the
-    counts skipped for each reason (the appliance's codes: "2 (template)")."""
+    counts skipped for each reason (the appliance's codes in words: "2 (a field of the text is
+    missing)")."""
     skipped = {why: n for why, n in (done.skipped or {}).items() if n}
     if not skipped:
         return _(msgid, **values)
-    listed = ", ".join(f"{n} ({why})" for why, n in skipped.items())
+    listed = ", ".join(f"{n} ({skip_words(why)})" for why, n in skipped.items())
     return _(skipped_msgid, skipped=listed, **values)
 
 

@@ -33,14 +33,18 @@ from appliance.campaigning.operations import (
 )
 from appliance.status import N_
 from web.bodies import body_limit
+from web.events_file_words import change_words, step_words
 from web.reasons import reason_words
 from web.services import services
+from web.words import skip_words
 
 from .campaign_forms import EventsForm, EventsUploadForm, show_error
 from .common import now, page_group, role_required, wake_daemon
 from .kept_uploads import KeptUploads, Upload
 
 bp = page_group("campaign_events", __name__)
+bp.add_app_template_global(change_words, "change_words")
+bp.add_app_template_global(step_words, "step_words")
 
 MAX_FILE = 5 * 1024 * 1024
 MAX_BODY = MAX_FILE + 1024 * 1024  # the file, the texts and the multipart's envelope
@@ -155,14 +159,15 @@ def confirm(token: str) -> Any:
     except CampaignInputError as refused:
         why = refused.why.replace("with --partial", "with “keep the good rows”")
         if refused.field == "file":
-            return _dry_run(kept, form, 400, why)
+            return _dry_run(kept, form, 400, reason_words(why))
         show_error(form, refused)
         return _preview_page(kept, form, None, 400)
     except CampaignStateError as refused:
         return _preview_page(kept, form, None, 409, reason_words(str(refused)))
     _uploads().drop_file(token)
     wake_daemon()
-    skipped = ", ".join(f"{n} ({why})" for why, n in report.skipped.items() if n) or _("none")
+    skipped = ", ".join(f"{n} ({skip_words(why)})" for why, n in report.skipped.items() if n)
+    skipped = skipped or _("none")
     said = _(
         "%(file)s imported into %(campaign)s: %(events)s event(s), %(queued)s message(s) queued, "
         "skipped: %(skipped)s; %(cancelled)s cancelled, %(rewritten)s rewritten, "

@@ -47,6 +47,7 @@ from web.reasons import reason_words
 from web.services import services
 
 from .campaign_forms import (
+    FIELD_OF,
     MAX_TEXT,
     CampaignForm,
     CodeForm,
@@ -184,12 +185,32 @@ def live_preview() -> Any:
         form = CampaignForm(formdata=MultiDict(typed), meta={"csrf": False})
         if not form.validate():
             field, errors = next(iter(form.errors.items()))
-            return jsonify(field=field, error=" ".join(map(str, errors))), 422
+            return _refused(field, " ".join(map(str, errors))), 422
         campaign = form.draft()
     preview, error = try_preview(campaign, text)
     if error is not None:
-        return jsonify(field=error.field, error=reason_words(error.why)), 422
-    return jsonify(preview)
+        return _refused(error.field, reason_words(error.why)), 422
+    return jsonify(preview_in_words(preview))
+
+
+def _refused(field: str, error: str) -> Response:
+    """What stops the live preview: the field's name, why, and the sentence the script shows
+    (the field by its label, as the form says it), in the reader's language."""
+    found = getattr(CampaignForm(formdata=None, meta={"csrf": False}), FIELD_OF.get(field, field),
+                    None)  # fmt: skip
+    label = str(found.label.text) if found is not None and hasattr(found, "label") else field
+    return jsonify(field=field, error=error, said=_("%(field)s: %(why)s", field=label, why=error))
+
+
+def preview_in_words(preview: dict[str, Any]) -> dict[str, Any]:
+    """``operations.preview``'s dict (the API's, in English) with its problems and warnings in
+    the reader's language, for the panel's script."""
+    return {
+        **preview,
+        "previews": [{**p, "warning": reason_words(p["warning"])} for p in preview["previews"]],
+        "warnings": [reason_words(w) for w in preview["warnings"]],
+        "problems": [reason_words(p) for p in preview["problems"]],
+    }
 
 
 # --- one campaign --------------------------------------------------------------------------------

@@ -49,7 +49,7 @@
   function show(out, data, audience) {
     out.textContent = "";
     if (data.error !== undefined) {
-      out.appendChild(list("problems", [data.field + ": " + data.error]));
+      out.appendChild(list("problems", [data.said || data.field + ": " + data.error]));
       return;
     }
     if (audience) {
