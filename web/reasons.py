@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from appliance.status import DOING, N_
 
-from . import campaign_problems, events_file_words
+from . import campaign_problems, contact_import_words, events_file_words
 from .alert_words import ALERTS
 from .cms_words import CME, REPORTS, cme_words, cms_words, report_words
 from .modem_reasons import MODEM_REASONS
@@ -166,6 +166,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         *ALERTS,  # the alerts' details and channels (web.alert_words)
         *campaign_problems.CAMPAIGN_PROBLEMS,  # a campaign's text (web.campaign_problems)
         *events_file_words.EVENTS_FILE_WORDS,  # an events file (web.events_file_words)
+        *contact_import_words.CONTACT_IMPORT_WORDS,  # a contacts file (web.contact_import_words)
     )
 )
 
@@ -199,6 +200,8 @@ def _value_words(name: str, value: str | None, code: str | None) -> str | None:
     if value is None:
         return value
     said = campaign_problems.value_words(name, value)
+    if said is None:
+        said = contact_import_words.value_words(name, value, reason_words)
     if said is None:
         said = events_file_words.value_words(name, value, reason_words)
     if said is not None:

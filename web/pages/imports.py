@@ -244,9 +244,8 @@ def confirm(token: str) -> Any:
     try:
         done = apply_import(services().store, plan, now=now(), partial=bool(form.partial.data))
     except ImportRefused as refused:
-        return _preview_page(
-            kept, plan, 400, str(refused).replace("--partial", "“keep the good rows”")
-        )
+        said = str(refused).replace("--partial", "“keep the good rows”")
+        return _preview_page(kept, plan, 400, reason_words(said))
     _uploads().drop_file(token)
     return render_template("contact_import_done.html", done=done, plan=plan, token=token)
 
