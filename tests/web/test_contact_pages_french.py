@@ -3,12 +3,15 @@ through Flask's test client: a file with bad rows previewed, then imported all o
 file that cannot be read; the new contact's, the tags' and the erasure's refusals. Each shows
 its problem in French with its values kept (the line, the column and the cell as written) and no
 English word is left on the page once those values are taken out; the API's JSON keeps its
-English. The shapes themselves are ``test_contact_import_catalogue.py``'s.
+English. The report of the refused rows (CSV) is in French too. The shapes themselves are
+``test_contact_import_catalogue.py``'s.
 """
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 
 import pytest
 
@@ -99,6 +102,16 @@ def test_an_all_or_nothing_import_is_refused_in_french(admin_client, store, voca
     assert refusal in page
     assert english_left(response, vocabulary) == []
     assert store.find_contacts() == []
+
+
+def test_the_refused_rows_report_is_in_french(admin_client):
+    token = token_of(upload(admin_client, BAD))
+    report = admin_client.get(f"/contacts/import/{token}/refused.csv")
+    assert report.status_code == 200
+    rows = list(csv.reader(io.StringIO(report.data.decode("utf-8-sig"))))
+    assert rows[0] == ["ligne", "colonne", "raison"]
+    assert rows[1] == ["3", "Téléphone", ROWS_FR[0].removeprefix("ligne 3, Téléphone : ")]
+    assert rows[4] == ["6", "", ROWS_FR[3].removeprefix("ligne 6 : ")]
 
 
 @pytest.mark.parametrize(

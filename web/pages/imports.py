@@ -25,14 +25,13 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from appliance.contacts.csvfile import decode, sniff_delimiter
+from appliance.contacts.csvfile import RowError, decode, sniff_delimiter
 from appliance.contacts.headers import FIELDS
 from appliance.contacts.importing import (
     ContactFileError,
     ImportPlan,
     ImportRefused,
     apply_import,
-    error_report,
     plan_import,
 )
 from appliance.status import N_
@@ -67,6 +66,7 @@ ENCODINGS = {
     "cp1252": N_("Windows-1252 (Excel in France)"),
     "latin-1": "Latin-1",
 }
+REPORT_HEADER = (N_("line"), N_("column"), N_("reason"))  # importing.error_report's columns
 
 
 def _uploads() -> KeptUploads:
@@ -98,7 +98,7 @@ def _preview_page(
     if plan is not None:
         columns = list(plan.read.mapping.items())
         if plan.errors:
-            _uploads().keep_report(upload.token, error_report(plan.errors))
+            _uploads().keep_report(upload.token, _report(plan.errors))
     return render_template(
         "contact_import.html",
         plan=plan,
@@ -116,6 +116,17 @@ def _preview_page(
         if plan and plan.read.encoding in ENCODINGS
         else (plan.read.encoding if plan else None),
     ), status
+
+
+def _report(errors: list[RowError]) -> str:
+    """The refused rows as CSV, as ``importing.error_report`` writes them (the CLI's report) but
+    in the reader's language: the file a volunteer opens to fix the rows (web.reasons)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([_(name) for name in REPORT_HEADER])
+    for error in errors:
+        writer.writerow([error.line, error.column or "", reason_words(error.message)])
+    return out.getvalue()
 
 
 def _headers(data: bytes) -> list[str]:
