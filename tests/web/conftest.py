@@ -195,3 +195,22 @@ def shared_app_factory(config, store, clock, _built_apps) -> Callable[..., Flask
         return app
 
     return build
+
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}  # what a French browser asks for
+
+
+@pytest.fixture
+def french(app_factory):
+    """A request of a French browser in progress: ``gettext`` and ``reason_words`` say French."""
+    with app_factory().test_request_context("/", headers=FRENCH):
+        yield
+
+
+@pytest.fixture(scope="session")
+def vocabulary() -> set[str]:
+    """The English words of the panel's catalogue that French never uses: one of them on a
+    French page is a string left untranslated (``test_i18n_pages.english_words``)."""
+    from tests.web.test_i18n_pages import english_words
+
+    return english_words()

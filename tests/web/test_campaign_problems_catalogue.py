@@ -21,8 +21,7 @@ from appliance.campaigning import operations
 from appliance.campaigns import previews, schedule
 from appliance.campaigns.events_file import Event, EventFileError, map_headers, read_events
 from appliance.campaigns.templates import FIXED, Template
-from tests.web.test_i18n_pages import english_words
-from tests.web.test_reasons_catalogue import FRENCH, english_in
+from tests.web.test_reasons_catalogue import english_in
 from web.reasons import reason_words
 
 ALICE = {"number": "+33612345678", "first_name": "Alice", "last_name": "Martin",
@@ -185,17 +184,6 @@ SHAPES: list[tuple[str, tuple[str, ...]]] = [
     (schedule.to_utc(dt.datetime(2027, 10, 31, 2, 30), PARIS)[1] or "",
      ("2027-10-31 02:30", "Europe/Paris")),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def french(app_factory):
-    with app_factory().test_request_context("/", headers=FRENCH):
-        yield
-
-
-@pytest.fixture(scope="module")
-def vocabulary() -> set[str]:
-    return english_words()
 
 
 @pytest.mark.parametrize(("stored", "values"), SHAPES, ids=[s[:60] for s, _ in SHAPES])

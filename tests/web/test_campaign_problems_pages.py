@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from appliance.store.contacts import ContactValues
-from tests.web.test_i18n_pages import FIXTURE_TEXT, FRENCH, Visible, english_words, words
+from tests.web.test_i18n_pages import FIXTURE_TEXT, FRENCH, Visible, words
 
 from .conftest import T0
 from .test_campaign_events_page import SETTINGS
@@ -57,11 +57,6 @@ def upload(client, data: bytes):
     boundary, body = encode_multipart({**SETTINGS, "file": FileStorage(io.BytesIO(data), "c.csv")})
     return client.post("/campaigns/events", data=body, headers=FRENCH,
                        content_type=f"multipart/form-data; boundary={boundary}")  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def vocabulary() -> set[str]:
-    return english_words()
 
 
 def english_on(page: str, vocabulary: set[str]) -> list[str]:

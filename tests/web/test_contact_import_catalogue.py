@@ -21,8 +21,7 @@ from appliance.contacts import cells
 from appliance.contacts.csvfile import read_csv
 from appliance.contacts.headers import ContactFileError, map_headers
 from appliance.contacts.importing import ImportRefused, parse_mapping
-from tests.web.test_i18n_pages import english_words
-from tests.web.test_reasons_catalogue import FRENCH, english_in
+from tests.web.test_reasons_catalogue import english_in
 from web.reasons import reason_words
 
 HEADER = "Téléphone;Prénom;Nom;Langue;Thèmes;Adhésion\n"
@@ -130,17 +129,6 @@ SHAPES: list[tuple[str, tuple[str, ...]]] = [
      "it is settled (seconds; `smsrelay messages --to` shows it)",
      ("42", "+33612345678", "`smsrelay messages --to`")),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def french(app_factory):
-    with app_factory().test_request_context("/", headers=FRENCH):
-        yield
-
-
-@pytest.fixture(scope="module")
-def vocabulary() -> set[str]:
-    return english_words()
 
 
 @pytest.mark.parametrize(("stored", "values"), SHAPES, ids=[s[:60] for s, _ in SHAPES])

@@ -18,7 +18,7 @@ import pytest
 from appliance.status import Status
 from appliance.store.contacts import ContactValues
 from tests.web.test_campaign_problems_pages import english_on
-from tests.web.test_i18n_pages import FRENCH, english_words
+from tests.web.test_i18n_pages import FRENCH
 from tests.web.test_panel import queue_message, set_status
 
 from .conftest import T0
@@ -61,11 +61,6 @@ def admin_client(signed_in):
     client = signed_in("admin")
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = FRENCH["Accept-Language"]
     return client
-
-
-@pytest.fixture(scope="module")
-def vocabulary() -> set[str]:
-    return english_words()
 
 
 def english_left(response, vocabulary: set[str]) -> list[str]:

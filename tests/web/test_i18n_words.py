@@ -14,15 +14,6 @@ from tests.web.test_i18n_catalogue import extracted
 from web import campaign_charts, campaign_words, cms_words
 from web.reasons import reason_words
 
-FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
-
-
-@pytest.fixture
-def french(app_factory):
-    app: Flask = app_factory()
-    with app.test_request_context("/", headers=FRENCH):
-        yield
-
 
 @pytest.fixture
 def english(app_factory):

@@ -36,10 +36,9 @@ from modem.codes import cme_error, cms_error
 from modem.device.records import ModemStatus
 from modem.errors import CmeError, CommandError, CommandTimeout, TextTooLong
 from modem.pdu.status import reason as report_reason
-from tests.web.test_i18n_pages import english_words, words
+from tests.web.test_i18n_pages import words
 from web.reasons import code_words, delivery_words, reason_words
 
-FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
 T0 = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 PORT = "/dev/ttyUSB0"
 DRIVER = "database or disk is full"  # SQLite's own words, kept
@@ -251,17 +250,6 @@ SHAPES: list[tuple[str, tuple[str, ...]]] = [
     # an alert's channel (appliance.alerts.channels)
     (f"sms refused: {NotOptedIn('+33612345678', 'reminder')}", ("+33612345678",)),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def french(app_factory):
-    with app_factory().test_request_context("/", headers=FRENCH):
-        yield
-
-
-@pytest.fixture(scope="module")
-def vocabulary() -> set[str]:
-    return english_words()
 
 
 def english_in(said: str, values: tuple[str, ...], vocabulary: set[str]) -> list[str]:
