@@ -16,27 +16,21 @@ from appliance import webhooks
 from appliance.config.alerts import ImapConfig
 from appliance.store.alerts import recent_alerts
 from modem.pdu import count
-from tests.appliance.test_alerts_e2e import ADMIN, TUNING, admin_sms, alerting, unplug
+from tests.appliance.test_alerts_e2e import (  # noqa: F401 (fixtures)
+    ADMIN,
+    TUNING,
+    admin_sms,
+    alerting,
+    mailbox,
+    receiver,
+    unplug,
+)
 from tests.appliance.test_mail_e2e import PERSON, mailing, reply, send_to_listener, to_person
-from tests.appliance.test_webhooks import LOCAL, Receiver, now, receiver_verify
-from tests.mailbox import ImapServer, Mailbox
+from tests.appliance.test_webhooks import LOCAL, now, receiver_verify
+from tests.mailbox import ImapServer
 from tests.waiting import wait_until
 
 SENT = ("sent", "delivered")
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox()
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = Receiver()
-    yield server
-    server.close()
 
 
 def in_french(config):
