@@ -93,17 +93,27 @@ def _catalogue(code: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
     folder = TRANSLATIONS / code / "LC_MESSAGES"
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+    if not is_stale(po, mo):
         with mo.open("rb") as compiled:
             return gettext.GNUTranslations(compiled)
     # no .mo, or an older one than the .po (a pulled change): compiled here, in memory
+    log.debug("%s compiled in memory (no .mo, or an older one)", po)
+    return gettext.GNUTranslations(io.BytesIO(compiled_po(po, code, DOMAIN)))
+
+
+def is_stale(po: Path, mo: Path) -> bool:
+    """Whether ``mo`` must be compiled again from ``po``: missing, or older."""
+    return not mo.exists() or (po.exists() and mo.stat().st_mtime < po.stat().st_mtime)
+
+
+def compiled_po(po: Path, locale: str, domain: str | None = None) -> bytes:
+    """The ``.mo`` of a ``.po`` catalogue (Babel): the appliance compiles its own in memory,
+    the panel writes its own next to it (``web.i18n``)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     with po.open("rb") as source:
-        catalogue = read_po(source, locale=code, domain=DOMAIN)
+        catalogue = read_po(source, locale=locale, domain=domain)
     compiled = io.BytesIO()
     write_mo(compiled, catalogue)
-    compiled.seek(0)
-    log.debug("%s compiled in memory (no .mo, or an older one)", po)
-    return gettext.GNUTranslations(compiled)
+    return compiled.getvalue()

@@ -21,11 +21,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Flask, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+
+from appliance.language import compiled_po, is_stale
 
 from . import reasons, words
 from .services import services
@@ -82,14 +82,13 @@ def compile_catalogues(directory: Path) -> None:
     may start together). A folder that cannot be written keeps its ``.mo``, with a warning."""
     for po in directory.glob("*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        if not is_stale(po, mo):
             continue
         try:
-            with po.open("rb") as source:
-                catalogue = read_po(source, locale=po.parent.parent.name)
+            compiled = compiled_po(po, po.parent.parent.name)
             fd, temporary = tempfile.mkstemp(dir=po.parent, suffix=".mo.tmp")
             with os.fdopen(fd, "wb") as target:
-                write_mo(target, catalogue)
+                target.write(compiled)
             os.replace(temporary, mo)
         except OSError as error:
             log.warning("could not compile %s (%s): serving the .mo as it is", po, error)
