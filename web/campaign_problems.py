@@ -104,9 +104,10 @@ CAMPAIGN_PROBLEMS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 
-def value_words(name: str, value: str) -> str | None:
+def value_words(name: str, value: str, again=None) -> str | None:
     """A value of these shapes that is the appliance's own words, in the reader's language;
-    None for a value of another name (``web.reasons`` says it)."""
+    None for a value of another name (``web.reasons`` says it). ``again``: unused here, the
+    hooks' common signature (``web.reasons.VALUE_HOOKS``)."""
     if name == "contact":
         return _(NO_NAME) if value == NO_NAME else value
     if name == "known":

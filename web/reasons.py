@@ -34,6 +34,12 @@ WHO = {"this appliance": N_("this appliance"), "any country": N_("any country"),
        "no country": N_("no country"),
        "[security] countries in the config": N_("[security] countries in the config")}  # fmt: skip
 SENDER = re.compile(r"(token|user) ('.*')\Z")  # appliance.senders: "token 'school-script'"
+# each table's own values (name, value, reason_words) -> words, or None: not one of its names
+VALUE_HOOKS = (
+    campaign_problems.value_words,
+    contact_import_words.value_words,
+    events_file_words.value_words,
+)
 # texts said whole, by modem.codes' and modem.pdu.status' tables (web.cms_words)
 WHOLE = frozenset(REPORTS.values()) | frozenset(CME.values())
 
@@ -199,13 +205,10 @@ def _value_words(name: str, value: str | None, code: str | None) -> str | None:
     reason, a state, a kind, a SIM's label...), else as it came (a number, a port, a name)."""
     if value is None:
         return value
-    said = campaign_problems.value_words(name, value)
-    if said is None:
-        said = contact_import_words.value_words(name, value, reason_words)
-    if said is None:
-        said = events_file_words.value_words(name, value, reason_words)
-    if said is not None:
-        return said
+    for hook in VALUE_HOOKS:
+        said = hook(name, value, reason_words)
+        if said is not None:
+            return said
     if name.startswith("why"):
         return reason_words(value)
     if name == "cms":
