@@ -18,7 +18,11 @@ from tests.chaos.test_hung_modem import FIRST_HANG, hangs
 from tests.chaos.test_sim_and_network import HEALTH_INTERVAL, outages
 from tests.chaos.test_unplug_loop import unplug_loop
 
-SEND_DELAY = 3.0  # simulated seconds per part (30 ms here)
+# Messages must still wait when the last fault comes, however fast the host: the faults' script
+# takes 5-7 s of waits and pauses of its own, whatever the modems' pace. At 30 ms a part, a fast
+# host sent all 200 messages in 5 s, before the second outage (a CI failure). At 60 ms, 55 of
+# them were still queued when the script ended; at 80 ms, more.
+SEND_DELAY = 8.0  # simulated seconds per part (80 ms here)
 TOTAL = 200  # enough for the other modems to be sending through every fault
 
 
